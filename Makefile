@@ -1,0 +1,85 @@
+# Engagierte Stadt – the two commands: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+PYTHON := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+PORT ?= 8000
+MANAGE := $(PYTHON) manage.py
+
+# `make run` serves the production settings on plain HTTP at 127.0.0.1, so it relaxes
+# exactly the HTTPS-only settings; everything else is as in production.
+LOCAL_ENV = DJANGO_SECRET_KEY="$$(cat .secret_key)" \
+	DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost" \
+	DJANGO_SECURE_SSL_REDIRECT=false DJANGO_SECURE_COOKIES=false DJANGO_HSTS_SECONDS=0
+
+# The production settings as `check --deploy` should see them.
+DEPLOY_ENV = DJANGO_SECRET_KEY="check-deploy-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
+	DJANGO_DEBUG=false DJANGO_ALLOWED_HOSTS=engagiert.example.org
+
+include scripts/vendor-kern.mk
+
+.PHONY: help run dev test lint format check-migrations check-deploy pytest messages \
+	install install-dev demo clean
+
+help:
+	@echo "make run     – install, migrate, load the Hattingen demo, serve http://127.0.0.1:$(PORT)"
+	@echo "make test    – lint, migrations check, deploy check, the whole test suite"
+	@echo "make dev     – Django's development server with DEBUG on"
+	@echo "make vendor-kern – re-fetch the pinned KERN design system into static/vendor/kern"
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(PYTHON) || python3 -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+.secret_key:
+	@umask 077; $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	@echo "Generated a local secret key in .secret_key (kept out of git)."
+
+messages: $(VENV)/.runtime
+	@if command -v msgfmt >/dev/null; then DJANGO_DEBUG=true $(MANAGE) compilemessages --ignore=.venv -v0; \
+	else echo "msgfmt (GNU gettext) not found: using the committed .mo files"; fi
+
+run: $(VENV)/.runtime .secret_key messages
+	$(LOCAL_ENV) $(MANAGE) migrate --noinput
+	$(LOCAL_ENV) $(MANAGE) collectstatic --noinput -v0
+	$(LOCAL_ENV) $(MANAGE) load_demo
+	@echo "Serving the portal at http://127.0.0.1:$(PORT) (stop with Ctrl+C)"
+	$(LOCAL_ENV) GUNICORN_BIND=127.0.0.1:$(PORT) $(VENV)/bin/gunicorn -c gunicorn.conf.py engagierte_stadt.wsgi
+
+dev: $(VENV)/.dev messages
+	DJANGO_DEBUG=true $(MANAGE) migrate --noinput
+	DJANGO_DEBUG=true $(MANAGE) load_demo
+	DJANGO_DEBUG=true $(MANAGE) runserver 127.0.0.1:$(PORT)
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check-migrations: $(VENV)/.dev
+	DJANGO_DEBUG=true $(MANAGE) makemigrations --check --dry-run
+
+check-deploy: $(VENV)/.dev
+	$(DEPLOY_ENV) $(MANAGE) check --deploy --fail-level WARNING
+
+pytest: $(VENV)/.dev messages
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test: lint check-migrations check-deploy pytest
+
+clean:
+	rm -rf staticfiles .pytest_cache

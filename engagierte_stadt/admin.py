@@ -1,0 +1,116 @@
+from django.contrib import admin
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from engagierte_stadt.models import (
+    AccessibilityFeedback,
+    AccessibilityStatement,
+    Article,
+    Page,
+    SiteSettings,
+)
+
+
+class SingletonAdmin(admin.ModelAdmin):
+    """Admin for a model with exactly one row: the list goes straight to that row."""
+
+    def has_add_permission(self, request):
+        return not self.model.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        obj = self.model.load()
+        if obj._state.adding:
+            obj.save()
+        opts = self.model._meta
+        return redirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]))
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(SingletonAdmin):
+    fieldsets = [
+        (_("Portal"), {"fields": ["city_name", "portal_name", "tagline", "header_label"]}),
+        (_("Logo"), {"fields": ["logo", "logo_alt"]}),
+        (_("Texts"), {"fields": ["intro", "programme_text"]}),
+        (
+            _("Contact"),
+            {
+                "fields": [
+                    "contact_name",
+                    "contact_organisation",
+                    "contact_address",
+                    "contact_email",
+                    "contact_phone",
+                ]
+            },
+        ),
+    ]
+
+
+@admin.register(AccessibilityStatement)
+class AccessibilityStatementAdmin(SingletonAdmin):
+    fields = ["conformance", "known_gaps", "method", "prepared_on", "reviewed_on", "enforcement"]
+
+
+@admin.register(Page)
+class PageAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "updated_at"]
+    search_fields = ["title", "body"]
+    fields = ["slug", "title", "lead", "body"]
+
+
+@admin.register(AccessibilityFeedback)
+class AccessibilityFeedbackAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "page_url", "handled"]
+    list_filter = ["handled"]
+    readonly_fields = ["created_at"]
+    fields = ["created_at", "message", "page_url", "name", "email", "handled"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["title", "status", "publish_at", "thumbnail"]
+    list_filter = ["status", "publish_at"]
+    search_fields = ["title", "teaser", "body"]
+    prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = "publish_at"
+    actions = ["publish", "unpublish"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "teaser", "body"]}),
+        (_("Photo"), {"fields": ["photo", "photo_alt", "photo_caption", "photo_credit"]}),
+        (_("Publication"), {"fields": ["status", "publish_at"]}),
+    ]
+
+    @admin.display(description=_("photo"))
+    def thumbnail(self, obj):
+        if not obj.photo:
+            return ""
+        return format_html(
+            '<img src="{}" alt="{}" width="80" height="45" class="admin-thumbnail">',
+            obj.photo.url,
+            obj.photo_alt,
+        )
+
+    @admin.action(description=_("Publish selected articles"))
+    def publish(self, request, queryset):
+        count = queryset.update(status=Article.Status.PUBLISHED)
+        self.message_user(
+            request,
+            ngettext("%d article published.", "%d articles published.", count) % count,
+        )
+
+    @admin.action(description=_("Set selected articles back to draft"))
+    def unpublish(self, request, queryset):
+        count = queryset.update(status=Article.Status.DRAFT)
+        self.message_user(
+            request,
+            ngettext("%d article set to draft.", "%d articles set to draft.", count) % count,
+        )

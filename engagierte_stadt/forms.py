@@ -1,0 +1,52 @@
+from django import forms
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+from engagierte_stadt.models import AccessibilityFeedback
+
+
+class AccessibilityFeedbackForm(forms.ModelForm):
+    """Report a barrier on the portal (Feedback-Mechanismus nach BITV NRW)."""
+
+    consent = forms.BooleanField(
+        label=_("I agree that my name and e-mail address are stored to answer my message."),
+        required=False,
+        help_text=_("Only needed if you give your name or e-mail address."),
+    )
+
+    class Meta:
+        model = AccessibilityFeedback
+        fields = ["message", "page_url", "name", "email"]
+        labels = {
+            "message": _("Which barrier did you find?"),
+            "page_url": _("On which page?"),
+            "name": _("Your name"),
+            "email": _("Your e-mail address"),
+        }
+        help_texts = {
+            "message": _("Describe what did not work for you. Please do not enter health data."),
+            "page_url": _("The address or the title of the page, if you know it."),
+            "name": _("Optional."),
+            "email": _("Optional. Only if you would like an answer."),
+        }
+        widgets = {
+            "message": forms.Textarea(attrs={"rows": 6}),
+            "name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].help_text = _(
+            "Only needed if you give your name or e-mail address. "
+            'Read more in the <a href="%(url)s">privacy policy</a>.'
+        ) % {"url": reverse_lazy("page", kwargs={"slug": "datenschutz"})}
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("name") or data.get("email")) and not data.get("consent"):
+            self.add_error(
+                "consent",
+                _("Please agree to storing your name and e-mail address, or leave both empty."),
+            )
+        return data

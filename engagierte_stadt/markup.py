@@ -1,0 +1,49 @@
+"""Markdown written by staff, rendered to sanitised HTML."""
+
+import markdown
+import nh3
+
+ALLOWED_TAGS = {
+    "a",
+    "abbr",
+    "blockquote",
+    "br",
+    "code",
+    "em",
+    "h2",
+    "h3",
+    "h4",
+    "hr",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "strong",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+
+def render_markdown(text: str) -> str:
+    """Turn Markdown into HTML that cannot carry scripts, styles or event handlers.
+
+    Headings start at h2 because every page already has its own h1.
+    """
+    if not text:
+        return ""
+    html = markdown.markdown(text, extensions=["sane_lists", "tables"], output_format="html")
+    html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="noopener noreferrer",
+    )

@@ -1,0 +1,248 @@
+"""Site-wide content: site settings, editable pages, news articles, accessibility feedback."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from engagierte_stadt.images import validate_image_upload
+
+
+class SiteSettings(models.Model):
+    """The one row that makes the portal a particular town's portal."""
+
+    city_name = models.CharField(_("city name"), max_length=100, default="Hattingen")
+    portal_name = models.CharField(
+        _("portal name"), max_length=150, default="Engagierte Stadt Hattingen"
+    )
+    tagline = models.CharField(
+        _("tagline"),
+        max_length=200,
+        blank=True,
+        help_text=_("A short line under the portal name in the site header."),
+    )
+    logo = models.ImageField(
+        _("logo"), upload_to="site/", blank=True, validators=[validate_image_upload]
+    )
+    logo_alt = models.CharField(
+        _("logo alternative text"),
+        max_length=200,
+        blank=True,
+        help_text=_("Describes the logo for people who cannot see it."),
+    )
+    header_label = models.CharField(
+        _("header bar text"),
+        max_length=150,
+        default="Ein Angebot der Stadt Hattingen",
+        help_text=_("Text in the thin bar at the very top of every page."),
+    )
+    intro = models.TextField(
+        _("home page introduction"), blank=True, help_text=_("Markdown is allowed.")
+    )
+    programme_text = models.TextField(
+        _("programme text"),
+        blank=True,
+        help_text=_("A short text about the Engagierte Stadt programme. Markdown is allowed."),
+    )
+    contact_name = models.CharField(_("contact name"), max_length=150, blank=True)
+    contact_organisation = models.CharField(_("contact organisation"), max_length=200, blank=True)
+    contact_address = models.TextField(_("contact address"), blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("site settings")
+        verbose_name_plural = _("site settings")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="site_settings_single_row")
+        ]
+
+    def __str__(self):
+        return self.portal_name
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls) -> "SiteSettings":
+        """Return the settings row, or unsaved defaults before staff have saved any."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+
+class Page(models.Model):
+    """An editable page with a fixed German address (Impressum, Datenschutz, …)."""
+
+    class Slug(models.TextChoices):
+        IMPRESSUM = "impressum", _("Imprint")
+        DATENSCHUTZ = "datenschutz", _("Privacy policy")
+        BARRIEREFREIHEIT = "barrierefreiheit", _("Accessibility statement")
+        LEICHTE_SPRACHE = "leichte-sprache", _("Easy language")
+        GEBAERDENSPRACHE = "gebaerdensprache", _("Sign language")
+        UEBER = "ueber-das-programm", _("About the programme")
+        KONTAKT = "kontakt", _("Contact")
+
+    slug = models.SlugField(_("address"), max_length=50, unique=True, choices=Slug.choices)
+    title = models.CharField(_("title"), max_length=200)
+    lead = models.TextField(
+        _("lead"), blank=True, help_text=_("One or two introductory sentences.")
+    )
+    body = models.TextField(_("text"), blank=True, help_text=_("Markdown is allowed."))
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("page")
+        verbose_name_plural = _("pages")
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("page", kwargs={"slug": self.slug})
+
+
+class AccessibilityStatement(models.Model):
+    """The structured part of the Erklärung zur Barrierefreiheit (BITV NRW)."""
+
+    class Conformance(models.TextChoices):
+        FULL = "full", _("fully compliant")
+        PARTIAL = "partial", _("partially compliant")
+        NONE = "none", _("not compliant")
+
+    conformance = models.CharField(
+        _("conformance status"),
+        max_length=10,
+        choices=Conformance.choices,
+        default=Conformance.PARTIAL,
+    )
+    known_gaps = models.TextField(
+        _("known gaps"),
+        blank=True,
+        help_text=_("Parts that are not yet accessible, and why. Markdown is allowed."),
+    )
+    method = models.TextField(
+        _("how the statement was prepared"),
+        blank=True,
+        help_text=_("For example: self-assessment with automated and manual tests."),
+    )
+    prepared_on = models.DateField(_("prepared on"), default=timezone.localdate)
+    reviewed_on = models.DateField(_("last reviewed on"), default=timezone.localdate)
+    enforcement = models.TextField(
+        _("enforcement procedure"),
+        blank=True,
+        help_text=_("Contact details of the NRW ombudsman office. Markdown is allowed."),
+    )
+
+    class Meta:
+        verbose_name = _("accessibility statement")
+        verbose_name_plural = _("accessibility statement")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(pk=1), name="accessibility_statement_single_row"
+            )
+        ]
+
+    def __str__(self):
+        return str(_("Accessibility statement"))
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls) -> "AccessibilityStatement":
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+
+class AccessibilityFeedback(models.Model):
+    """A barrier reported through the feedback form of the accessibility statement."""
+
+    message = models.TextField(_("message"))
+    page_url = models.CharField(_("page concerned"), max_length=500, blank=True)
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    created_at = models.DateTimeField(_("received"), auto_now_add=True)
+    handled = models.BooleanField(_("handled"), default=False)
+
+    class Meta:
+        verbose_name = _("accessibility feedback")
+        verbose_name_plural = _("accessibility feedback")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return _("Feedback of %(date)s") % {
+            "date": timezone.localtime(self.created_at).strftime("%d.%m.%Y %H:%M")
+        }
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=timezone.now())
+
+    def latest_first(self):
+        return self.order_by("-publish_at", "-pk")
+
+
+class Article(models.Model):
+    """A news item ("Aktuelles")."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("address"), max_length=200, unique=True)
+    teaser = models.TextField(_("teaser"), max_length=400)
+    body = models.TextField(_("text"), help_text=_("Markdown is allowed."))
+    photo = models.ImageField(
+        _("photo"), upload_to="aktuelles/", blank=True, validators=[validate_image_upload]
+    )
+    photo_alt = models.CharField(
+        _("alternative text"),
+        max_length=250,
+        blank=True,
+        help_text=_("What the photo shows, for people who cannot see it. Required with a photo."),
+    )
+    photo_caption = models.CharField(_("caption"), max_length=250, blank=True)
+    photo_credit = models.CharField(
+        _("photo credit"),
+        max_length=150,
+        blank=True,
+        help_text=_('For example "Foto: Stadt Hattingen". Required with a photo.'),
+    )
+    publish_at = models.DateTimeField(_("publish date"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("news article")
+        verbose_name_plural = _("news")
+        ordering = ["-publish_at", "-pk"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("article_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        errors = {}
+        if self.photo and not self.photo_alt.strip():
+            errors["photo_alt"] = _("Please describe the photo for people who cannot see it.")
+        if self.photo and not self.photo_credit.strip():
+            errors["photo_credit"] = _(
+                'Please name who took the photo, e.g. "Foto: Stadt Hattingen".'
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED and self.publish_at <= timezone.now()

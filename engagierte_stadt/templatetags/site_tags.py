@@ -1,0 +1,36 @@
+from django import template
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from engagierte_stadt.markup import render_markdown
+
+register = template.Library()
+
+
+@register.filter(name="markdown")
+def markdown_filter(text):
+    """Render staff-written Markdown as sanitised HTML."""
+    return mark_safe(render_markdown(text))  # noqa: S308 - sanitised by nh3
+
+
+MAIN_NAVIGATION = [
+    (_("Districts"), "quartiere:list"),
+    (_("Projects"), "projects"),
+    (_("Get involved"), "opportunities"),
+    (_("District conferences"), "conferences"),
+    (_("Partners"), "partners"),
+    (_("News"), "article_list"),
+]
+
+
+@register.inclusion_tag("includes/main_navigation.html", takes_context=True)
+def main_navigation(context):
+    """The main menu; the section the visitor is in is marked with aria-current."""
+    request = context.get("request")
+    path = request.path if request is not None else ""
+    items = []
+    for label, route in MAIN_NAVIGATION:
+        url = reverse(route)
+        items.append({"label": label, "url": url, "current": path.startswith(url)})
+    return {"items": items}

@@ -1,0 +1,67 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.utils.translation import gettext_lazy as _
+from django.views.static import serve
+
+from engagierte_stadt import views
+
+admin.site.site_header = _("Engagierte Stadt – administration")
+admin.site.site_title = _("Engagierte Stadt")
+admin.site.index_title = _("Portal content")
+
+handler400 = "engagierte_stadt.views.bad_request"
+handler403 = "engagierte_stadt.views.permission_denied"
+handler404 = "engagierte_stadt.views.page_not_found"
+
+
+def coming_soon(title, text):
+    return views.ComingSoonView.as_view(section_title=title, section_text=text)
+
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("quartiere/", include("quartiere.urls")),
+    path(
+        "projekte/",
+        coming_soon(_("Projects"), _("Soon you will find the projects in every district here.")),
+        name="projects",
+    ),
+    path(
+        "mitmachen/",
+        coming_soon(
+            _("Get involved"),
+            _("Soon you will be able to sign up here to help in your neighbourhood."),
+        ),
+        name="opportunities",
+    ),
+    path(
+        "stadtteilkonferenzen/",
+        coming_soon(
+            _("District conferences"),
+            _("Soon you will find the dates and minutes of the district conferences here."),
+        ),
+        name="conferences",
+    ),
+    path(
+        "partner/",
+        coming_soon(
+            _("Partners"),
+            _("Soon you will find the associations, institutions and businesses here."),
+        ),
+        name="partners",
+    ),
+    path("aktuelles/", views.ArticleListView.as_view(), name="article_list"),
+    path("aktuelles/<slug:slug>/", views.ArticleDetailView.as_view(), name="article_detail"),
+    path("barrierefreiheit/", views.AccessibilityView.as_view(), name="accessibility"),
+    path("healthz/", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    # Editable pages under their German names: /impressum/, /datenschutz/, …
+    path("<slug:slug>/", views.PageView.as_view(), name="page"),
+]
+
+if settings.SERVE_MEDIA:
+    urlpatterns.insert(
+        0,
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    )

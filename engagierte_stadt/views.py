@@ -1,0 +1,178 @@
+"""Site-wide pages: home, news, editable pages, accessibility feedback, errors."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView, FormView, ListView, TemplateView
+
+from engagierte_stadt.forms import AccessibilityFeedbackForm
+from engagierte_stadt.models import AccessibilityStatement, Article, Page
+from engagierte_stadt.services import feedback_submit
+
+
+class BreadcrumbMixin:
+    """Adds `page_title` and `breadcrumbs` (label, url) pairs to the context.
+
+    `get_breadcrumbs()` returns pairs of label and URL, route name or None for the
+    current page; "Startseite" is always first.
+    """
+
+    page_title = None
+
+    def get_page_title(self):
+        return self.page_title or str(getattr(self, "object", "") or "")
+
+    def get_breadcrumbs(self):
+        return [(self.get_page_title(), None)]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        crumbs = [(_("Home"), reverse("home"))]
+        for label, target in self.get_breadcrumbs():
+            url = target
+            if target and not target.startswith("/"):
+                try:
+                    url = reverse(target)
+                except NoReverseMatch:
+                    url = target
+            crumbs.append((label, url))
+        context["breadcrumbs"] = crumbs
+        context.setdefault("page_title", self.get_page_title())
+        return context
+
+
+class HomeView(TemplateView):
+    template_name = "engagierte_stadt/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["latest_articles"] = list(Article.objects.published().latest_first()[:3])
+        return context
+
+
+class ArticleListView(BreadcrumbMixin, ListView):
+    template_name = "engagierte_stadt/article_list.html"
+    context_object_name = "articles"
+    paginate_by = 10
+    page_title = _("News")
+
+    def get_queryset(self):
+        return Article.objects.published().latest_first()
+
+
+class ArticleDetailView(BreadcrumbMixin, DetailView):
+    template_name = "engagierte_stadt/article_detail.html"
+    context_object_name = "article"
+
+    def get_queryset(self):
+        # Staff may preview drafts and scheduled articles; everybody else sees published ones.
+        if self.request.user.is_staff:
+            return Article.objects.all()
+        return Article.objects.published()
+
+    def get_breadcrumbs(self):
+        return [(_("News"), "article_list"), (self.object.title, None)]
+
+
+class PageView(BreadcrumbMixin, TemplateView):
+    """An editable page under its fixed German address.
+
+    A known page that staff have not written yet still answers, with a short notice,
+    so that the footer never leads to an error page.
+    """
+
+    template_name = "engagierte_stadt/page_detail.html"
+
+    def get_page(self):
+        slug = self.kwargs["slug"]
+        if slug not in Page.Slug.values:
+            raise Http404
+        page = Page.objects.filter(slug=slug).first()
+        if page is None:
+            page = Page(slug=slug, title=str(Page.Slug(slug).label))
+        return page
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_page()
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        kwargs["page"] = self.object
+        return super().get_context_data(**kwargs)
+
+
+class AccessibilityView(PageView, FormView):
+    """Erklärung zur Barrierefreiheit with its feedback form."""
+
+    template_name = "engagierte_stadt/accessibility.html"
+    form_class = AccessibilityFeedbackForm
+
+    def get_page(self):
+        self.kwargs["slug"] = Page.Slug.BARRIEREFREIHEIT
+        return super().get_page()
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_page()
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["statement"] = AccessibilityStatement.load()
+        return context
+
+    def form_valid(self, form):
+        feedback_submit(
+            message=form.cleaned_data["message"],
+            page_url=form.cleaned_data["page_url"],
+            name=form.cleaned_data["name"],
+            email=form.cleaned_data["email"],
+            base_url=self.request.build_absolute_uri("/").rstrip("/"),
+        )
+        messages.success(
+            self.request,
+            _("Thank you. Your message has been sent to the editorial team."),
+        )
+        return redirect(reverse("accessibility") + "#rueckmeldung")
+
+
+class ComingSoonView(BreadcrumbMixin, TemplateView):
+    """Placeholder for a section that is being built, so the navigation never leads nowhere."""
+
+    template_name = "engagierte_stadt/coming_soon.html"
+    section_title = ""
+    section_text = ""
+
+    def get_page_title(self):
+        return self.section_title
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["section_text"] = self.section_text
+        return context
+
+
+def healthz(request):
+    from django.db import connection
+    from django.http import HttpResponse
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def bad_request(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def csrf_failure(request, reason=""):
+    return render(request, "403_csrf.html", status=403)

@@ -1,0 +1,39 @@
+"""gunicorn settings for production. Every value can be overridden by an environment variable.
+
+Start with: gunicorn -c gunicorn.conf.py engagierte_stadt.wsgi
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+
+# Sync workers: (2 × cores) + 1 is gunicorn's rule of thumb; capped so a big host does not
+# open more database connections than PostgreSQL allows.
+workers = int(os.environ.get("GUNICORN_WORKERS", min(multiprocessing.cpu_count() * 2 + 1, 12)))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+worker_class = "sync"
+
+# A request that takes longer than this is killed; uploads and PDF generation stay below it.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+
+# Recycle workers now and then so slow leaks never grow; jitter keeps them from restarting
+# all at once.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "1000"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "100"))
+
+# Behind a reverse proxy (nginx, Apache) on the same host: trust its X-Forwarded-* headers.
+# Set GUNICORN_FORWARDED_ALLOW_IPS to the proxy's address if it runs elsewhere.
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+secure_scheme_headers = {"X-FORWARDED-PROTO": "https"}
+
+# No runtime control socket: nothing needs it, and two instances would fight over it.
+control_socket_disable = True
+
+accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
+# The access log line without the referrer, which may carry personal links (tokens).
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
