@@ -9,7 +9,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_settings(env_overrides, code="from django.conf import settings; settings.DEBUG"):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "DATABASE_URL"
+    }
     env.update({"DJANGO_SETTINGS_MODULE": "engagierte_stadt.settings", **env_overrides})
     return subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
