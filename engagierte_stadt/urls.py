@@ -55,6 +55,8 @@ urlpatterns = [
     path("aktuelles/<slug:slug>/", views.ArticleDetailView.as_view(), name="article_detail"),
     path("barrierefreiheit/", views.AccessibilityView.as_view(), name="accessibility"),
     path("healthz/", views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on pages without an icon link (the admin).
+    path("favicon.ico", views.favicon),
     path("admin/", admin.site.urls),
     # Editable pages under their German names: /impressum/, /datenschutz/, …
     path("<slug:slug>/", views.PageView.as_view(), name="page"),

@@ -1,8 +1,9 @@
 """Site-wide pages: home, news, editable pages, accessibility feedback, errors."""
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, ListView, TemplateView
@@ -151,6 +152,10 @@ class ComingSoonView(BreadcrumbMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["section_text"] = self.section_text
         return context
+
+
+def favicon(request):
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
 
 def healthz(request):
