@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",
     "crispy_forms",
+    "django_filters",
+    "imagekit",
     "csp",
 ]
 

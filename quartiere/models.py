@@ -3,7 +3,10 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from engagierte_stadt.images import validate_image_upload
 
 
 class QuartierQuerySet(models.QuerySet):
@@ -65,3 +68,381 @@ class Quartier(models.Model):
     @property
     def has_contact(self) -> bool:
         return bool(self.contact_name or self.contact_email or self.contact_phone)
+
+
+class Topic(models.Model):
+    """A field of engagement (Themenfeld), e.g. Nachbarschaft or Umwelt und Klima."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("address"), max_length=100, unique=True)
+    description = models.CharField(_("short description"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Skill(models.Model):
+    """A skill or interest that an opportunity asks for (tag)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("address"), max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = _("skill or interest")
+        verbose_name_plural = _("skills and interests")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Publication(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    PUBLISHED = "published", _("published")
+
+
+class ProjectQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(publication=Publication.PUBLISHED, publish_at__lte=timezone.now())
+
+    def in_quartier(self, quartier):
+        """Projects in the Quartier and in the Quartiere inside it."""
+        return self.filter(models.Q(quartier=quartier) | models.Q(quartier__parent=quartier))
+
+    def for_cards(self):
+        """What a project card shows: Quartier, topics and the first image, in 3 queries."""
+        return self.select_related("quartier").prefetch_related(
+            "topics",
+            models.Prefetch(
+                "images",
+                queryset=ProjectImage.objects.order_by("position", "pk"),
+                to_attr="gallery",
+            ),
+        )
+
+
+class Project(models.Model):
+    """A neighbourhood project (Quartiersprojekt)."""
+
+    class Status(models.TextChoices):
+        IDEA = "idee", _("idea")
+        PLANNED = "geplant", _("planned")
+        RUNNING = "laeuft", _("running")
+        FINISHED = "abgeschlossen", _("finished")
+
+    quartier = models.ForeignKey(
+        Quartier,
+        verbose_name=_("district or neighbourhood"),
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("address"), max_length=200, unique=True)
+    teaser = models.CharField(_("teaser"), max_length=300)
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("Markdown is allowed.")
+    )
+    status = models.CharField(
+        _("status"), max_length=15, choices=Status.choices, default=Status.PLANNED
+    )
+    start_date = models.DateField(_("start"), null=True, blank=True)
+    end_date = models.DateField(_("end"), null=True, blank=True)
+    topics = models.ManyToManyField(
+        Topic, verbose_name=_("topics"), blank=True, related_name="projects"
+    )
+    contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
+    contact_role = models.CharField(_("contact role"), max_length=150, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
+    show_contact_name = models.BooleanField(_("show name publicly"), default=True)
+    show_contact_email = models.BooleanField(_("show e-mail publicly"), default=True)
+    show_contact_phone = models.BooleanField(_("show phone publicly"), default=False)
+    easy_language = models.TextField(
+        _("summary in easy language"),
+        blank=True,
+        help_text=_("Optional. Short sentences, one thought per sentence."),
+    )
+    publication = models.CharField(
+        _("publication"), max_length=10, choices=Publication.choices, default=Publication.DRAFT
+    )
+    publish_at = models.DateTimeField(_("publish date"), default=timezone.now)
+    featured = models.BooleanField(_("show on the home page"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(start_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="project_ends_after_start",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("quartiere:project_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The end cannot be before the start.")})
+
+    @property
+    def is_published(self) -> bool:
+        return self.publication == Publication.PUBLISHED and self.publish_at <= timezone.now()
+
+    @property
+    def cover(self):
+        """The first gallery image (prefetched by `for_cards()`), or None."""
+        gallery = getattr(self, "gallery", None)
+        if gallery is None:
+            gallery = list(self.images.order_by("position", "pk")[:1])
+        return gallery[0] if gallery else None
+
+    @property
+    def public_contact(self) -> dict:
+        """The contact details staff chose to show."""
+        return {
+            "name": self.contact_name if self.show_contact_name else "",
+            "role": self.contact_role if self.show_contact_name else "",
+            "email": self.contact_email if self.show_contact_email else "",
+            "phone": self.contact_phone if self.show_contact_phone else "",
+        }
+
+
+class ProjectImage(models.Model):
+    """One picture of a project's gallery, with required alternative text and credit."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="images"
+    )
+    image = models.ImageField(
+        _("image"),
+        upload_to="projekte/",
+        width_field="width",
+        height_field="height",
+        validators=[validate_image_upload],
+    )
+    width = models.PositiveIntegerField(editable=False, null=True)
+    height = models.PositiveIntegerField(editable=False, null=True)
+    alt_text = models.CharField(
+        _("alternative text"),
+        max_length=250,
+        help_text=_("What the picture shows, for people who cannot see it."),
+    )
+    caption = models.CharField(_("caption"), max_length=250, blank=True)
+    credit = models.CharField(
+        _("photo credit"), max_length=150, help_text=_('For example "Foto: Stadt Hattingen".')
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.alt_text
+
+
+class OpportunityQuerySet(models.QuerySet):
+    def published(self):
+        """Visible opportunities: published, and their project (if any) published too."""
+        now = timezone.now()
+        return self.filter(is_published=True).filter(
+            models.Q(project__isnull=True)
+            | models.Q(project__publication=Publication.PUBLISHED, project__publish_at__lte=now)
+        )
+
+    def open(self):
+        today = timezone.localdate()
+        return self.filter(is_open=True).filter(
+            models.Q(signup_deadline__isnull=True) | models.Q(signup_deadline__gte=today)
+        )
+
+    def in_quartier(self, quartier):
+        return self.filter(models.Q(quartier=quartier) | models.Q(quartier__parent=quartier))
+
+    def annotate_places(self):
+        """`places_taken` and `free_places` (None = unlimited) on every row.
+
+        Until sign-ups exist, nothing is taken; the sign-up engine counts confirmed sign-ups
+        here, so every page keeps one query for its list.
+        """
+        taken = models.Value(0, output_field=models.IntegerField())
+        return self.annotate(
+            places_taken=taken,
+            free_places=models.Case(
+                models.When(places__isnull=True, then=models.Value(None)),
+                default=models.F("places") - taken,
+                output_field=models.IntegerField(),
+            ),
+        )
+
+    def free_places_first(self):
+        """Unlimited and free places first, full ones last; then by deadline and title."""
+        return (
+            self.annotate_places()
+            .annotate(
+                is_full=models.Case(
+                    models.When(places__isnull=True, then=models.Value(False)),
+                    models.When(free_places__lte=0, then=models.Value(True)),
+                    default=models.Value(False),
+                    output_field=models.BooleanField(),
+                )
+            )
+            .order_by("is_full", models.F("signup_deadline").asc(nulls_last=True), "title")
+        )
+
+    def for_cards(self):
+        return self.select_related("quartier", "project").prefetch_related("skills")
+
+
+class Opportunity(models.Model):
+    """A way to help (Mitmach-Angebot), in a project or directly in a Quartier."""
+
+    class Commitment(models.TextChoices):
+        ONCE = "einmalig", _("once, on a date")
+        REGULAR = "regelmaessig", _("regularly")
+        FLEXIBLE = "flexibel", _("flexible")
+
+    class Weekday(models.TextChoices):
+        MON = "mo", _("Monday")
+        TUE = "di", _("Tuesday")
+        WED = "mi", _("Wednesday")
+        THU = "do", _("Thursday")
+        FRI = "fr", _("Friday")
+        SAT = "sa", _("Saturday")
+        SUN = "so", _("Sunday")
+
+    SUITABILITY_FIELDS = {
+        "youth": "suitable_youth",
+        "families": "suitable_families",
+        "seniors": "suitable_seniors",
+        "no_german": "suitable_without_german",
+        "step_free": "step_free",
+    }
+
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="opportunities",
+    )
+    quartier = models.ForeignKey(
+        Quartier,
+        verbose_name=_("district or neighbourhood"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="opportunities",
+        help_text=_("Taken from the project when there is one."),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("address"), max_length=200, unique=True)
+    description = models.TextField(_("what you do"), help_text=_("Markdown is allowed."))
+    commitment = models.CharField(
+        _("time commitment"), max_length=15, choices=Commitment.choices, default=Commitment.FLEXIBLE
+    )
+    starts_at = models.DateTimeField(_("date and time"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("until"), null=True, blank=True)
+    hours_per_month = models.PositiveSmallIntegerField(_("hours per month"), null=True, blank=True)
+    weekdays = models.JSONField(_("weekdays"), default=list, blank=True)
+    place = models.CharField(_("place"), max_length=250, blank=True)
+    places = models.PositiveIntegerField(
+        _("number of places"), null=True, blank=True, help_text=_("Leave empty for unlimited.")
+    )
+    suitable_youth = models.BooleanField(_("suitable for young people"), default=False)
+    suitable_families = models.BooleanField(_("suitable for families"), default=False)
+    suitable_seniors = models.BooleanField(_("suitable for older people"), default=False)
+    suitable_without_german = models.BooleanField(
+        _("possible without German skills"), default=False
+    )
+    step_free = models.BooleanField(_("step-free access"), default=False)
+    requirements = models.TextField(
+        _("requirements"),
+        blank=True,
+        help_text=_(
+            "For example: extended certificate of good conduct (erweitertes Führungszeugnis)."
+        ),
+    )
+    skills = models.ManyToManyField(
+        Skill, verbose_name=_("skills and interests"), blank=True, related_name="opportunities"
+    )
+    signup_deadline = models.DateField(_("sign-up deadline"), null=True, blank=True)
+    is_open = models.BooleanField(_("open for sign-ups"), default=True)
+    is_published = models.BooleanField(_("published"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OpportunityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("opportunity")
+        verbose_name_plural = _("opportunities")
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(project__isnull=False) | models.Q(quartier__isnull=False),
+                name="opportunity_has_project_or_quartier",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("quartiere:opportunity_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        errors = {}
+        if self.project_id is None and self.quartier_id is None:
+            errors["quartier"] = _("Choose a project or a district.")
+        if self.commitment == self.Commitment.ONCE and not self.starts_at:
+            errors["starts_at"] = _("A one-off opportunity needs a date.")
+        if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
+            errors["ends_at"] = _("The end cannot be before the start.")
+        unknown = set(self.weekdays or []) - set(self.Weekday.values)
+        if unknown:
+            errors["weekdays"] = _("Unknown weekday.")
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        # The Quartier of an opportunity is always its project's, so filters need no join.
+        if self.project_id is not None:
+            self.quartier_id = self.project.quartier_id
+        super().save(*args, **kwargs)
+
+    @property
+    def suitability_labels(self) -> list[str]:
+        return [
+            self._meta.get_field(field).verbose_name
+            for field in self.SUITABILITY_FIELDS.values()
+            if getattr(self, field)
+        ]
+
+    @property
+    def weekday_labels(self) -> list[str]:
+        return [label for value, label in self.Weekday.choices if value in (self.weekdays or [])]
+
+    @property
+    def accepts_signups(self) -> bool:
+        if not self.is_open:
+            return False
+        return not (self.signup_deadline and self.signup_deadline < timezone.localdate())
