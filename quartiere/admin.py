@@ -143,7 +143,7 @@ class OpportunityAdminForm(forms.ModelForm):
 
     class Meta:
         model = Opportunity
-        fields = "__all__"
+        fields = ["weekdays"]  # the admin adds the other fields from its fieldsets
 
 
 @admin.register(Opportunity)

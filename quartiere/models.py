@@ -406,6 +406,12 @@ class Opportunity(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        # The Quartier of an opportunity is always its project's, so filters need no join.
+        if self.project_id is not None:
+            self.quartier_id = self.project.quartier_id
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("quartiere:opportunity_detail", kwargs={"slug": self.slug})
 
@@ -422,12 +428,6 @@ class Opportunity(models.Model):
             errors["weekdays"] = _("Unknown weekday.")
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs):
-        # The Quartier of an opportunity is always its project's, so filters need no join.
-        if self.project_id is not None:
-            self.quartier_id = self.project.quartier_id
-        super().save(*args, **kwargs)
 
     @property
     def suitability_labels(self) -> list[str]:
