@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from engagierte_stadt.images import validate_image_upload
+from engagierte_stadt.images import CleanImageField
 
 
 class SiteSettings(models.Model):
@@ -22,9 +22,7 @@ class SiteSettings(models.Model):
         blank=True,
         help_text=_("A short line under the portal name in the site header."),
     )
-    logo = models.ImageField(
-        _("logo"), upload_to="site/", blank=True, validators=[validate_image_upload]
-    )
+    logo = CleanImageField(_("logo"), upload_to="site/", blank=True, renditions=False)
     logo_alt = models.CharField(
         _("logo alternative text"),
         max_length=200,
@@ -196,9 +194,15 @@ class Article(models.Model):
     slug = models.SlugField(_("address"), max_length=200, unique=True)
     teaser = models.TextField(_("teaser"), max_length=400)
     body = models.TextField(_("text"), help_text=_("Markdown is allowed."))
-    photo = models.ImageField(
-        _("photo"), upload_to="aktuelles/", blank=True, validators=[validate_image_upload]
+    photo = CleanImageField(
+        _("photo"),
+        upload_to="aktuelles/",
+        blank=True,
+        width_field="photo_width",
+        height_field="photo_height",
     )
+    photo_width = models.PositiveIntegerField(editable=False, null=True)
+    photo_height = models.PositiveIntegerField(editable=False, null=True)
     photo_alt = models.CharField(
         _("alternative text"),
         max_length=250,

@@ -205,3 +205,12 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
     },
 }
+
+# Image renditions (django-imagekit, see engagierte_stadt/images.py): generated once when a
+# picture is saved, never checked or generated while a page renders. Names follow from the
+# original's name; files live under MEDIA_ROOT/renditions/. Recreate them all (after restoring
+# originals, or after changing a spec) with `python manage.py generateimages`.
+IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
+IMAGEKIT_DEFAULT_CACHEFILE_BACKEND = "engagierte_stadt.images.RenditionFileBackend"
+IMAGEKIT_SPEC_CACHEFILE_NAMER = "imagekit.cachefiles.namers.source_name_as_path"
+IMAGEKIT_CACHEFILE_DIR = "renditions"

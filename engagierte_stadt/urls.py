@@ -21,20 +21,8 @@ def coming_soon(title, text):
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
-    path("quartiere/", include("quartiere.urls")),
-    path(
-        "projekte/",
-        coming_soon(_("Projects"), _("Soon you will find the projects in every district here.")),
-        name="projects",
-    ),
-    path(
-        "mitmachen/",
-        coming_soon(
-            _("Get involved"),
-            _("Soon you will be able to sign up here to help in your neighbourhood."),
-        ),
-        name="opportunities",
-    ),
+    # /quartiere/, /projekte/ and /mitmachen/ with the pages below them.
+    path("", include("quartiere.urls")),
     path(
         "stadtteilkonferenzen/",
         coming_soon(

@@ -11,6 +11,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from engagierte_stadt.forms import AccessibilityFeedbackForm
 from engagierte_stadt.models import AccessibilityStatement, Article, Page
 from engagierte_stadt.services import feedback_submit
+from quartiere.models import Project
 
 
 class BreadcrumbMixin:
@@ -50,6 +51,9 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["latest_articles"] = list(Article.objects.published().latest_first()[:3])
+        context["featured_projects"] = list(
+            Project.objects.published().featured().for_cards().order_by("-publish_at", "pk")[:3]
+        )
         return context
 
 

@@ -4,6 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from engagierte_stadt.images import renditions
 from quartiere.models import (
     Opportunity,
     Project,
@@ -48,11 +49,13 @@ class SkillAdmin(admin.ModelAdmin):
 
 
 def thumbnail_html(picture):
-    if not picture or not picture.image:
+    if not picture or not picture.image or not (picture.width and picture.height):
         return "–"
+    # The smallest card rendition (400 × 225), not the original of up to 3200 px.
+    card = renditions(picture.image, picture.width, picture.height, "card")[0]
     return format_html(
         '<img src="{}" alt="{}" width="96" height="54" class="admin-thumbnail">',
-        picture.image.url,
+        card.url,
         picture.alt_text,
     )
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from engagierte_stadt.images import validate_image_upload
+from engagierte_stadt.images import CleanImageField
 
 
 class QuartierQuerySet(models.QuerySet):
@@ -114,16 +114,37 @@ class ProjectQuerySet(models.QuerySet):
         """Projects in the Quartier and in the Quartiere inside it."""
         return self.filter(models.Q(quartier=quartier) | models.Q(quartier__parent=quartier))
 
-    def for_cards(self):
-        """What a project card shows: Quartier, topics and the first image, in 3 queries."""
-        return self.select_related("quartier").prefetch_related(
+    def in_quartier_slug(self, slug):
+        """`in_quartier()` by the Quartier's address, as a filter link carries it."""
+        return self.filter(models.Q(quartier__slug=slug) | models.Q(quartier__parent__slug=slug))
+
+    def featured(self):
+        return self.filter(featured=True)
+
+    @staticmethod
+    def card_prefetches():
+        """The prefetches behind a project card (topics, gallery as `project.gallery`)."""
+        return [
             "topics",
             models.Prefetch(
                 "images",
                 queryset=ProjectImage.objects.order_by("position", "pk"),
                 to_attr="gallery",
             ),
-        )
+        ]
+
+    def for_cards(self):
+        """What a project card shows: Quartier, topics and the first image, in 3 queries."""
+        return self.select_related("quartier").prefetch_related(*self.card_prefetches())
+
+    @staticmethod
+    def prefetch_cards(projects):
+        """Load what `for_cards()` loads for projects fetched separately, in 2 queries.
+
+        The detail page fetches the project and "more from this Quartier" apart; this
+        prefetches the topics and galleries of both lists together.
+        """
+        models.prefetch_related_objects(list(projects), *ProjectQuerySet.card_prefetches())
 
 
 class Project(models.Model):
@@ -229,12 +250,8 @@ class ProjectImage(models.Model):
     project = models.ForeignKey(
         Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="images"
     )
-    image = models.ImageField(
-        _("image"),
-        upload_to="projekte/",
-        width_field="width",
-        height_field="height",
-        validators=[validate_image_upload],
+    image = CleanImageField(
+        _("image"), upload_to="projekte/", width_field="width", height_field="height"
     )
     width = models.PositiveIntegerField(editable=False, null=True)
     height = models.PositiveIntegerField(editable=False, null=True)
@@ -276,6 +293,10 @@ class OpportunityQuerySet(models.QuerySet):
     def in_quartier(self, quartier):
         return self.filter(models.Q(quartier=quartier) | models.Q(quartier__parent=quartier))
 
+    def in_quartier_slug(self, slug):
+        """`in_quartier()` by the Quartier's address, as a filter link carries it."""
+        return self.filter(models.Q(quartier__slug=slug) | models.Q(quartier__parent__slug=slug))
+
     def annotate_places(self):
         """`places_taken` and `free_places` (None = unlimited) on every row.
 
@@ -293,7 +314,12 @@ class OpportunityQuerySet(models.QuerySet):
         )
 
     def free_places_first(self):
-        """Unlimited and free places first, full ones last; then by deadline and title."""
+        """Unlimited and free places first, full ones next, closed ones last.
+
+        Within each group by deadline and title. Closed offers (switched off or past their
+        deadline) go last because nobody can sign up for them, whatever their places say.
+        """
+        today = timezone.localdate()
         return (
             self.annotate_places()
             .annotate(
@@ -302,13 +328,32 @@ class OpportunityQuerySet(models.QuerySet):
                     models.When(free_places__lte=0, then=models.Value(True)),
                     default=models.Value(False),
                     output_field=models.BooleanField(),
-                )
+                ),
+                is_closed=models.Case(
+                    models.When(is_open=False, then=models.Value(True)),
+                    models.When(signup_deadline__lt=today, then=models.Value(True)),
+                    default=models.Value(False),
+                    output_field=models.BooleanField(),
+                ),
             )
-            .order_by("is_full", models.F("signup_deadline").asc(nulls_last=True), "title")
+            .order_by(
+                "is_closed",
+                "is_full",
+                models.F("signup_deadline").asc(nulls_last=True),
+                "title",
+                "pk",
+            )
         )
 
     def for_cards(self):
-        return self.select_related("quartier", "project").prefetch_related("skills")
+        """What an opportunity card shows (project and Quartier), in the list's own query."""
+        return self.select_related("quartier", "project")
+
+    def for_detail(self):
+        """The opportunity page: places, project, Quartier and skills, in 2 queries."""
+        return (
+            self.annotate_places().select_related("quartier", "project").prefetch_related("skills")
+        )
 
 
 class Opportunity(models.Model):

@@ -1,9 +1,17 @@
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import Prefetch
+from django.http import Http404
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
 from engagierte_stadt.views import BreadcrumbMixin
-from quartiere.models import Quartier
+from quartiere.filters import OpportunityFilter, ProjectFilter
+from quartiere.models import Opportunity, Project, Quartier
+
+# How many projects and opportunities a Quartier page shows before linking to the full list.
+QUARTIER_PAGE_LIMIT = 6
+MORE_PROJECTS_LIMIT = 3
 
 
 class QuartierListView(BreadcrumbMixin, ListView):
@@ -32,3 +40,168 @@ class QuartierDetailView(BreadcrumbMixin, DetailView):
             crumbs.append((self.object.parent.name, self.object.parent.get_absolute_url()))
         crumbs.append((self.object.name, None))
         return crumbs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # One row more than shown tells whether to link to the full list, without a count.
+        projects = list(
+            Project.objects.published()
+            .in_quartier(self.object)
+            .for_cards()
+            .order_by("-publish_at", "pk")[: QUARTIER_PAGE_LIMIT + 1]
+        )
+        opportunities = list(
+            Opportunity.objects.published()
+            .open()
+            .in_quartier(self.object)
+            .free_places_first()
+            .for_cards()[: QUARTIER_PAGE_LIMIT + 1]
+        )
+        context.update(
+            projects=projects[:QUARTIER_PAGE_LIMIT],
+            more_projects=len(projects) > QUARTIER_PAGE_LIMIT,
+            opportunities=opportunities[:QUARTIER_PAGE_LIMIT],
+            more_opportunities=len(opportunities) > QUARTIER_PAGE_LIMIT,
+            filter_query=urlencode({"quartier": self.object.slug}),
+        )
+        return context
+
+
+class FilteredListMixin:
+    """A paginated list narrowed by a FilterSet from the GET parameters.
+
+    Values the filter does not know are left out (the form explains them); a page
+    "number" that is no number shows the first page, one beyond the end is a 404.
+    """
+
+    filterset_class = None
+    paginate_by = 12
+
+    def get_base_queryset(self):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        self.filterset = self.filterset_class(
+            self.request.GET or None, queryset=self.get_base_queryset(), request=self.request
+        )
+        return self.filterset.qs
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
+        try:
+            number = paginator.validate_number(self.request.GET.get(self.page_kwarg, 1))
+        except PageNotAnInteger:
+            number = 1
+        except EmptyPage as error:
+            raise Http404(_("This page does not exist.")) from error
+        page = paginator.page(number)
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_filter_query(self):
+        """The filters as a query string without the page, for the pagination links."""
+        return urlencode(
+            [
+                (key, value)
+                for key in self.request.GET
+                if key != self.page_kwarg
+                for value in self.request.GET.getlist(key)
+                if value
+            ]
+        )
+
+    def get_filter_summary(self) -> str:
+        """The labels of the applied filters ("Welper, läuft"), for the page title."""
+        form = self.filterset.form
+        if not form.is_bound:
+            return ""
+        form.is_valid()  # unknown values drop out of cleaned_data
+        cleaned = form.cleaned_data
+        labels = []
+        for name, field in form.fields.items():
+            values = cleaned.get(name)
+            if not values or name in form.errors:
+                continue
+            choices = dict(field.choices)
+            for value in values if isinstance(values, list) else [values]:
+                if value in choices:
+                    labels.append(str(choices[value]))
+        return ", ".join(labels)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.get_filter_query()
+        context.update(
+            filter_summary=self.get_filter_summary(),
+            filter=self.filterset,
+            filter_form=self.filterset.form,
+            query=query,
+            is_filtered=bool(query),
+            result_count=context["paginator"].count,
+        )
+        return context
+
+
+class ProjectListView(BreadcrumbMixin, FilteredListMixin, ListView):
+    template_name = "quartiere/project_list.html"
+    context_object_name = "projects"
+    filterset_class = ProjectFilter
+    page_title = _("Projects")
+
+    def get_base_queryset(self):
+        return Project.objects.published().for_cards().order_by("title", "pk")
+
+
+class ProjectDetailView(BreadcrumbMixin, DetailView):
+    template_name = "quartiere/project_detail.html"
+    context_object_name = "project"
+
+    def get_queryset(self):
+        return Project.objects.published().select_related("quartier")
+
+    def get_breadcrumbs(self):
+        return [(_("Projects"), "quartiere:project_list"), (self.object.title, None)]
+
+    def get_context_data(self, **kwargs):
+        project = self.object
+        more_projects = list(
+            Project.objects.published()
+            .in_quartier(project.quartier)
+            .exclude(pk=project.pk)
+            .select_related("quartier")
+            .order_by("-publish_at", "pk")[:MORE_PROJECTS_LIMIT]
+        )
+        # Topics and pictures of this project and of the "more" cards in one go.
+        Project.objects.prefetch_cards([project, *more_projects])
+        context = super().get_context_data(**kwargs)
+        context.update(
+            more_projects=more_projects,
+            opportunities=list(
+                Opportunity.objects.published()
+                .filter(project=project)
+                .free_places_first()
+                .for_cards()
+            ),
+            quartier_query=urlencode({"quartier": project.quartier.slug}),
+        )
+        return context
+
+
+class OpportunityListView(BreadcrumbMixin, FilteredListMixin, ListView):
+    template_name = "quartiere/opportunity_list.html"
+    context_object_name = "opportunities"
+    filterset_class = OpportunityFilter
+    page_title = _("Get involved")
+
+    def get_base_queryset(self):
+        return Opportunity.objects.published().free_places_first().for_cards()
+
+
+class OpportunityDetailView(BreadcrumbMixin, DetailView):
+    template_name = "quartiere/opportunity_detail.html"
+    context_object_name = "opportunity"
+
+    def get_queryset(self):
+        return Opportunity.objects.published().for_detail()
+
+    def get_breadcrumbs(self):
+        return [(_("Get involved"), "quartiere:opportunity_list"), (self.object.title, None)]

@@ -7,3 +7,26 @@ def _german(settings):
     """Every test sees the portal as a German visitor does."""
     with translation.override("de"):
         yield
+
+
+@pytest.fixture(scope="module")
+def _demo_for_module(django_db_setup, django_db_blocker):
+    """The Hattingen demo, loaded once per test module and rolled back at its end.
+
+    Loading costs a few seconds (every gallery image gets its renditions); each test still
+    runs in its own savepoint on top, so what a test changes stays in that test.
+    """
+    import io
+
+    from django.core.management import call_command
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo(_demo_for_module, db):
+    """Tests that read the demo content (shared per module; changes roll back per test)."""

@@ -1,9 +1,11 @@
 import factory
+from django.core.files.base import ContentFile
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from engagierte_stadt.models import Article, Page
-from quartiere.models import Quartier
+from quartiere.models import Opportunity, Project, ProjectImage, Publication, Quartier, Topic
+from tests.images import image_bytes
 
 factory.Faker._DEFAULT_LOCALE = "de_DE"
 
@@ -40,3 +42,67 @@ class PageFactory(DjangoModelFactory):
     slug = Page.Slug.IMPRESSUM
     title = "Impressum"
     body = "Angaben nach § 5 DDG."
+
+
+class TopicFactory(DjangoModelFactory):
+    class Meta:
+        model = Topic
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Themenfeld {n}")
+    slug = factory.Sequence(lambda n: f"themenfeld-{n}")
+
+
+class ProjectFactory(DjangoModelFactory):
+    """A published project; pass `topics=[...]` to set its topics."""
+
+    class Meta:
+        model = Project
+        skip_postgeneration_save = True
+
+    quartier = factory.SubFactory(QuartierFactory)
+    title = factory.Sequence(lambda n: f"Projekt {n}")
+    slug = factory.Sequence(lambda n: f"projekt-{n}")
+    teaser = factory.Faker("sentence")
+    description = factory.Faker("paragraph")
+    status = Project.Status.RUNNING
+    publication = Publication.PUBLISHED
+    publish_at = factory.LazyFunction(lambda: timezone.now() - timezone.timedelta(hours=1))
+
+    @factory.post_generation
+    def topics(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.topics.set(extracted)
+
+
+class ProjectImageFactory(DjangoModelFactory):
+    class Meta:
+        model = ProjectImage
+
+    project = factory.SubFactory(ProjectFactory)
+    image = factory.LazyFunction(lambda: ContentFile(image_bytes(), name="foto.jpg"))
+    alt_text = factory.Sequence(lambda n: f"Foto {n} aus dem Projekt")
+    credit = "Foto: Stadt Hattingen"
+    position = factory.Sequence(lambda n: n)
+
+
+class OpportunityFactory(DjangoModelFactory):
+    """A published, open, flexible opportunity in a project; pass `skills=[...]` to tag it."""
+
+    class Meta:
+        model = Opportunity
+        skip_postgeneration_save = True
+
+    project = factory.SubFactory(ProjectFactory)
+    quartier = factory.LazyAttribute(lambda o: o.project.quartier if o.project else None)
+    title = factory.Sequence(lambda n: f"Mitmach-Angebot {n}")
+    slug = factory.Sequence(lambda n: f"mitmach-angebot-{n}")
+    description = factory.Faker("paragraph")
+    commitment = Opportunity.Commitment.FLEXIBLE
+    is_open = True
+    is_published = True
+
+    @factory.post_generation
+    def skills(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.skills.set(extracted)

@@ -2,23 +2,39 @@
 
 from django import template
 
+from engagierte_stadt.images import picture_parts, renditions
+
 register = template.Library()
 
 
 @register.inclusion_tag("components/responsive_image.html")
 def responsive_image(picture, variant="detail", sizes="100vw", alt=None, loading="lazy"):
-    """Render `<img>` with width and height for a picture object.
+    """Render `<img>` with `srcset`, `sizes`, `width` and `height` for a picture.
 
-    `picture` has `.image` (an ImageField file), `.alt_text`, `.width` and `.height`.
-    `variant` is "card" (16:9 crop for cards) or "detail" (whole picture).
+    `picture` is an object with `.image` (an image field file), `.alt_text`, `.width` and
+    `.height` (like `ProjectImage`), or an image field file with width and height fields
+    (like `article.photo`; then pass `alt`). `variant` is "card" (16:9 crop, 400 and 800 px)
+    or "detail" (whole picture, 800 and 1600 px, never enlarged). `src`, `width` and
+    `height` describe the smaller rendition. Rendering does no query and touches no file.
+    Renders nothing when there is no picture.
     """
-    image = picture.image
-    return {
-        "src": image.url,
-        "srcset": "",
+    image, width, height, alt_text = picture_parts(picture)
+    if not image:
+        return {"src": ""}
+    context = {
         "sizes": sizes,
-        "width": picture.width,
-        "height": picture.height,
-        "alt": picture.alt_text if alt is None else alt,
+        "alt": alt_text if alt is None else alt,
         "loading": loading,
+    }
+    if not (width and height):
+        # Dimensions unknown (a row saved before they were recorded): the original, as is.
+        return {**context, "src": image.url, "srcset": "", "width": None, "height": None}
+    offered = renditions(image, width, height, variant)
+    main = offered[(len(offered) - 1) // 2]
+    return {
+        **context,
+        "src": main.url,
+        "srcset": ", ".join(f"{r.url} {r.width}w" for r in offered),
+        "width": main.width,
+        "height": main.height,
     }

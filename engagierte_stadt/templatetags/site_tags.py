@@ -16,8 +16,8 @@ def markdown_filter(text):
 
 MAIN_NAVIGATION = [
     (_("Districts"), "quartiere:list"),
-    (_("Projects"), "projects"),
-    (_("Get involved"), "opportunities"),
+    (_("Projects"), "quartiere:project_list"),
+    (_("Get involved"), "quartiere:opportunity_list"),
     (_("District conferences"), "conferences"),
     (_("Partners"), "partners"),
     (_("News"), "article_list"),

@@ -36,7 +36,7 @@ def test_fake_image_upload_is_refused_with_german_message(admin_client):
         article_data(photo=upload(data=b"<svg onload=alert(1)>")),
     )
     assert response.status_code == 200
-    assert "Bitte ein gültiges Bild hochladen." in response.content.decode()
+    assert "Bitte laden Sie eine JPEG-, PNG- oder WebP-Datei hoch." in response.content.decode()
     assert not Article.objects.exists()
 
 

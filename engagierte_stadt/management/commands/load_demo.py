@@ -5,13 +5,14 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
 from engagierte_stadt import demo
 from engagierte_stadt.models import AccessibilityStatement, Article, Page, SiteSettings
-from quartiere.models import Quartier
+from quartiere import demo as quartiere_demo
+from quartiere.models import Opportunity, Project, Quartier
 
 STADTTEILE = [
     (
@@ -145,20 +146,49 @@ Sie möchten mitmachen? Schauen Sie in Ihr Quartier oder melden Sie sich bei uns
 
 
 class Command(BaseCommand):
-    help = "Load the Hattingen demo content (districts, pages, first news, a staff account)."
+    help = (
+        "Load the Hattingen demo content (districts, projects, opportunities, pages, first "
+        "news, a staff account). With --scale N, add N × 1000 generated projects and "
+        "N × 3000 opportunities for performance work."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--scale",
+            type=int,
+            default=0,
+            metavar="N",
+            help="Also create N units of bulk data (one unit: 1000 projects, 3000 opportunities).",
+        )
+        parser.add_argument(
+            "--scale-unit",
+            type=int,
+            default=quartiere_demo.BULK_PROJECTS_PER_UNIT,
+            metavar="PROJECTS",
+            help="Projects per unit of --scale (default %(default)s); opportunities are 3×.",
+        )
 
     @transaction.atomic
     def handle(self, *args, **options):
+        if options["scale"] < 0 or options["scale_unit"] < 1:
+            raise CommandError("--scale must be 0 or more and --scale-unit at least 1.")
         self.site_settings()
         self.statement()
         created_quartiere = self.quartiere()
+        created = quartiere_demo.load(stdout=self.stdout)
         created_pages = self.pages()
         created_articles = self.articles()
         self.stdout.write(
             f"Demo content ready: {Quartier.objects.count()} Stadtteile/Quartiere "
-            f"({created_quartiere} new), {Page.objects.count()} pages ({created_pages} new), "
+            f"({created_quartiere} new), {Project.objects.count()} projects "
+            f"({created['projects']} new, {created['images']} new images), "
+            f"{Opportunity.objects.count()} opportunities ({created['opportunities']} new), "
+            f"{created['topics']} new topics, {created['skills']} new skills, "
+            f"{Page.objects.count()} pages ({created_pages} new), "
             f"{Article.objects.count()} articles ({created_articles} new)."
         )
+        if options["scale"]:
+            quartiere_demo.bulk(options["scale"], unit=options["scale_unit"], stdout=self.stdout)
         self.staff_account()
 
     def site_settings(self):

@@ -1,0 +1,111 @@
+"""Filters of the project and opportunity lists, read from GET parameters.
+
+A filtered list is a link people share, so the values are readable addresses
+(`?quartier=welper&topic=umwelt`), never database ids. A value the portal does not know is
+left out and explained next to the field; the rest of the filters still apply.
+"""
+
+import django_filters
+from django import forms
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from quartiere.models import Opportunity, Project, Quartier, Topic
+
+UNKNOWN_VALUE = _("We do not know this value, so this filter has not been applied.")
+
+
+def quartier_choices():
+    """(slug, name) of every Quartier; a neighbourhood names its district."""
+    choices = []
+    for slug, name, parent in Quartier.objects.order_by("name").values_list(
+        "slug", "name", "parent__name"
+    ):
+        label = f"{name} ({parent})" if parent else name
+        choices.append((slug, label))
+    return choices
+
+
+def topic_choices():
+    return list(Topic.objects.order_by("name").values_list("slug", "name"))
+
+
+class ChoicesFromDatabaseMixin:
+    """Loads the Quartier and topic choices once per request.
+
+    The choices are a list, not a queryset: validating the value and rendering the
+    `<select>` then cost no further query, filtered or not.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["quartier"].extra["choices"] = quartier_choices()
+        self.filters["topic"].extra["choices"] = topic_choices()
+
+    def filter_quartier(self, queryset, name, value):
+        return queryset.in_quartier_slug(value)
+
+
+def quartier_filter():
+    return django_filters.ChoiceFilter(
+        label=_("District / neighbourhood"),
+        empty_label=_("All districts"),
+        method="filter_quartier",
+        error_messages={"invalid_choice": UNKNOWN_VALUE},
+    )
+
+
+class ProjectFilter(ChoicesFromDatabaseMixin, django_filters.FilterSet):
+    quartier = quartier_filter()
+    topic = django_filters.ChoiceFilter(
+        label=_("Topic"),
+        empty_label=_("All topics"),
+        field_name="topics__slug",
+        error_messages={"invalid_choice": UNKNOWN_VALUE},
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        empty_label=_("Any status"),
+        choices=Project.Status.choices,
+        error_messages={"invalid_choice": UNKNOWN_VALUE},
+    )
+
+    class Meta:
+        model = Project
+        fields = []
+
+
+class OpportunityFilter(ChoicesFromDatabaseMixin, django_filters.FilterSet):
+    quartier = quartier_filter()
+    topic = django_filters.ChoiceFilter(
+        label=_("Topic"),
+        empty_label=_("All topics"),
+        field_name="project__topics__slug",
+        error_messages={"invalid_choice": UNKNOWN_VALUE},
+    )
+    commitment = django_filters.ChoiceFilter(
+        label=_("Time commitment"),
+        empty_label=_("Any"),
+        field_name="commitment",
+        choices=Opportunity.Commitment.choices,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": UNKNOWN_VALUE},
+    )
+    suitable = django_filters.MultipleChoiceFilter(
+        label=_("Suitability"),
+        help_text=_("Shows only offers that fit everything you tick."),
+        choices=[
+            (key, capfirst(Opportunity._meta.get_field(field).verbose_name))
+            for key, field in Opportunity.SUITABILITY_FIELDS.items()
+        ],
+        widget=forms.CheckboxSelectMultiple,
+        method="filter_suitability",
+        error_messages={"invalid_choice": UNKNOWN_VALUE},
+    )
+
+    class Meta:
+        model = Opportunity
+        fields = []
+
+    def filter_suitability(self, queryset, name, value):
+        return queryset.filter(**{Opportunity.SUITABILITY_FIELDS[key]: True for key in value})
