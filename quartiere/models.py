@@ -2,11 +2,13 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt.images import CleanImageField
+from engagierte_stadt.signups import SignupBase, SignupStatus
 
 
 class QuartierQuerySet(models.QuerySet):
@@ -300,10 +302,17 @@ class OpportunityQuerySet(models.QuerySet):
     def annotate_places(self):
         """`places_taken` and `free_places` (None = unlimited) on every row.
 
-        Until sign-ups exist, nothing is taken; the sign-up engine counts confirmed sign-ups
-        here, so every page keeps one query for its list.
+        Confirmed sign-ups count, in a subquery, so every page keeps one query for its list.
         """
-        taken = models.Value(0, output_field=models.IntegerField())
+        taken = models.Subquery(
+            Signup.objects.filter(opportunity=models.OuterRef("pk"), status=SignupStatus.CONFIRMED)
+            .order_by()
+            .values("opportunity")
+            .annotate(n=models.Count("pk"))
+            .values("n"),
+            output_field=models.IntegerField(),
+        )
+        taken = Coalesce(taken, 0)
         return self.annotate(
             places_taken=taken,
             free_places=models.Case(
@@ -491,3 +500,24 @@ class Opportunity(models.Model):
         if not self.is_open:
             return False
         return not (self.signup_deadline and self.signup_deadline < timezone.localdate())
+
+
+class Signup(SignupBase):
+    """A volunteer's sign-up for an opportunity (Anmeldung), through the shared engine."""
+
+    TARGET_FIELD = "opportunity"
+
+    opportunity = models.ForeignKey(
+        Opportunity,
+        verbose_name=_("opportunity"),
+        on_delete=models.CASCADE,
+        related_name="signups",
+    )
+
+    class Meta:
+        verbose_name = _("sign-up")
+        verbose_name_plural = _("sign-ups")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            SignupBase.active_email_constraint("opportunity", "signup_one_active_per_email"),
+        ]
