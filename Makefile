@@ -12,7 +12,9 @@ MANAGE := $(PYTHON) manage.py
 # exactly the HTTPS-only settings; everything else is as in production.
 LOCAL_ENV = DJANGO_SECRET_KEY="$$(cat .secret_key)" \
 	DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost" \
-	DJANGO_SECURE_SSL_REDIRECT=false DJANGO_SECURE_COOKIES=false DJANGO_HSTS_SECONDS=0
+	DJANGO_SECURE_SSL_REDIRECT=false DJANGO_SECURE_COOKIES=false DJANGO_HSTS_SECONDS=0 \
+	DJANGO_EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend \
+	DJANGO_SITE_URL=http://127.0.0.1:$(PORT)
 
 # The production settings as `check --deploy` should see them.
 DEPLOY_ENV = DJANGO_SECRET_KEY="check-deploy-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
@@ -57,10 +59,13 @@ run: $(VENV)/.runtime .secret_key messages
 	@echo "Serving the portal at http://127.0.0.1:$(PORT) (stop with Ctrl+C)"
 	$(LOCAL_ENV) GUNICORN_BIND=127.0.0.1:$(PORT) $(VENV)/bin/gunicorn -c gunicorn.conf.py engagierte_stadt.wsgi
 
+DEV_ENV = DJANGO_DEBUG=true DJANGO_EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend \
+	DJANGO_SITE_URL=http://127.0.0.1:$(PORT)
+
 dev: $(VENV)/.dev messages
-	DJANGO_DEBUG=true $(MANAGE) migrate --noinput
-	DJANGO_DEBUG=true $(MANAGE) load_demo
-	DJANGO_DEBUG=true $(MANAGE) runserver 127.0.0.1:$(PORT)
+	$(DEV_ENV) $(MANAGE) migrate --noinput
+	$(DEV_ENV) $(MANAGE) load_demo
+	$(DEV_ENV) $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

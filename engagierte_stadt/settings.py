@@ -5,6 +5,7 @@ unless asked for, and without DEBUG the portal refuses to start without a secret
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -54,6 +55,8 @@ INSTALLED_APPS = [
     "django_filters",
     "imagekit",
     "csp",
+    "mailer",
+    "django_ratelimit",
 ]
 
 MIDDLEWARE = [
@@ -133,13 +136,25 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o644
 
-# E-mail: console by default, SMTP when DJANGO_EMAIL_HOST is set.
+# E-mail goes through a database outbox (django-mailer): sending a mail only stores it, so an
+# SMTP outage loses nothing. `manage.py send_mail` (every minute) delivers the queue with
+# MAILER_EMAIL_BACKEND, `manage.py retry_deferred` (every 20 minutes) puts failed mails back in
+# line. The real transport is SMTP when DJANGO_EMAIL_HOST is set, else the console.
+# DJANGO_EMAIL_BACKEND bypasses the outbox (e.g. the console backend for `make run`).
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
-EMAIL_BACKEND = os.environ.get(
-    "DJANGO_EMAIL_BACKEND",
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "mailer.backend.DbBackend")
+MAILER_EMAIL_BACKEND = os.environ.get(
+    "DJANGO_MAILER_EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST
     else "django.core.mail.backends.console.EmailBackend",
+)
+# The sent-mail log keeps the result and Message-ID, not the mail (names, addresses, links).
+MAILER_EMAIL_LOG_MESSAGE_DATA = False
+# A mail refused for good stops being retried after about a day of 20-minute rounds.
+MAILER_EMAIL_MAX_RETRIES = int(os.environ.get("DJANGO_MAILER_MAX_RETRIES", "72"))
+MAILER_LOCK_PATH = os.environ.get(
+    "DJANGO_MAILER_LOCK_PATH", str(Path(tempfile.gettempdir()) / "engagierte-stadt-send-mail")
 )
 EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "587"))
 EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
@@ -149,6 +164,55 @@ EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "portal@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The portal's own address, for links in mails sent without a request (reminders, mails
+# after staff actions). Pages build their links from the request.
+SITE_URL = os.environ.get(
+    "DJANGO_SITE_URL",
+    f"https://{ALLOWED_HOSTS[0]}" if ALLOWED_HOSTS and not DEBUG else "http://127.0.0.1:8000",
+).rstrip("/")
+
+# Cache: Redis when REDIS_URL is set (shared by all gunicorn workers, needed for the per-IP
+# limit on sign-up forms); otherwise each process keeps its own memory cache, and the per-IP
+# limit is off (a per-process count limits nothing). The honeypot and the minimum fill time
+# protect the forms either way.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "engagierte-stadt"),
+            "TIMEOUT": 300,
+            # Redis down must not stop people from signing up: the cache answers "nothing"
+            # and the rate limit lets the request through (logged by django-redis).
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": 2,
+                "SOCKET_TIMEOUT": 2,
+                "IGNORE_EXCEPTIONS": True,
+            },
+        }
+    }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    RATELIMIT_ENABLE = True
+    RATELIMIT_FAIL_OPEN = True
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    RATELIMIT_ENABLE = False
+    # django-ratelimit refuses a per-process cache; the limit is off without Redis (above).
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+# gunicorn passes the proxy's address as REMOTE_ADDR; the visitor's address is the last
+# X-Forwarded-For entry added by a proxy listed here (same default as gunicorn's
+# forwarded_allow_ips). Requests from anywhere else are counted by REMOTE_ADDR.
+RATELIMIT_IP_META_KEY = "engagierte_stadt.signup_views.client_ip"
+TRUSTED_PROXIES = env_list(
+    "DJANGO_TRUSTED_PROXIES", os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+)
+
+# Sign-up forms: how many accepted sign-ups one address (IP) may send (django-ratelimit rate,
+# e.g. "10/h"), and how many seconds a person needs at least to fill in the form (faster posts
+# are from bots and are rejected, as are forms older than a day).
+SIGNUP_RATE_LIMIT = os.environ.get("DJANGO_SIGNUP_RATE_LIMIT", "10/h")
+SIGNUP_MIN_FILL_SECONDS = int(os.environ.get("DJANGO_SIGNUP_MIN_FILL_SECONDS", "3"))
 
 # Forms: the project's own crispy template pack renders KERN markup.
 CRISPY_ALLOWED_TEMPLATE_PACKS = ("kern",)
@@ -198,11 +262,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # django-mailer names the recipients in its log lines; they are masked before any handler.
+    "filters": {"no_addresses": {"()": "engagierte_stadt.mails.RedactEmailAddresses"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
+        "mailer.engine": {"filters": ["no_addresses"]},
+        "mailer.models": {"filters": ["no_addresses"]},
     },
 }
 
@@ -214,3 +282,10 @@ IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic
 IMAGEKIT_DEFAULT_CACHEFILE_BACKEND = "engagierte_stadt.images.RenditionFileBackend"
 IMAGEKIT_SPEC_CACHEFILE_NAMER = "imagekit.cachefiles.namers.source_name_as_path"
 IMAGEKIT_CACHEFILE_DIR = "renditions"
+
+# Personal data (DSGVO): `python manage.py purge_personal_data`, run daily, empties the personal
+# fields of sign-ups this many days after their opportunity or meeting ended, or after they were
+# cancelled or their confirmation link ran out; the anonymous rows stay for the counts.
+PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("DJANGO_PERSONAL_DATA_RETENTION_DAYS", "180"))
+if PERSONAL_DATA_RETENTION_DAYS < 0:
+    raise ImproperlyConfigured("DJANGO_PERSONAL_DATA_RETENTION_DAYS cannot be negative.")

@@ -104,6 +104,7 @@ class SignupBase(models.Model):
     purged_at = models.DateTimeField(
         _("personal data deleted at"), null=True, blank=True, editable=False
     )
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True, editable=False)
 
     objects = SignupQuerySet.as_manager()
 
@@ -230,6 +231,10 @@ def signup_confirm(*, model, token: str):
             signup.save(update_fields=["status"])
             return signup
         target = _lock_target(signup.target)
+        # Read the sign-up again under the lock: a second click may have confirmed it meanwhile.
+        signup = model.objects.get(pk=signup.pk)
+        if signup.status != SignupStatus.UNCONFIRMED:
+            return signup
         signup.status = (
             SignupStatus.CONFIRMED if _has_free_place(model, target) else SignupStatus.WAITING
         )
@@ -295,3 +300,180 @@ def signup_erase(*, model, signup) -> None:
 
 def _locking() -> bool:
     return getattr(settings, "SIGNUP_LOCKING", True)
+
+
+# --- staff entries, expiry and retention ---------------------------------------------------
+
+# The personal fields `signups_purge` empties (the same five `signup_erase` empties). A concrete
+# model with more personal fields names them all in its own `PERSONAL_FIELDS`.
+PERSONAL_FIELDS = ("name", "email", "phone", "message", "needs")
+
+
+def signup_enter_by_staff(
+    *,
+    model,
+    target,
+    name: str,
+    phone: str = "",
+    email: str = "",
+    message: str = "",
+    needs: str = "",
+    source: str = Source.PHONE,
+) -> SubmitResult:
+    """Store a sign-up that staff took by phone or on paper, confirmed at once.
+
+    There is no opt-in link to click: staff confirm the person's consent when they enter it.
+    The sign-up goes through the same capacity as online ones, under the same lock: a place if
+    one is free, otherwise the waiting list. An address that is already signed up for the
+    target gives the existing sign-up back (`created` False). The returned token is the
+    personal cancel link, for a mail when there is an address; nothing is sent here.
+    """
+    email = normalise_email(email)
+    token, token_hash = new_token()
+    with transaction.atomic():
+        target = _lock_target(target)
+        existing = model.objects.active().filter(**{model.TARGET_FIELD: target}, email=email)
+        if email and (found := existing.first()):
+            return SubmitResult(found, None, False)
+        now = timezone.now()
+        signup = model.objects.create(
+            **{model.TARGET_FIELD: target},
+            name=name.strip(),
+            email=email,
+            phone=phone.strip(),
+            message=message.strip(),
+            needs=needs.strip(),
+            consent_at=now,
+            source=source,
+            token_hash=token_hash,
+            status=(
+                SignupStatus.CONFIRMED if _has_free_place(model, target) else SignupStatus.WAITING
+            ),
+            confirmed_at=now,
+        )
+    logger.info(
+        "sign-up %s entered by staff (%s) as %s for %s %s",
+        signup.pk,
+        source,
+        signup.status,
+        model.TARGET_FIELD,
+        target.pk,
+    )
+    return SubmitResult(signup, token, True)
+
+
+def signups_expire(*, model, now=None) -> int:
+    """Mark sign-ups whose opt-in link was not clicked within `CONFIRMATION_HOURS` as expired.
+
+    They never held a place, so nobody moves up. Returns how many changed (0 on a second run).
+    """
+    count = model.objects.expired_unconfirmed(now=now).update(status=SignupStatus.EXPIRED)
+    if count:
+        logger.info("%d unconfirmed %s expired", count, model._meta.label)
+    return count
+
+
+def retention_cutoff(*, now=None, days: int | None = None):
+    """The moment before which personal data is no longer kept."""
+    if days is None:
+        days = settings.PERSONAL_DATA_RETENTION_DAYS
+    return (now or timezone.now()) - timedelta(days=days)
+
+
+def target_ended_q(model, cutoff) -> models.Q:
+    """Sign-ups whose target ended before `cutoff`.
+
+    A concrete model may define its own rule as a classmethod `target_ended_q(cutoff)`. The
+    default reads the target's fields: it ends at `ends_at`, else at `starts_at`; a target with
+    neither date (a regular or flexible opportunity) ends when it is closed for sign-ups
+    (`is_open` off) and has not been changed (`updated_at`) since. A target without any of
+    these fields never ends; its sign-ups are purged only after cancellation or expiry.
+    """
+    if hasattr(model, "target_ended_q"):
+        return model.target_ended_q(cutoff)
+    target_model = model._meta.get_field(model.TARGET_FIELD).related_model
+    fields = {f.name for f in target_model._meta.concrete_fields}
+    prefix = f"{model.TARGET_FIELD}__"
+    rules, no_date = [], models.Q()
+    for field in ("ends_at", "starts_at"):
+        if field in fields:
+            rules.append(no_date & models.Q(**{f"{prefix}{field}__lt": cutoff}))
+            no_date &= models.Q(**{f"{prefix}{field}__isnull": True})
+    if {"is_open", "updated_at"} <= fields:
+        rules.append(
+            no_date & models.Q(**{f"{prefix}is_open": False, f"{prefix}updated_at__lt": cutoff})
+        )
+    if not rules:
+        return models.Q(pk__in=[])  # never ends
+    ended = rules[0]
+    for rule in rules[1:]:
+        ended |= rule
+    return ended
+
+
+def signups_to_purge(*, model, now=None, days: int | None = None):
+    """Sign-ups whose personal data is due for deletion and still there.
+
+    Due are those whose target ended before the cutoff (see `target_ended_q`), those cancelled
+    before it, and unconfirmed or expired ones whose link ran out before it.
+    """
+    cutoff = retention_cutoff(now=now, days=days)
+    lapsed = models.Q(
+        status__in=[SignupStatus.UNCONFIRMED, SignupStatus.EXPIRED],
+        created_at__lt=cutoff - timedelta(hours=CONFIRMATION_HOURS),
+    )
+    cancelled = models.Q(status=SignupStatus.CANCELLED, cancelled_at__lt=cutoff)
+    return model.objects.filter(purged_at__isnull=True).filter(
+        target_ended_q(model, cutoff) | cancelled | lapsed
+    )
+
+
+def _empty_values(model) -> dict:
+    values = {}
+    for name in getattr(model, "PERSONAL_FIELDS", PERSONAL_FIELDS):
+        field = model._meta.get_field(name)
+        values[name] = None if field.null else ""
+    return values
+
+
+def signups_purge(*, model, now=None, days: int | None = None) -> int:
+    """Delete the personal data of sign-ups past the retention period (see `signups_to_purge`).
+
+    The rows stay, with their status and times, so counts survive as anonymous numbers.
+    `days` defaults to `settings.PERSONAL_DATA_RETENTION_DAYS`. Returns how many rows were
+    emptied; a second run returns 0.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        count = signups_to_purge(model=model, now=now, days=days).update(
+            **_empty_values(model), purged_at=now
+        )
+    if count:
+        logger.info("personal data of %d %s deleted (retention)", count, model._meta.label)
+    return count
+
+
+# --- personal links ----------------------------------------------------------------------
+
+
+def signup_by_token(*, model, token: str):
+    """The sign-up behind a personal link, or None (unknown, replaced or malformed token)."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        model.objects.select_related(model.TARGET_FIELD)
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+
+
+def signup_renew_token(*, model, signup) -> str:
+    """Give a sign-up a fresh personal link and return it; the previous link stops working.
+
+    Only the hash is stored, so a mail that needs the link again (a repeated sign-up, moving
+    up, a reminder) has to make a new one: the link in the newest mail is the one that works.
+    """
+    token, token_hash = new_token()
+    model.objects.filter(pk=signup.pk).update(token_hash=token_hash)
+    signup.token_hash = token_hash
+    return token

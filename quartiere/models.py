@@ -521,3 +521,21 @@ class Signup(SignupBase):
         constraints = [
             SignupBase.active_email_constraint("opportunity", "signup_one_active_per_email"),
         ]
+
+    @classmethod
+    def target_ended_q(cls, cutoff):
+        """Sign-ups whose opportunity ended before `cutoff` (for the retention rule).
+
+        A one-off date ends at its end (or start). A regular or flexible opportunity goes on
+        after its first date, so it ends only when it is closed for sign-ups and unchanged
+        since; its volunteers' data stays while they may still be helping.
+        """
+        once = models.Q(opportunity__commitment=Opportunity.Commitment.ONCE)
+        ended_once = once & (
+            models.Q(opportunity__ends_at__lt=cutoff)
+            | models.Q(opportunity__ends_at__isnull=True, opportunity__starts_at__lt=cutoff)
+        )
+        ended_ongoing = ~once & models.Q(
+            opportunity__is_open=False, opportunity__updated_at__lt=cutoff
+        )
+        return ended_once | ended_ongoing

@@ -16,6 +16,27 @@ urlpatterns = [
     path("projekte/", views.ProjectListView.as_view(), name="project_list"),
     path("projekte/<slug:slug>/", views.ProjectDetailView.as_view(), name="project_detail"),
     path("mitmachen/", views.OpportunityListView.as_view(), name="opportunity_list"),
+    # Personal links from the sign-up mails (the token is the key; see engagierte_stadt.signups).
+    path(
+        "mitmachen/anmeldung/<str:token>/bestaetigen/",
+        views.OpportunitySignupConfirmView.as_view(),
+        name="signup_confirm",
+    ),
+    path(
+        "mitmachen/anmeldung/<str:token>/",
+        views.OpportunitySignupManageView.as_view(),
+        name="signup_manage",
+    ),
+    path(
+        "mitmachen/<slug:slug>/anmelden/",
+        views.OpportunitySignupView.as_view(),
+        name="opportunity_signup",
+    ),
+    path(
+        "mitmachen/<slug:slug>/anmelden/danke/",
+        views.OpportunitySignupSentView.as_view(),
+        name="opportunity_signup_sent",
+    ),
     path(
         "mitmachen/<slug:slug>/",
         views.OpportunityDetailView.as_view(),

@@ -1,13 +1,23 @@
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import Prefetch
 from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
+from engagierte_stadt.models import SiteSettings
+from engagierte_stadt.signup_views import (
+    SignupCheckMailView,
+    SignupConfirmView,
+    SignupFormMixin,
+    SignupManageView,
+)
 from engagierte_stadt.views import BreadcrumbMixin
 from quartiere.filters import OpportunityFilter, ProjectFilter
-from quartiere.models import Opportunity, Project, Quartier
+from quartiere.forms import OpportunitySignupForm
+from quartiere.models import Opportunity, Project, Quartier, Signup
 
 # How many projects and opportunities a Quartier page shows before linking to the full list.
 QUARTIER_PAGE_LIMIT = 6
@@ -205,3 +215,65 @@ class OpportunityDetailView(BreadcrumbMixin, DetailView):
 
     def get_breadcrumbs(self):
         return [(_("Get involved"), "quartiere:opportunity_list"), (self.object.title, None)]
+
+    def get_context_data(self, **kwargs):
+        if self.object.accepts_signups and "signup_form" not in kwargs:
+            kwargs["signup_form"] = OpportunitySignupForm(
+                form_action=reverse("quartiere:opportunity_signup", args=[self.object.slug])
+                + "#anmelden"
+            )
+        return super().get_context_data(**kwargs)
+
+
+# --- sign-up (the shared engine's views, wired to opportunities) -----------------------------
+
+
+class OpportunitySignupMixin:
+    signup_model = Signup
+
+    def get_reply_to(self, opportunity) -> list[str]:
+        """Volunteers' replies go to the contact address shown on the page, if any."""
+        if opportunity.project_id and opportunity.project.public_contact["email"]:
+            return [opportunity.project.public_contact["email"]]
+        quartier = opportunity.quartier
+        return [quartier.contact_email] if quartier and quartier.contact_email else []
+
+    def get_contact_recipients(self, opportunity) -> list[str]:
+        """The project's contact person, else the Quartier's, else the editorial team."""
+        if opportunity.project_id and opportunity.project.contact_email:
+            return [opportunity.project.contact_email]
+        if opportunity.quartier_id and opportunity.quartier.contact_email:
+            return [opportunity.quartier.contact_email]
+        site_contact = SiteSettings.load().contact_email
+        return [site_contact] if site_contact else []
+
+
+class OpportunitySignupView(OpportunitySignupMixin, SignupFormMixin, OpportunityDetailView):
+    """POST /mitmachen/<slug>/anmelden/: the sign-up form of the opportunity page."""
+
+    form_class = OpportunitySignupForm
+    http_method_names = ["get", "post"]
+
+    def get_form_action(self) -> str:
+        return reverse("quartiere:opportunity_signup", args=[self.kwargs["slug"]])
+
+    def get_success_url(self) -> str:
+        return reverse("quartiere:opportunity_signup_sent", args=[self.kwargs["slug"]])
+
+
+class OpportunitySignupSentView(OpportunitySignupMixin, SignupCheckMailView):
+    """After the form: please confirm with the link in the mail."""
+
+    def get_target(self):
+        return get_object_or_404(
+            Opportunity.objects.published().select_related("project", "quartier"),
+            slug=self.kwargs["slug"],
+        )
+
+
+class OpportunitySignupConfirmView(OpportunitySignupMixin, SignupConfirmView):
+    pass
+
+
+class OpportunitySignupManageView(OpportunitySignupMixin, SignupManageView):
+    pass

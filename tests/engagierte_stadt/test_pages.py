@@ -27,7 +27,7 @@ PUBLIC_URLS = [
     "/projekte/?quartier=welper&status=laeuft",
     "/mitmachen/?suitable=youth",
 ]
-FORM_URLS = {"/barrierefreiheit/"}
+FORM_URLS = {"/barrierefreiheit/", "/mitmachen/rauendahl-beete-bepflanzen/"}
 FOOTER_LINKS = [
     "/impressum/",
     "/datenschutz/",

@@ -277,7 +277,7 @@ def test_detail_has_a_signup_section_that_names_the_project_contact(offers, town
     html = client.get("/mitmachen/beete-giessen/").content.decode()
     section = html.split('id="anmelden"')[1].split("</section>")[0]
     assert '<h2 id="anmelden-heading" class="kern-heading-medium">Anmelden</h2>' in section
-    assert "Die Anmeldung über das Portal ist hier bald möglich." in section
+    assert 'action="/mitmachen/beete-giessen/anmelden/#anmelden"' in section
     assert "Erika Muster" in section and 'href="mailto:garten@hattingen.example"' in section
     assert '<a class="kern-link" href="#anmelden">So melden Sie sich an</a>' in html
 

@@ -132,7 +132,8 @@ def test_bad_upload_gets_german_error_next_to_the_field_and_nothing_is_saved(
     image_form = response.context["inline_admin_formsets"][0].formset.forms[0]
     assert image_form.errors["image"] == [message]
     html = response.content.decode()
-    cell = re.search(r'<td class="field-image">(.*?)</td>', html, re.S).group(1)
+    # The image inline is stacked: each field sits in its own labelled form row.
+    cell = re.search(r'field-image">(.*?)class="form-row', html, re.S).group(1)
     assert 'class="errorlist' in cell and message in cell
     assert not Project.objects.exists()
     assert not ProjectImage.objects.exists()

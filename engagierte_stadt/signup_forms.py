@@ -1,0 +1,189 @@
+"""The sign-up form of the sign-up engine, for every model built on `SignupBase`.
+
+A concrete form only names its model:
+
+    class OpportunitySignupForm(SignupFormBase):
+        class Meta(SignupFormBase.Meta):
+            model = Signup
+
+Spam protection without a CAPTCHA (`is_spam()`), checked before anything is stored:
+
+- a honeypot: a text field `website` that people never see (its wrapper is hidden by the
+  class `site-hp` and `aria-hidden`, the input is out of the tab order and not autofilled);
+  bots that fill in every field fill it in;
+- a minimum fill time: a signed timestamp from when the form was shown; a post sooner than
+  `SIGNUP_MIN_FILL_SECONDS` (default 3) or from a form older than a day is rejected.
+
+Rejected posts are told apart from real errors only in the log (the reason, never the data).
+"""
+
+import logging
+import time
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Layout, Submit
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.core.validators import MaxLengthValidator, RegexValidator
+from django.urls import reverse_lazy
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from engagierte_stadt.signups import CONFIRMATION_HOURS
+
+logger = logging.getLogger(__name__)
+
+STAMP_SALT = "engagierte_stadt.signup_forms.started"
+MAX_FORM_AGE_SECONDS = 24 * 60 * 60
+TEXT_MAX_LENGTH = 2000
+
+phone_validator = RegexValidator(
+    r"^[0-9+()/.\-\s]*$",
+    _("Please use only digits, spaces and + ( ) / -."),
+)
+
+
+def fill_stamp(issued_at: float | None = None) -> str:
+    """A signed timestamp (milliseconds) of when the form was shown."""
+    issued_at = time.time() if issued_at is None else issued_at
+    return signing.TimestampSigner(salt=STAMP_SALT).sign(str(int(issued_at * 1000)))
+
+
+def stamp_age(stamp: str) -> float | None:
+    """Seconds since the stamp was made, or None if it is forged, broken or over a day old."""
+    try:
+        value = signing.TimestampSigner(salt=STAMP_SALT).unsign(stamp, max_age=MAX_FORM_AGE_SECONDS)
+        issued_ms = int(value)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    age = time.time() - issued_ms / 1000
+    if age > MAX_FORM_AGE_SECONDS:
+        return None
+    return age
+
+
+def _consent_help():
+    return format_html(
+        _(
+            'Read more in the <a class="kern-link" href="{url}">privacy policy</a>. '
+            "You can cancel and delete your data at any time with the link in our e-mail."
+        ),
+        url=reverse_lazy("page", kwargs={"slug": "datenschutz"}),
+    )
+
+
+class SignupFormBase(forms.ModelForm):
+    """Name, e-mail, optional phone, message and needs, consent; honeypot and fill time."""
+
+    HONEYPOT = "website"
+    STAMP = "started"
+
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that my details, including what I need to take part, are stored and "
+            "passed on to the contact person of this offer to handle my sign-up."
+        ),
+        required=True,
+        error_messages={
+            "required": _("Please agree, so that we may store your sign-up."),
+        },
+    )
+    website = forms.CharField(
+        label=_("Please leave this field empty"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    started = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    submit_label = _("Send sign-up")
+    confirmation_hours = CONFIRMATION_HOURS
+
+    class Meta:
+        fields = ["name", "email", "phone", "message", "needs"]
+        labels = {
+            "name": _("Your name"),
+            "email": _("Your e-mail address"),
+            "phone": _("Your phone number"),
+            "message": _("Your message"),
+            "needs": _("What do you need to take part?"),
+        }
+        help_texts = {
+            "name": _("First name and surname, so that the team knows whom to expect."),
+            "email": _("We send you a link there to confirm your sign-up."),
+            "phone": _("Only if the team may call you, for example when plans change."),
+            "message": _("Questions, or what you would like to tell the team."),
+            "needs": _(
+                "For example step-free access, sign language, easy language, or someone to "
+                "accompany you. Only the contact person of this offer sees it."
+            ),
+        }
+        widgets = {
+            "name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "email": forms.EmailInput(
+                attrs={"autocomplete": "email", "spellcheck": "false", "autocapitalize": "none"}
+            ),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+            "message": forms.Textarea(attrs={"rows": 4}),
+            "needs": forms.Textarea(attrs={"rows": 3}),
+        }
+        error_messages = {
+            "name": {"required": _("Please enter your name.")},
+            "email": {
+                "required": _("Please enter your e-mail address."),
+                "invalid": _("Please enter a valid e-mail address, for example name@example.org."),
+            },
+        }
+
+    def __init__(self, *args, form_action: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+        self.fields["phone"].validators.append(phone_validator)
+        self.fields["phone"].widget.attrs["inputmode"] = "tel"
+        for name in ("message", "needs"):
+            self.fields[name].max_length = TEXT_MAX_LENGTH
+            self.fields[name].widget.attrs["maxlength"] = str(TEXT_MAX_LENGTH)
+            self.fields[name].validators.append(MaxLengthValidator(TEXT_MAX_LENGTH))
+        self.fields["consent"].help_text = _consent_help()
+        if not self.is_bound:
+            self.initial[self.STAMP] = fill_stamp()
+        self.helper = FormHelper(self)
+        self.helper.form_action = form_action
+        self.helper.form_class = "site-form"
+        self.helper.layout = Layout(
+            "name",
+            "email",
+            "phone",
+            "message",
+            "needs",
+            # The honeypot: hidden from people (CSS), screen readers and keyboards.
+            Div(self.HONEYPOT, css_class="site-hp", aria_hidden="true"),
+            self.STAMP,
+            "consent",
+        )
+        self.helper.add_input(Submit("send", self.submit_label))
+        self.spam_reason = ""
+
+    def is_spam(self) -> bool:
+        """Whether the post comes from a bot: honeypot filled, too fast, or a bad timestamp.
+
+        Reads the raw data, so it answers before (and regardless of) validation.
+        """
+        if not self.is_bound:
+            return False
+        if (self.data.get(self.add_prefix(self.HONEYPOT)) or "").strip():
+            self.spam_reason = "honeypot"
+        else:
+            age = stamp_age(self.data.get(self.add_prefix(self.STAMP)) or "")
+            if age is None:
+                self.spam_reason = "timestamp missing, forged or expired"
+            elif age < getattr(settings, "SIGNUP_MIN_FILL_SECONDS", 3):
+                self.spam_reason = "sent too fast"
+        if self.spam_reason:
+            logger.info("sign-up form rejected: %s", self.spam_reason)
+        return bool(self.spam_reason)
+
+    def signup_data(self) -> dict:
+        """The cleaned values for `signup_submit`."""
+        return {name: self.cleaned_data.get(name) or "" for name in self.Meta.fields}

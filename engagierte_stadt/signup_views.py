@@ -1,0 +1,398 @@
+"""Views of the sign-up engine, for every model built on `SignupBase`.
+
+An app wires them to its model and target (see `quartiere.views`):
+
+- `SignupFormMixin` handles the POST of the sign-up form on the target's page: spam check
+  (honeypot, fill time), validation, per-IP rate limit, `signup_submit`, the opt-in mail, then
+  Post/Redirect/Get to a "please check your mail" page. Rejected posts store nothing and get
+  one neutral message, whichever check failed.
+- `SignupConfirmView` is the opt-in link. GET shows a button, POST confirms: mail scanners and
+  link previews open links from mails with GET, and must not confirm (or take a place for)
+  someone who never clicked. After confirming, the same address states plainly: a place, or the
+  waiting list with the position.
+- `SignupManageView` is the personal link: what is stored, cancel, delete my data now.
+
+Pages behind a personal link send `Referrer-Policy: no-referrer`, `X-Robots-Tag: noindex`
+(and a robots meta tag), are never cached, and set no cookie at all: their outcome comes from
+the database, not from a message cookie, and their forms need no CSRF token (the personal token
+in the address is the secret a forged request would lack).
+
+Signing up again with an address that is already signed up gives the same page as a new
+sign-up ("we have sent you an e-mail"), so the form does not tell a stranger whether an address
+is signed up. The friendly message goes to the address itself: a new opt-in link if the sign-up
+is still unconfirmed, or "you are already signed up" with a fresh personal link.
+"""
+
+import ipaddress
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.generic import TemplateView
+from django_ratelimit.core import is_ratelimited
+
+from engagierte_stadt import mails
+from engagierte_stadt.signups import (
+    ACTIVE_STATUSES,
+    CONFIRMATION_HOURS,
+    SignupStatus,
+    signup_by_token,
+    signup_cancel,
+    signup_confirm,
+    signup_erase,
+    signup_renew_token,
+    signup_submit,
+)
+
+logger = logging.getLogger(__name__)
+
+NEUTRAL_REJECTION = _(
+    "Your sign-up could not be accepted just now. Please wait a moment and try again. "
+    "If it still does not work, please contact the person named below."
+)
+
+
+def client_ip(request) -> str:
+    """The visitor's IP address for the rate limit (`RATELIMIT_IP_META_KEY`).
+
+    gunicorn passes the peer's address as REMOTE_ADDR; behind nginx or Apache that is the
+    proxy for everyone. When the peer is a trusted proxy (`TRUSTED_PROXIES`, or a Unix socket),
+    the visitor is the last X-Forwarded-For entry that is not itself a trusted proxy: the entry
+    the proxy added, which a visitor cannot forge by sending the header.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    trusted = set(getattr(settings, "TRUSTED_PROXIES", []))
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded and (not remote or remote in trusted):
+        for entry in reversed(forwarded.split(",")):
+            entry = entry.strip()
+            if entry in trusted:
+                continue
+            try:
+                return str(ipaddress.ip_address(entry))
+            except ValueError:
+                break
+    try:
+        return str(ipaddress.ip_address(remote))
+    except ValueError:
+        return "127.0.0.1"
+
+
+class SignupFlowMixin:
+    """What every sign-up view needs to know: the model and who to tell."""
+
+    signup_model = None
+
+    def get_base_url(self) -> str:
+        return self.request.build_absolute_uri("/").rstrip("/")
+
+    def get_reply_to(self, target) -> list[str]:
+        """Addresses a volunteer's reply goes to (public contact addresses only)."""
+        return []
+
+    def get_contact_recipients(self, target) -> list[str]:
+        """Who is told about a new confirmed sign-up."""
+        return []
+
+
+class SignupFormMixin(SignupFlowMixin):
+    """POST of the sign-up form, on a view that shows the target (`get_object()`).
+
+    The view renders the target's page with the bound form when it has errors (status 200,
+    the input kept, errors next to the fields) and redirects after everything else.
+    """
+
+    form_class = None
+    form_anchor = "anmelden"
+    ratelimit_group = "signup-form"
+    # A second submit within this time (a double click, an impatient reload) sends no new
+    # mail: the first one is on its way, and a new link would void the one in it.
+    resend_after = timedelta(minutes=10)
+
+    def get_target(self):
+        return self.get_object()
+
+    def get_form_action(self) -> str:
+        raise NotImplementedError
+
+    def get_success_url(self) -> str:
+        raise NotImplementedError
+
+    def get_signup_form(self, data=None):
+        return self.form_class(data, form_action=self.get_form_action() + f"#{self.form_anchor}")
+
+    def target_accepts_signups(self, target) -> bool:
+        return getattr(target, "accepts_signups", True)
+
+    def target_page_url(self, target) -> str:
+        return target.get_absolute_url() + f"#{self.form_anchor}"
+
+    def get(self, request, *args, **kwargs):
+        return redirect(self.target_page_url(self.get_target()))
+
+    def post(self, request, *args, **kwargs):
+        self.object = target = self.get_target()
+        if not self.target_accepts_signups(target):
+            messages.warning(request, _("Sign-up for this offer is closed."))
+            return redirect(target.get_absolute_url())
+        form = self.get_signup_form(request.POST)
+        if form.is_spam():
+            return self.reject(target)
+        if not form.is_valid():
+            return self.form_invalid(form)
+        if self.is_ratelimited():
+            logger.info("sign-up form rejected: rate limit")
+            return self.reject(target)
+        return self.form_valid(form)
+
+    def is_ratelimited(self) -> bool:
+        """Count this accepted post against the visitor's address (off without Redis)."""
+        return is_ratelimited(
+            self.request,
+            group=self.ratelimit_group,
+            key="ip",
+            rate=settings.SIGNUP_RATE_LIMIT,
+            method="POST",
+            increment=True,
+        )
+
+    def reject(self, target):
+        # To the top of the page, where the message is shown (and read out: role="alert").
+        messages.error(self.request, NEUTRAL_REJECTION)
+        return redirect(target.get_absolute_url())
+
+    def form_invalid(self, form):
+        context = self.get_context_data(object=self.object, signup_form=form)
+        return self.render_to_response(context)
+
+    def form_valid(self, form):
+        result = signup_submit(model=self.signup_model, target=self.object, **form.signup_data())
+        self.notify_submitted(result)
+        return HttpResponseRedirect(self.get_success_url())
+
+    def notify_submitted(self, result) -> None:
+        """Mail the opt-in link, or for a repeated sign-up what the person needs now."""
+        signup = result.signup
+        base_url = self.get_base_url()
+        reply_to = self.get_reply_to(signup.target)
+        if result.created:
+            mails.mail_signup_confirm_request(
+                signup=signup, token=result.token, base_url=base_url, reply_to=reply_to
+            )
+            return
+        if signup.status == SignupStatus.UNCONFIRMED:
+            if signup.created_at > timezone.now() - self.resend_after:
+                logger.info("sign-up %s submitted again at once: no new mail", signup.pk)
+                return
+            token = signup_renew_token(model=self.signup_model, signup=signup)
+            mails.mail_signup_confirm_request(
+                signup=signup, token=token, base_url=base_url, again=True, reply_to=reply_to
+            )
+        else:
+            token = signup_renew_token(model=self.signup_model, signup=signup)
+            mails.mail_signup_already(
+                signup=signup, token=token, base_url=base_url, reply_to=reply_to
+            )
+
+
+class PersonalLinkMixin(SignupFlowMixin):
+    """A page behind a personal link (token in the address)."""
+
+    invalid_template_name = "signups/invalid_link.html"
+
+    # No CSRF token: the unguessable token in the address does its job (a forged request from
+    # another site would have to know it), and with `Referrer-Policy: no-referrer` browsers
+    # send `Origin: null` with the form, which Django's origin check would refuse.
+    @method_decorator(csrf_exempt)
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        # The address holds the personal link: it must not leak as a referrer, get indexed
+        # or stay in a shared cache.
+        response["Referrer-Policy"] = "no-referrer"
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        add_never_cache_headers(response)
+        return response
+
+    def get_signup(self):
+        return signup_by_token(model=self.signup_model, token=self.kwargs["token"])
+
+    def invalid_link(self):
+        return self.response_class(
+            request=self.request,
+            template=[self.invalid_template_name],
+            context={"page_title": _("This link is not valid")},
+            status=404,
+        )
+
+    def link_expired(self, signup) -> bool:
+        return signup.status == SignupStatus.EXPIRED or (
+            signup.status == SignupStatus.UNCONFIRMED
+            and signup.created_at < timezone.now() - timedelta(hours=CONFIRMATION_HOURS)
+        )
+
+    def signup_context(self, signup, page_title) -> dict:
+        target = signup.target
+        return {
+            "signup": signup,
+            "target": target,
+            "position": signup.waiting_position(),
+            "is_active": signup.status in ACTIVE_STATUSES,
+            "link_expired": self.link_expired(signup),
+            "confirmation_hours": CONFIRMATION_HOURS,
+            "page_title": page_title,
+            "breadcrumbs": [
+                (_("Home"), reverse("home")),
+                (str(target), target.get_absolute_url()),
+                (page_title, None),
+            ],
+            "confirm_url": reverse(
+                mails.signup_route(self.signup_model, "confirm"), kwargs=self.kwargs
+            ),
+            "manage_url": reverse(
+                mails.signup_route(self.signup_model, "manage"), kwargs=self.kwargs
+            ),
+        }
+
+
+class SignupConfirmView(PersonalLinkMixin, TemplateView):
+    """The opt-in link: GET shows a button, POST confirms (see the module docstring)."""
+
+    template_name = "signups/confirm.html"
+    # Off only in the control run of the double-click test, which shows why it is needed.
+    lock_before_confirm = True
+
+    def get(self, request, *args, **kwargs):
+        signup = self.get_signup()
+        if signup is None or signup.purged_at:
+            return self.invalid_link()
+        title = (
+            _("Confirm your sign-up")
+            if signup.status == SignupStatus.UNCONFIRMED and not self.link_expired(signup)
+            else _("Your sign-up")
+        )
+        return self.render_to_response(self.signup_context(signup, title))
+
+    def post(self, request, *args, **kwargs):
+        signup = self.get_signup()
+        if signup is None or signup.purged_at:
+            return self.invalid_link()
+        with transaction.atomic():
+            before = signup.status
+            if self.lock_before_confirm:
+                # Lock the target (as the engine does), then read the status under the lock:
+                # of two clicks at once only the first confirms and mails; the second sees it
+                # done. Without this, the second would count the first's place as taken and
+                # put the same person on the waiting list.
+                target = signup.target
+                type(target).objects.select_for_update().filter(pk=target.pk).first()
+                before = (
+                    self.signup_model.objects.filter(pk=signup.pk)
+                    .values_list("status", flat=True)
+                    .first()
+                )
+            confirmed = signup_confirm(model=self.signup_model, token=self.kwargs["token"])
+        if (
+            confirmed is not None
+            and before == SignupStatus.UNCONFIRMED
+            and confirmed.status in (SignupStatus.CONFIRMED, SignupStatus.WAITING)
+        ):
+            self.notify_confirmed(confirmed)
+        return redirect(request.path)
+
+    def notify_confirmed(self, signup) -> None:
+        base_url = self.get_base_url()
+        mails.mail_signup_result(
+            signup=signup,
+            token=self.kwargs["token"],
+            base_url=base_url,
+            reply_to=self.get_reply_to(signup.target),
+        )
+        recipients = self.get_contact_recipients(signup.target)
+        if recipients:
+            mails.mail_signup_to_contact(signup=signup, recipients=recipients, base_url=base_url)
+        else:
+            logger.warning("sign-up %s confirmed, but its target has no contact address", signup.pk)
+
+
+class SignupManageView(PersonalLinkMixin, TemplateView):
+    """The personal link: what is stored, cancel (POST), delete my data now (POST)."""
+
+    template_name = "signups/manage.html"
+
+    def get(self, request, *args, **kwargs):
+        signup = self.get_signup()
+        if signup is None:
+            return self.invalid_link()
+        return self.render_to_response(self.signup_context(signup, _("Your sign-up")))
+
+    def post(self, request, *args, **kwargs):
+        signup = self.get_signup()
+        if signup is None:
+            return self.invalid_link()
+        action = request.POST.get("action")
+        if action == "cancel" and signup.status in ACTIVE_STATUSES:
+            moved = signup_cancel(model=self.signup_model, signup=signup)
+            signup.refresh_from_db()
+            mails.mail_signup_cancelled(
+                signup=signup,
+                token=self.kwargs["token"],
+                base_url=self.get_base_url(),
+                reply_to=self.get_reply_to(signup.target),
+            )
+            self.notify_moved_up(moved)
+        elif action == "erase" and not signup.purged_at:
+            moved = []
+            if signup.status in ACTIVE_STATUSES:
+                moved = signup_cancel(model=self.signup_model, signup=signup)
+                signup.refresh_from_db()
+            signup_erase(model=self.signup_model, signup=signup)
+            self.notify_moved_up(moved)
+        return redirect(request.path)
+
+    def notify_moved_up(self, moved) -> None:
+        base_url = self.get_base_url()
+        for signup in moved:
+            mails.mail_signup_moved_up(
+                signup=signup, base_url=base_url, reply_to=self.get_reply_to(signup.target)
+            )
+
+
+class SignupCheckMailView(SignupFlowMixin, TemplateView):
+    """After the form: "please confirm with the link in our e-mail"."""
+
+    template_name = "signups/check_mail.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    def get_target(self):
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        target = self.get_target()
+        title = _("Please confirm your sign-up")
+        context.update(
+            target=target,
+            page_title=title,
+            confirmation_hours=CONFIRMATION_HOURS,
+            resend_minutes=int(SignupFormMixin.resend_after.total_seconds() // 60),
+            breadcrumbs=[
+                (_("Home"), reverse("home")),
+                (str(target), target.get_absolute_url()),
+                (title, None),
+            ],
+        )
+        return context

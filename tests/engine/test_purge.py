@@ -1,0 +1,313 @@
+"""Retention: `purge_personal_data` deletes personal data on time and keeps the counts.
+
+Time travels with time-machine: sign-ups are made "back then", the command runs "later".
+"""
+
+import io
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.management import CommandError, call_command
+
+from engagierte_stadt.management.commands.purge_personal_data import signup_models
+from engagierte_stadt.models import AccessibilityFeedback
+from engagierte_stadt.signups import (
+    SignupStatus,
+    Source,
+    signup_cancel,
+    signup_confirm,
+    signup_enter_by_staff,
+    signup_submit,
+)
+from quartiere.models import Opportunity, Quartier, Signup
+
+BERLIN = ZoneInfo("Europe/Berlin")
+T0 = datetime(2025, 3, 1, 10, 0, tzinfo=BERLIN)
+PERSONAL = ["name", "email", "phone", "message", "needs"]
+
+
+def run(*args) -> str:
+    out = io.StringIO()
+    call_command("purge_personal_data", *args, stdout=out)
+    return out.getvalue()
+
+
+def travel(moment):
+    return time_machine.travel(moment, tick=False)
+
+
+@pytest.fixture
+def welper(db):
+    return Quartier.objects.create(name="Welper", slug="welper")
+
+
+def make_opportunity(quartier, slug="tafel", **kwargs):
+    return Opportunity.objects.create(
+        quartier=quartier, title=slug.title(), slug=slug, description="Helfen", **kwargs
+    )
+
+
+def sign_up(opportunity, n, *, confirm=True):
+    result = signup_submit(
+        model=Signup,
+        target=opportunity,
+        name=f"Person {n}",
+        email=f"person{n}@example.org",
+        phone="02324 12345",
+        message="Ich bringe Kuchen mit.",
+        needs="Rollstuhlgerechter Zugang",
+    )
+    if confirm:
+        signup_confirm(model=Signup, token=result.token)
+    return Signup.objects.get(pk=result.signup.pk)
+
+
+@pytest.fixture
+def ended(welper):
+    """A one-off date a week after T0 with 3 places: 3 confirmed, 1 waiting, 1 by phone."""
+    with travel(T0):
+        opportunity = make_opportunity(
+            welper,
+            commitment=Opportunity.Commitment.ONCE,
+            starts_at=T0 + timedelta(days=7),
+            ends_at=T0 + timedelta(days=7, hours=3),
+            places=3,
+        )
+        for n in range(4):
+            sign_up(opportunity, n)
+        signup_enter_by_staff(
+            model=Signup, target=opportunity, name="Anruferin", phone="0170 1234567"
+        )
+    return opportunity
+
+
+def has_personal_data(signup) -> bool:
+    return any(getattr(signup, field) for field in PERSONAL)
+
+
+def test_nothing_personal_is_left_past_retention(ended):
+    with travel(ended.ends_at + timedelta(days=181)):
+        run()
+    rows = Signup.objects.filter(opportunity=ended)
+    assert rows.count() == 5
+    for signup in rows:
+        assert not has_personal_data(signup)
+        assert signup.purged_at == ended.ends_at + timedelta(days=181)
+        assert "Person" not in str(signup) and "Anruferin" not in str(signup)
+
+
+def test_counts_stay_after_purging(ended):
+    before = Opportunity.objects.annotate_places().get(pk=ended.pk)
+    with travel(ended.ends_at + timedelta(days=181)):
+        run()
+    after = Opportunity.objects.annotate_places().get(pk=ended.pk)
+    assert (after.places_taken, after.free_places) == (before.places_taken, 0) == (3, 0)
+    statuses = sorted(Signup.objects.values_list("status", "source"))
+    assert statuses == [
+        ("confirmed", "online"),
+        ("confirmed", "online"),
+        ("confirmed", "online"),
+        ("waiting", "online"),
+        ("waiting", "phone"),
+    ]
+
+
+def test_second_run_changes_nothing(ended):
+    with travel(ended.ends_at + timedelta(days=181)):
+        first = run()
+    purged_at = dict(Signup.objects.values_list("pk", "purged_at"))
+    with travel(ended.ends_at + timedelta(days=182)):
+        second = run()
+    assert "quartiere.Signup: 0 unconfirmed expired, 5 with personal data deleted" in first
+    assert "quartiere.Signup: 0 unconfirmed expired, 0 with personal data deleted" in second
+    assert "Changed: 0" in second
+    assert dict(Signup.objects.values_list("pk", "purged_at")) == purged_at
+
+
+def test_output_holds_no_personal_data(ended):
+    with travel(ended.ends_at + timedelta(days=181)):
+        output = run()
+    assert "Person" not in output and "@" not in output and "Anruferin" not in output
+
+
+def test_signups_within_retention_stay(ended):
+    with travel(ended.ends_at + timedelta(days=179)):
+        output = run()
+    assert "Changed: 0" in output
+    assert all(has_personal_data(s) for s in Signup.objects.all())
+    assert not Signup.objects.filter(purged_at__isnull=False).exists()
+
+
+def test_cancelled_signup_is_purged_after_retention_from_cancellation(welper):
+    with travel(T0):
+        opportunity = make_opportunity(
+            welper, commitment=Opportunity.Commitment.ONCE, starts_at=T0 + timedelta(days=900)
+        )
+        cancelled, staying = sign_up(opportunity, 1), sign_up(opportunity, 2)
+    with travel(T0 + timedelta(days=10)):
+        signup_cancel(model=Signup, signup=cancelled)
+    with travel(T0 + timedelta(days=189)):
+        run()
+    cancelled.refresh_from_db()
+    assert has_personal_data(cancelled) and cancelled.purged_at is None
+    with travel(T0 + timedelta(days=191)):
+        run()
+    cancelled.refresh_from_db()
+    staying.refresh_from_db()
+    assert not has_personal_data(cancelled) and cancelled.purged_at is not None
+    assert cancelled.status == SignupStatus.CANCELLED
+    assert has_personal_data(staying) and staying.purged_at is None
+
+
+def test_unconfirmed_signup_expires_after_48_hours(welper):
+    with travel(T0):
+        opportunity = make_opportunity(welper)
+        late = sign_up(opportunity, 1, confirm=False)
+    with travel(T0 + timedelta(hours=47)):
+        run()
+    late.refresh_from_db()
+    assert late.status == SignupStatus.UNCONFIRMED
+    with travel(T0 + timedelta(hours=49)):
+        output = run()
+    late.refresh_from_db()
+    assert late.status == SignupStatus.EXPIRED
+    assert "quartiere.Signup: 1 unconfirmed expired, 0 with personal data deleted" in output
+    assert has_personal_data(late)  # the retention runs from the expiry, like a cancellation
+
+
+def test_expired_signup_is_purged_after_retention(welper):
+    with travel(T0):
+        opportunity = make_opportunity(welper)
+        late = sign_up(opportunity, 1, confirm=False)
+    with travel(T0 + timedelta(hours=48) + timedelta(days=179)):
+        run()
+    late.refresh_from_db()
+    assert late.status == SignupStatus.EXPIRED and has_personal_data(late)
+    with travel(T0 + timedelta(hours=48) + timedelta(days=181)):
+        run()
+    late.refresh_from_db()
+    assert late.status == SignupStatus.EXPIRED and not has_personal_data(late)
+
+
+def test_one_off_date_without_end_counts_from_its_start(welper):
+    with travel(T0):
+        opportunity = make_opportunity(
+            welper, commitment=Opportunity.Commitment.ONCE, starts_at=T0 + timedelta(days=1)
+        )
+        signup = sign_up(opportunity, 1)
+    with travel(T0 + timedelta(days=182)):
+        run()
+    signup.refresh_from_db()
+    assert not has_personal_data(signup)
+
+
+def test_open_opportunity_without_dates_keeps_its_volunteers(welper):
+    with travel(T0):
+        opportunity = make_opportunity(welper, commitment=Opportunity.Commitment.REGULAR)
+        signup = sign_up(opportunity, 1)
+    with travel(T0 + timedelta(days=800)):
+        run()
+    signup.refresh_from_db()
+    assert has_personal_data(signup) and signup.purged_at is None
+
+
+def test_open_regular_opportunity_with_a_first_date_keeps_its_volunteers(welper):
+    with travel(T0):
+        opportunity = make_opportunity(
+            welper, commitment=Opportunity.Commitment.REGULAR, starts_at=T0 + timedelta(days=1)
+        )
+        signup = sign_up(opportunity, 1)
+    with travel(T0 + timedelta(days=400)):
+        run()
+    signup.refresh_from_db()
+    assert has_personal_data(signup) and signup.purged_at is None
+
+
+def test_closed_opportunity_without_dates_is_purged_after_retention(welper):
+    with travel(T0):
+        opportunity = make_opportunity(welper, commitment=Opportunity.Commitment.FLEXIBLE)
+        signup = sign_up(opportunity, 1)
+    with travel(T0 + timedelta(days=30)):
+        opportunity.is_open = False
+        opportunity.save()
+    with travel(T0 + timedelta(days=209)):
+        run()
+    signup.refresh_from_db()
+    assert has_personal_data(signup)
+    with travel(T0 + timedelta(days=211)):
+        run()
+    signup.refresh_from_db()
+    assert not has_personal_data(signup) and signup.status == SignupStatus.CONFIRMED
+
+
+def test_accessibility_feedback_loses_name_and_email_after_retention(db):
+    with travel(T0):
+        old = AccessibilityFeedback.objects.create(
+            message="Der Kontrast ist zu schwach.", name="Erika", email="erika@example.org"
+        )
+    with travel(T0 + timedelta(days=100)):
+        recent = AccessibilityFeedback.objects.create(
+            message="Das PDF ist nicht barrierefrei.", name="Max", email="max@example.org"
+        )
+    with travel(T0 + timedelta(days=181)):
+        output = run()
+        again = run()
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert (old.name, old.email, old.message) == ("", "", "Der Kontrast ist zu schwach.")
+    assert (recent.name, recent.email) == ("Max", "max@example.org")
+    assert "engagierte_stadt.AccessibilityFeedback: 1 with name and e-mail deleted" in output
+    assert "engagierte_stadt.AccessibilityFeedback: 0 with name and e-mail deleted" in again
+
+
+def test_dry_run_counts_but_changes_nothing(ended):
+    with travel(ended.ends_at + timedelta(days=181)):
+        output = run("--dry-run")
+    assert "quartiere.Signup: 0 unconfirmed expired, 5 with personal data deleted" in output
+    assert "Would change: 5" in output
+    assert all(has_personal_data(s) for s in Signup.objects.all())
+
+
+def test_days_option_overrides_the_setting(ended):
+    with travel(ended.ends_at + timedelta(days=31)):
+        assert "Changed: 0" in run()
+        assert "Changed: 5" in run("--days", "30")
+
+
+def test_retention_comes_from_the_setting(ended, settings):
+    settings.PERSONAL_DATA_RETENTION_DAYS = 30
+    with travel(ended.ends_at + timedelta(days=31)):
+        output = run()
+    assert "Retention: 30 days" in output and "Changed: 5" in output
+
+
+def test_negative_days_are_refused(db):
+    with pytest.raises(CommandError):
+        run("--days", "-1")
+
+
+def test_every_concrete_signup_model_is_covered():
+    assert Signup in signup_models()
+
+
+def test_staff_entry_counts_against_the_same_places(welper):
+    opportunity = make_opportunity(welper, places=1)
+    first = signup_enter_by_staff(
+        model=Signup, target=opportunity, name="Anrufer", source=Source.PHONE
+    )
+    second = signup_enter_by_staff(
+        model=Signup, target=opportunity, name="Zettel", source=Source.PAPER
+    )
+    assert (first.signup.status, second.signup.status) == ("confirmed", "waiting")
+    assert first.signup.confirmed_at and first.signup.consent_at
+
+
+def test_staff_entry_with_a_known_address_gives_the_existing_signup(welper):
+    opportunity = make_opportunity(welper)
+    online = sign_up(opportunity, 1)
+    again = signup_enter_by_staff(
+        model=Signup, target=opportunity, name="Person 1", email="Person1@example.org"
+    )
+    assert not again.created and again.signup.pk == online.pk

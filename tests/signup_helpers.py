@@ -1,0 +1,53 @@
+"""Helpers for the sign-up tests: form data as a person sends it, links from mails."""
+
+import re
+import time
+
+from django.core import mail
+
+from engagierte_stadt.signup_forms import fill_stamp
+
+NAME = "Erika Mustermann"
+EMAIL = "erika.mustermann@example.org"
+CONFIRM_LINK = re.compile(r"http://testserver(/mitmachen/anmeldung/[\w-]+/bestaetigen/)")
+MANAGE_LINK = re.compile(r"http://testserver(/mitmachen/anmeldung/[\w-]+/)(?!bestaetigen)")
+
+
+def form_data(**overrides) -> dict:
+    """A complete, valid form, shown 10 seconds ago."""
+    data = {
+        "name": NAME,
+        "email": EMAIL,
+        "phone": "02324 12345",
+        "message": "Ich bringe eine Gießkanne mit.",
+        "needs": "Ein Platz zum Sitzen zwischendurch.",
+        "consent": "on",
+        "website": "",
+        "started": fill_stamp(time.time() - 10),
+    }
+    data.update(overrides)
+    return data
+
+
+def mails_to(address: str) -> list:
+    return [m for m in mail.outbox if address in m.to]
+
+
+def html_body(message) -> str:
+    return next(content for content, kind in message.alternatives if kind == "text/html")
+
+
+def link_in(message, pattern) -> str:
+    """The path of the link in a mail; the HTML part must carry the same link."""
+    found = pattern.search(message.body)
+    assert found, message.body
+    assert found.group(0) in html_body(message)
+    return found.group(1)
+
+
+def confirm_link(message) -> str:
+    return link_in(message, CONFIRM_LINK)
+
+
+def manage_link(message) -> str:
+    return link_in(message, MANAGE_LINK)
