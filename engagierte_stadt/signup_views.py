@@ -29,7 +29,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -268,8 +267,6 @@ class SignupConfirmView(PersonalLinkMixin, TemplateView):
     """The opt-in link: GET shows a button, POST confirms (see the module docstring)."""
 
     template_name = "signups/confirm.html"
-    # Off only in the control run of the double-click test, which shows why it is needed.
-    lock_before_confirm = True
 
     def get(self, request, *args, **kwargs):
         signup = self.get_signup()
@@ -286,26 +283,10 @@ class SignupConfirmView(PersonalLinkMixin, TemplateView):
         signup = self.get_signup()
         if signup is None or signup.purged_at:
             return self.invalid_link()
-        with transaction.atomic():
-            before = signup.status
-            if self.lock_before_confirm:
-                # Lock the target (as the engine does), then read the status under the lock:
-                # of two clicks at once only the first confirms and mails; the second sees it
-                # done. Without this, the second would count the first's place as taken and
-                # put the same person on the waiting list.
-                target = signup.target
-                type(target).objects.select_for_update().filter(pk=target.pk).first()
-                before = (
-                    self.signup_model.objects.filter(pk=signup.pk)
-                    .values_list("status", flat=True)
-                    .first()
-                )
-            confirmed = signup_confirm(model=self.signup_model, token=self.kwargs["token"])
-        if (
-            confirmed is not None
-            and before == SignupStatus.UNCONFIRMED
-            and confirmed.status in (SignupStatus.CONFIRMED, SignupStatus.WAITING)
-        ):
+        confirmed = signup_confirm(model=self.signup_model, token=self.kwargs["token"])
+        # Of two clicks at once only the one that confirmed mails (the engine decides under
+        # its lock).
+        if confirmed is not None and getattr(confirmed, "confirmed_now", False):
             self.notify_confirmed(confirmed)
         return redirect(request.path)
 

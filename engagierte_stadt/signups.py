@@ -217,8 +217,9 @@ def _has_free_place(model, target) -> bool:
 def signup_confirm(*, model, token: str):
     """Confirm by the personal link: a place if one is free, otherwise the waiting list.
 
-    Returns the sign-up, or None for an unknown or expired link. Confirming twice changes
-    nothing.
+    Returns the sign-up, or None for an unknown link. Confirming twice changes nothing; the
+    returned sign-up's `confirmed_now` tells whether this call confirmed it (and so whether
+    to send mails), which matters when two clicks arrive at once.
     """
     with transaction.atomic():
         signup = model.objects.filter(token_hash=hash_token(token)).first()
@@ -240,6 +241,7 @@ def signup_confirm(*, model, token: str):
         )
         signup.confirmed_at = timezone.now()
         signup.save(update_fields=["status", "confirmed_at"])
+    signup.confirmed_now = True
     logger.info("sign-up %s confirmed as %s", signup.pk, signup.status)
     return signup
 

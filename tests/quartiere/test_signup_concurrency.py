@@ -12,7 +12,6 @@ from django.db import connection, connections
 from django.test import Client
 
 from engagierte_stadt import signups
-from engagierte_stadt.signup_views import SignupConfirmView
 from engagierte_stadt.signups import SignupStatus
 from quartiere.models import Signup
 from tests.factories import OpportunityFactory
@@ -27,14 +26,21 @@ def postgresql():
 
 @pytest.fixture
 def slow_lock(monkeypatch):
-    """Widen the window between reading the sign-up and locking the place, as under load."""
-    original = signups._lock_target
+    """Widen the windows around the lock, as under load: before locking the place, and
+    between counting the places and saving."""
+    original_lock, original_count = signups._lock_target, signups._has_free_place
 
-    def slow(target):
+    def slow_lock_target(target):
         time.sleep(0.3)
-        return original(target)
+        return original_lock(target)
 
-    monkeypatch.setattr(signups, "_lock_target", slow)
+    def slow_count(model, target):
+        free = original_count(model, target)
+        time.sleep(0.05)
+        return free
+
+    monkeypatch.setattr(signups, "_lock_target", slow_lock_target)
+    monkeypatch.setattr(signups, "_has_free_place", slow_count)
 
 
 def double_click_confirm():
@@ -71,8 +77,9 @@ def test_double_click_on_confirm_keeps_the_place_and_mails_once(postgresql, slow
 
 
 @pytest.mark.django_db(transaction=True)
-def test_control_without_the_view_lock_loses_the_place(postgresql, slow_lock, monkeypatch):
-    """Proves the test above can fail: the second click puts the person on the waiting list."""
-    monkeypatch.setattr(SignupConfirmView, "lock_before_confirm", False)
-    signup = double_click_confirm()
-    assert signup.status == SignupStatus.WAITING
+def test_control_without_the_lock_confirms_twice(postgresql, slow_lock, settings):
+    """Proves the test above can fail: without the engine's lock both clicks confirm, and
+    the person gets the confirmation mail twice."""
+    settings.SIGNUP_LOCKING = False
+    double_click_confirm()
+    assert len(mails_to(EMAIL)) == 2
