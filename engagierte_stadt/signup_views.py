@@ -41,6 +41,7 @@ from django.views.generic import TemplateView
 from django_ratelimit.core import is_ratelimited
 
 from engagierte_stadt import mails
+from engagierte_stadt.signup_forms import fill_stamp
 from engagierte_stadt.signups import (
     ACTIVE_STATUSES,
     CONFIRMATION_HOURS,
@@ -146,6 +147,9 @@ class SignupFormMixin(SignupFlowMixin):
             return redirect(target.get_absolute_url())
         form = self.get_signup_form(request.POST)
         if form.is_spam():
+            if form.spam_reason == "sent too fast":
+                # Could be a person with autofill: store nothing, but keep what they typed.
+                return self.form_too_fast(form)
             return self.reject(target)
         if not form.is_valid():
             return self.form_invalid(form)
@@ -171,8 +175,17 @@ class SignupFormMixin(SignupFlowMixin):
         return redirect(target.get_absolute_url())
 
     def form_invalid(self, form):
+        # 422: the page shows the form with its errors; nothing was stored.
         context = self.get_context_data(object=self.object, signup_form=form)
-        return self.render_to_response(context)
+        return self.render_to_response(context, status=422)
+
+    def form_too_fast(self, form):
+        """Show the typed form again with a fresh time stamp and the neutral message."""
+        data = form.data.copy()
+        data[form.add_prefix(form.STAMP)] = fill_stamp()
+        form = self.get_signup_form(data)
+        form.add_error(None, NEUTRAL_REJECTION)
+        return self.form_invalid(form)
 
     def form_valid(self, form):
         result = signup_submit(model=self.signup_model, target=self.object, **form.signup_data())

@@ -127,6 +127,10 @@ class AccessibilityView(PageView, FormView):
         context["statement"] = AccessibilityStatement.load()
         return context
 
+    def form_invalid(self, form):
+        # 422: the page shows the form with its errors; nothing was stored.
+        return self.render_to_response(self.get_context_data(form=form), status=422)
+
     def form_valid(self, form):
         feedback_submit(
             message=form.cleaned_data["message"],

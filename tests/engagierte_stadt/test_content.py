@@ -118,7 +118,7 @@ def test_feedback_form_stores_message_and_mails_contact(db, client):
 
 def test_feedback_without_message_shows_german_error_and_keeps_input(db, client):
     response = client.post("/barrierefreiheit/", {"message": "", "page_url": "/aktuelles/"})
-    assert response.status_code == 200
+    assert response.status_code == 422
     html = response.content.decode()
     assert "Dieses Feld ist zwingend erforderlich." in html
     assert 'value="/aktuelles/"' in html
@@ -128,6 +128,6 @@ def test_feedback_without_message_shows_german_error_and_keeps_input(db, client)
 
 def test_feedback_with_email_needs_consent(db, client):
     response = client.post("/barrierefreiheit/", {"message": "Text", "email": "a@example.org"})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Bitte stimmen Sie der Speicherung" in response.content.decode()
     assert AccessibilityFeedback.objects.count() == 0

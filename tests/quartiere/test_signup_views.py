@@ -346,7 +346,7 @@ def test_same_address_when_already_confirmed_gets_a_friendly_mail(offer, client)
 def test_bad_input_shows_german_errors_next_to_the_fields_and_keeps_the_input(offer, client):
     response = submit(client, offer, name="", email="keine-adresse", consent="")
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Bitte geben Sie Ihren Namen an." in html
     assert "Bitte geben Sie eine gültige E-Mail-Adresse an" in html
     assert "Bitte stimmen Sie zu, damit wir Ihre Anmeldung speichern dürfen." in html
@@ -364,10 +364,22 @@ def test_filled_honeypot_stores_nothing_and_shows_a_neutral_message(offer, clien
     assert not Signup.objects.exists() and not mail.outbox
 
 
-def test_too_fast_post_stores_nothing(offer, client):
-    response = submit(client, offer, started=fill_stamp(), follow=True)
-    assert NEUTRAL in response.content.decode()
+def test_too_fast_post_stores_nothing_but_keeps_the_input(offer, client):
+    response = submit(client, offer, started=fill_stamp(), name="Erika Schnell")
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert NEUTRAL in html
+    assert 'value="Erika Schnell"' in html
     assert not Signup.objects.exists() and not mail.outbox
+
+
+def test_resending_after_a_too_fast_post_works(offer, client):
+    import re
+
+    sent = fill_stamp(time.time() - 1)
+    html = submit(client, offer, started=sent).content.decode()
+    stamp = re.search(r'name="started" value="([^"]+)"', html).group(1)
+    assert stamp != sent  # a fresh time stamp, so the second try counts from now
 
 
 @pytest.mark.parametrize("stamp", ["", "123", fill_stamp(time.time() - 2 * 86400) + "x"])
