@@ -1,5 +1,6 @@
 """Small HTML inspection helpers for view tests (standard library parser)."""
 
+import re
 from html.parser import HTMLParser
 
 
@@ -46,3 +47,20 @@ def find_all(html: str, tag: str, **attrs) -> list[dict]:
         for t, a in parse(html).elements
         if t == tag and all(a.get(k.replace("_", "-")) == v for k, v in attrs.items())
     ]
+
+
+def heading_levels(html: str) -> list[int]:
+    return [int(level) for level in re.findall(r"<h([1-6])[\s>]", html)]
+
+
+def assert_headings_in_order(html: str) -> None:
+    """Exactly one h1, first; no level skipped on the way down."""
+    levels = heading_levels(html)
+    assert levels.count(1) == 1 and levels[0] == 1, levels
+    for before, after in zip(levels, levels[1:], strict=False):
+        assert after <= before + 1, levels
+
+
+def card_titles(html: str) -> list[str]:
+    """The titles of the cards (their stretched links), in page order."""
+    return re.findall(r'class="kern-link kern-link--stretched" href="[^"]+">([^<]+)</a>', html)

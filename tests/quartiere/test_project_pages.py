@@ -1,7 +1,5 @@
 """Project list with filters, project detail, the Quartier page's projects, featured projects."""
 
-import re
-
 import pytest
 from django.utils import timezone
 
@@ -13,23 +11,7 @@ from tests.factories import (
     QuartierFactory,
     TopicFactory,
 )
-from tests.html import find_all, parse
-
-
-def heading_levels(html):
-    return [int(level) for level in re.findall(r"<h([1-6])[\s>]", html)]
-
-
-def assert_headings_in_order(html):
-    levels = heading_levels(html)
-    assert levels.count(1) == 1 and levels[0] == 1, levels
-    for before, after in zip(levels, levels[1:], strict=False):
-        assert after <= before + 1, levels
-
-
-def card_titles(html):
-    """The titles of the cards, in page order."""
-    return re.findall(r'class="kern-link kern-link--stretched" href="[^"]+">([^<]+)</a>', html)
+from tests.html import assert_headings_in_order, card_titles, find_all, parse
 
 
 @pytest.fixture
