@@ -155,6 +155,33 @@ class SubmitResult:
     created: bool
 
 
+def _create_signup(
+    *,
+    model,
+    target,
+    token_hash: str,
+    name: str,
+    email: str,
+    phone: str,
+    message: str,
+    needs: str,
+    source: str,
+    **extra,
+):
+    """Insert one sign-up row with its personal fields tidied (shared by every entry path)."""
+    return model.objects.create(
+        **{model.TARGET_FIELD: target},
+        name=name.strip(),
+        email=email,
+        phone=phone.strip(),
+        message=message.strip(),
+        needs=needs.strip(),
+        source=source,
+        token_hash=token_hash,
+        **extra,
+    )
+
+
 def signup_submit(
     *,
     model,
@@ -178,16 +205,17 @@ def signup_submit(
     token, token_hash = new_token()
     try:
         with transaction.atomic():
-            signup = model.objects.create(
-                **{model.TARGET_FIELD: target},
-                name=name.strip(),
-                email=email,
-                phone=phone.strip(),
-                message=message.strip(),
-                needs=needs.strip(),
-                consent_at=timezone.now(),
-                source=source,
+            signup = _create_signup(
+                model=model,
+                target=target,
                 token_hash=token_hash,
+                name=name,
+                email=email,
+                phone=phone,
+                message=message,
+                needs=needs,
+                source=source,
+                consent_at=timezone.now(),
             )
     except IntegrityError:
         found = existing.first()
@@ -338,16 +366,17 @@ def signup_enter_by_staff(
         if email and (found := existing.first()):
             return SubmitResult(found, None, False)
         now = timezone.now()
-        signup = model.objects.create(
-            **{model.TARGET_FIELD: target},
-            name=name.strip(),
-            email=email,
-            phone=phone.strip(),
-            message=message.strip(),
-            needs=needs.strip(),
-            consent_at=now,
-            source=source,
+        signup = _create_signup(
+            model=model,
+            target=target,
             token_hash=token_hash,
+            name=name,
+            email=email,
+            phone=phone,
+            message=message,
+            needs=needs,
+            source=source,
+            consent_at=now,
             status=(
                 SignupStatus.CONFIRMED if _has_free_place(model, target) else SignupStatus.WAITING
             ),

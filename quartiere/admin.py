@@ -4,7 +4,6 @@ import logging
 from django import forms
 from django.contrib import admin, messages
 from django.db import models, transaction
-from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +33,7 @@ from quartiere.models import (
     Signup,
     Skill,
     Topic,
+    signup_count,
 )
 
 logger = logging.getLogger(__name__)
@@ -194,21 +194,6 @@ class SignupInline(admin.TabularInline):
         return str(obj)
 
 
-def waiting_count():
-    """Sign-ups on the waiting list of the opportunity in the outer query."""
-    return Coalesce(
-        models.Subquery(
-            Signup.objects.filter(opportunity=models.OuterRef("pk"), status=SignupStatus.WAITING)
-            .order_by()
-            .values("opportunity")
-            .annotate(n=models.Count("pk"))
-            .values("n"),
-            output_field=models.IntegerField(),
-        ),
-        0,
-    )
-
-
 @admin.register(Opportunity)
 class OpportunityAdmin(admin.ModelAdmin):
     form = OpportunityAdminForm
@@ -252,7 +237,7 @@ class OpportunityAdmin(admin.ModelAdmin):
             .get_queryset(request)
             .select_related("project", "quartier")
             .annotate_places()
-            .annotate(places_waiting=waiting_count())
+            .annotate(places_waiting=signup_count(SignupStatus.WAITING))
         )
 
     def get_inlines(self, request, obj):

@@ -277,6 +277,22 @@ class ProjectImage(models.Model):
         return self.alt_text
 
 
+def signup_count(status):
+    """The number of sign-ups with `status` of the opportunity in the outer query (a subquery,
+    so a list of opportunities keeps one query)."""
+    return Coalesce(
+        models.Subquery(
+            Signup.objects.filter(opportunity=models.OuterRef("pk"), status=status)
+            .order_by()
+            .values("opportunity")
+            .annotate(n=models.Count("pk"))
+            .values("n"),
+            output_field=models.IntegerField(),
+        ),
+        0,
+    )
+
+
 class OpportunityQuerySet(models.QuerySet):
     def published(self):
         """Visible opportunities: published, and their project (if any) published too."""
@@ -304,15 +320,7 @@ class OpportunityQuerySet(models.QuerySet):
 
         Confirmed sign-ups count, in a subquery, so every page keeps one query for its list.
         """
-        taken = models.Subquery(
-            Signup.objects.filter(opportunity=models.OuterRef("pk"), status=SignupStatus.CONFIRMED)
-            .order_by()
-            .values("opportunity")
-            .annotate(n=models.Count("pk"))
-            .values("n"),
-            output_field=models.IntegerField(),
-        )
-        taken = Coalesce(taken, 0)
+        taken = signup_count(SignupStatus.CONFIRMED)
         return self.annotate(
             places_taken=taken,
             free_places=models.Case(
