@@ -7,7 +7,8 @@ production the database outbox (django-mailer), so an SMTP outage delays mail bu
 The sign-up mails below work for every model built on `SignupBase` (opportunity sign-ups,
 conference registrations): the personal links come from the routes `<app_label>:signup_confirm`
 and `<app_label>:signup_manage` (keyword `token`), or from the routes a model names in
-`SIGNUP_ROUTES` (a namespace prefix such as `"konferenzen:registration"`). The target (the
+`SIGNUP_ROUTES` (a namespace prefix such as `"konferenzen:registration"`); the templates are
+`mail/signup_<kind>`, or `<MAIL_PREFIX>_<kind>` for a model that names its own. The target (the
 opportunity, the meeting) only needs `__str__` and `get_absolute_url()`; a `starts_at` field
 puts its date into the mails.
 
@@ -137,8 +138,15 @@ def _confirmation_hours() -> int:
     return CONFIRMATION_HOURS
 
 
+def mail_prefix(model) -> str:
+    """The templates of a model's mails: `mail/signup_<kind>` unless it names `MAIL_PREFIX`
+    (a conference wish is no sign-up for a date and says so in its own words)."""
+    return getattr(model, "MAIL_PREFIX", "mail/signup")
+
+
 def _send_to_person(kind: str, signup, context: dict, reply_to=None) -> bool:
-    sent = send_mail_template(f"mail/signup_{kind}", context, [signup.email], reply_to=reply_to)
+    prefix = f"{mail_prefix(type(signup))}_{kind}"
+    sent = send_mail_template(prefix, context, [signup.email], reply_to=reply_to)
     if sent:
         logger.info("sign-up %s: mail '%s' queued", signup.pk, kind)
     return sent
@@ -208,7 +216,8 @@ def mail_signup_to_contact(*, signup, recipients: list[str], base_url: str) -> b
     No address, phone or message: staff read those in the admin, where access is controlled.
     """
     context = _signup_context(signup, base_url, admin_url=admin_link(signup, base_url))
-    sent = send_mail_template("mail/signup_contact_new", context, recipients)
+    prefix = f"{mail_prefix(type(signup))}_contact_new"
+    sent = send_mail_template(prefix, context, recipients)
     if sent:
         logger.info("sign-up %s: contact person informed", signup.pk)
     return sent

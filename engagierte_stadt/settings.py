@@ -43,6 +43,8 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "engagierte_stadt",
     "quartiere",
+    "konferenzen",
+    "partner",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -98,6 +98,7 @@ class SignupFormBase(forms.ModelForm):
     started = forms.CharField(required=False, widget=forms.HiddenInput)
 
     submit_label = _("Send sign-up")
+    consent_label = None  # a form for something else than an offer says what it stores
     confirmation_hours = CONFIRMATION_HOURS
 
     class Meta:
@@ -139,9 +140,14 @@ class SignupFormBase(forms.ModelForm):
     def __init__(self, *args, form_action: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].required = True
-        self.fields["phone"].validators.append(phone_validator)
-        self.fields["phone"].widget.attrs["inputmode"] = "tel"
+        if "phone" in self.fields:
+            self.fields["phone"].validators.append(phone_validator)
+            self.fields["phone"].widget.attrs["inputmode"] = "tel"
+        if self.consent_label:
+            self.fields["consent"].label = self.consent_label
         for name in ("message", "needs"):
+            if name not in self.fields:
+                continue
             self.fields[name].max_length = TEXT_MAX_LENGTH
             self.fields[name].widget.attrs["maxlength"] = str(TEXT_MAX_LENGTH)
             self.fields[name].validators.append(MaxLengthValidator(TEXT_MAX_LENGTH))
@@ -152,11 +158,7 @@ class SignupFormBase(forms.ModelForm):
         self.helper.form_action = form_action
         self.helper.form_class = "site-form"
         self.helper.layout = Layout(
-            "name",
-            "email",
-            "phone",
-            "message",
-            "needs",
+            *self._meta.fields,
             # The honeypot: hidden from people (CSS), screen readers and keyboards.
             Div(self.HONEYPOT, css_class="site-hp", aria_hidden="true"),
             self.STAMP,

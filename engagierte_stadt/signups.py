@@ -1,8 +1,9 @@
 """The sign-up engine: one set of rules for every sign-up with places and a waiting list.
 
 Opportunity sign-ups (`quartiere.Signup`) use it now, conference registrations next. A concrete
-model subclasses `SignupBase`, names its capacity target in `TARGET_FIELD` (a model with a
-`places` field, None meaning unlimited) and gets:
+model subclasses `SignupBase`, names its target in `TARGET_FIELD` (the opportunity, the meeting;
+its `places` field limits the confirmed sign-ups, None or no such field meaning unlimited) and
+gets:
 
 - double opt-in: a sign-up is stored unconfirmed with a personal link; only confirmed ones take
   places; unconfirmed ones expire after `CONFIRMATION_HOURS`;
@@ -192,9 +193,11 @@ def signup_submit(
     message: str = "",
     needs: str = "",
     source: str = Source.ONLINE,
+    **extra,
 ) -> SubmitResult:
     """Store a sign-up as unconfirmed and return its personal token.
 
+    `extra` holds the values of fields a concrete model adds (a wish's "I would help").
     A second submit with the same address for the same target returns the existing active
     sign-up instead of a new row (also when two requests race: the unique constraint decides).
     """
@@ -216,6 +219,7 @@ def signup_submit(
                 needs=needs,
                 source=source,
                 consent_at=timezone.now(),
+                **extra,
             )
     except IntegrityError:
         found = existing.first()
@@ -236,10 +240,11 @@ def _lock_target(target):
 
 
 def _has_free_place(model, target) -> bool:
-    if target.places is None:
+    places = getattr(target, "places", None)  # a target without places has no limit
+    if places is None:
         return True
     taken = model.objects.filter(**{model.TARGET_FIELD: target}).confirmed().count()
-    return taken < target.places
+    return taken < places
 
 
 def signup_confirm(*, model, token: str):

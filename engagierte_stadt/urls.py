@@ -15,30 +15,12 @@ handler403 = "engagierte_stadt.views.permission_denied"
 handler404 = "engagierte_stadt.views.page_not_found"
 
 
-def coming_soon(title, text):
-    return views.ComingSoonView.as_view(section_title=title, section_text=text)
-
-
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     # /quartiere/, /projekte/ and /mitmachen/ with the pages below them.
     path("", include("quartiere.urls")),
-    path(
-        "stadtteilkonferenzen/",
-        coming_soon(
-            _("District conferences"),
-            _("Soon you will find the dates and minutes of the district conferences here."),
-        ),
-        name="conferences",
-    ),
-    path(
-        "partner/",
-        coming_soon(
-            _("Partners"),
-            _("Soon you will find the associations, institutions and businesses here."),
-        ),
-        name="partners",
-    ),
+    path("", include("konferenzen.urls")),
+    path("", include("partner.urls")),
     path("aktuelles/", views.ArticleListView.as_view(), name="article_list"),
     path("aktuelles/<slug:slug>/", views.ArticleDetailView.as_view(), name="article_detail"),
     path("barrierefreiheit/", views.AccessibilityView.as_view(), name="accessibility"),

@@ -146,22 +146,6 @@ class AccessibilityView(PageView, FormView):
         return redirect(reverse("accessibility") + "#rueckmeldung")
 
 
-class ComingSoonView(BreadcrumbMixin, TemplateView):
-    """Placeholder for a section that is being built, so the navigation never leads nowhere."""
-
-    template_name = "engagierte_stadt/coming_soon.html"
-    section_title = ""
-    section_text = ""
-
-    def get_page_title(self):
-        return self.section_title
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["section_text"] = self.section_text
-        return context
-
-
 def favicon(request):
     return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 

@@ -15,6 +15,7 @@ from engagierte_stadt.signup_views import (
     SignupManageView,
 )
 from engagierte_stadt.views import BreadcrumbMixin
+from quartiere import sections
 from quartiere.filters import OpportunityFilter, ProjectFilter
 from quartiere.forms import OpportunitySignupForm
 from quartiere.models import Opportunity, Project, Quartier, Signup
@@ -73,6 +74,7 @@ class QuartierDetailView(BreadcrumbMixin, DetailView):
             opportunities=opportunities[:QUARTIER_PAGE_LIMIT],
             more_opportunities=len(opportunities) > QUARTIER_PAGE_LIMIT,
             filter_query=urlencode({"quartier": self.object.slug}),
+            sections=sections.render_list("quartier", self.object),
         )
         return context
 
@@ -192,6 +194,7 @@ class ProjectDetailView(BreadcrumbMixin, DetailView):
                 .for_cards()
             ),
             quartier_query=urlencode({"quartier": project.quartier.slug}),
+            sections=sections.render_list("project", project),
         )
         return context
 

@@ -4,6 +4,14 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from engagierte_stadt.models import Article, Page
+from konferenzen.models import (
+    ActionItem,
+    AgendaItem,
+    Conference,
+    Decision,
+    Meeting,
+    Venue,
+)
 from quartiere.models import Opportunity, Project, ProjectImage, Publication, Quartier, Topic
 from tests.images import image_bytes
 
@@ -106,3 +114,86 @@ class OpportunityFactory(DjangoModelFactory):
     def skills(self, create, extracted, **kwargs):
         if create and extracted:
             self.skills.set(extracted)
+
+
+# --- district conferences ------------------------------------------------------------------
+
+
+class VenueFactory(DjangoModelFactory):
+    class Meta:
+        model = Venue
+
+    name = factory.Sequence(lambda n: f"Gemeindehaus {n}")
+    street = factory.Faker("street_address")
+    postcode = "45525"
+    city = "Hattingen"
+    step_free = True
+    accessible_toilet = True
+
+
+class ConferenceFactory(DjangoModelFactory):
+    class Meta:
+        model = Conference
+        django_get_or_create = ["slug"]
+
+    quartier = factory.SubFactory(QuartierFactory)
+    title = factory.LazyAttribute(lambda o: f"Stadtteilkonferenz {o.quartier.name}")
+    slug = factory.Sequence(lambda n: f"konferenz-{n}")
+    description = factory.Faker("paragraph")
+    organiser = "Stadt Hattingen"
+    contact_name = factory.Faker("name")
+    contact_email = factory.Sequence(lambda n: f"konferenz{n}@hattingen.example")
+    usual_venue = factory.SubFactory(VenueFactory)
+    rhythm = "viermal im Jahr, dienstags um 18 Uhr"
+    is_active = True
+
+
+class MeetingFactory(DjangoModelFactory):
+    """A planned meeting in two weeks, 18:00–20:00, without registration."""
+
+    class Meta:
+        model = Meeting
+
+    conference = factory.SubFactory(ConferenceFactory)
+    starts_at = factory.LazyFunction(
+        lambda: (timezone.now() + timezone.timedelta(days=14)).replace(
+            hour=17, minute=0, second=0, microsecond=0
+        )
+    )
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timezone.timedelta(hours=2))
+    slug = factory.LazyAttribute(lambda o: timezone.localtime(o.starts_at).strftime("%Y-%m-%d"))
+    venue = factory.LazyAttribute(lambda o: o.conference.usual_venue)
+    room = "Saal"
+    status = Meeting.Status.PLANNED
+
+
+class AgendaItemFactory(DjangoModelFactory):
+    class Meta:
+        model = AgendaItem
+
+    meeting = factory.SubFactory(MeetingFactory)
+    position = factory.Sequence(lambda n: n)
+    title = factory.Sequence(lambda n: f"Tagesordnungspunkt {n}")
+    description = factory.Faker("sentence")
+    presenter = factory.Faker("name")
+    minutes_planned = 15
+
+
+class DecisionFactory(DjangoModelFactory):
+    class Meta:
+        model = Decision
+
+    meeting = factory.SubFactory(MeetingFactory)
+    position = factory.Sequence(lambda n: n)
+    text = factory.Faker("sentence")
+
+
+class ActionItemFactory(DjangoModelFactory):
+    class Meta:
+        model = ActionItem
+
+    meeting = factory.SubFactory(MeetingFactory)
+    position = factory.Sequence(lambda n: n)
+    title = factory.Sequence(lambda n: f"Aufgabe {n}")
+    responsible = factory.Faker("name")
+    status = ActionItem.Status.OPEN

@@ -18,8 +18,8 @@ MAIN_NAVIGATION = [
     (_("Districts"), "quartiere:list"),
     (_("Projects"), "quartiere:project_list"),
     (_("Get involved"), "quartiere:opportunity_list"),
-    (_("District conferences"), "conferences"),
-    (_("Partners"), "partners"),
+    (_("District conferences"), "konferenzen:overview"),
+    (_("Partners"), "partner:directory"),
     (_("News"), "article_list"),
 ]
 

@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from engagierte_stadt import demo
 from engagierte_stadt.models import AccessibilityStatement, Article, Page, SiteSettings
+from konferenzen import demo as konferenzen_demo
+from partner import demo as partner_demo
 from quartiere import demo as quartiere_demo
 from quartiere.models import Opportunity, Project, Quartier
 
@@ -178,6 +180,8 @@ class Command(BaseCommand):
         created = quartiere_demo.load(stdout=self.stdout)
         created_pages = self.pages()
         created_articles = self.articles()
+        konferenzen_demo.load(stdout=self.stdout)
+        partner_demo.load(stdout=self.stdout)
         self.stdout.write(
             f"Demo content ready: {Quartier.objects.count()} Stadtteile/Quartiere "
             f"({created_quartiere} new), {Project.objects.count()} projects "
@@ -189,6 +193,8 @@ class Command(BaseCommand):
         )
         if options["scale"]:
             quartiere_demo.bulk(options["scale"], unit=options["scale_unit"], stdout=self.stdout)
+            konferenzen_demo.bulk(options["scale"], stdout=self.stdout)
+            partner_demo.bulk(options["scale"], stdout=self.stdout)
         self.staff_account()
 
     def site_settings(self):
@@ -305,7 +311,14 @@ class Command(BaseCommand):
         User = get_user_model()
         group, _created = Group.objects.get_or_create(name="Redaktion")
         group.permissions.set(
-            Permission.objects.filter(content_type__app_label__in=["engagierte_stadt", "quartiere"])
+            Permission.objects.filter(
+                content_type__app_label__in=[
+                    "engagierte_stadt",
+                    "quartiere",
+                    "konferenzen",
+                    "partner",
+                ]
+            )
         )
         if User.objects.filter(username="redaktion").exists():
             self.stdout.write(

@@ -1,0 +1,517 @@
+"""District conferences (Stadtteilkonferenzen): one series per Quartier, its meetings with
+agenda, minutes, decisions and action items, registrations and wishes for new conferences."""
+
+import uuid
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from engagierte_stadt.documents import random_pdf_name, validate_pdf
+from engagierte_stadt.signups import SignupBase, SignupStatus
+from quartiere.models import Quartier
+
+
+class Venue(models.Model):
+    """A place where meetings are held, with what it offers for accessibility.
+
+    Step-free access, toilet and induction loop belong to the building, so they are entered
+    once here; interpreting and childcare are arranged per meeting (see `Meeting`).
+    """
+
+    name = models.CharField(_("name"), max_length=200)
+    street = models.CharField(_("street and number"), max_length=200)
+    postcode = models.CharField(_("postcode"), max_length=10)
+    city = models.CharField(_("town"), max_length=100, default="Hattingen")
+    step_free = models.BooleanField(_("step-free access"), default=False)
+    accessible_toilet = models.BooleanField(_("accessible toilet"), default=False)
+    induction_loop = models.BooleanField(_("induction loop for hearing aids"), default=False)
+    accessibility_note = models.TextField(
+        _("notes on accessibility"),
+        blank=True,
+        help_text=_("For example: entrance at the back, ramp, lift to the first floor."),
+    )
+
+    class Meta:
+        verbose_name = _("venue")
+        verbose_name_plural = _("venues")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def address(self) -> str:
+        return f"{self.street}, {self.postcode} {self.city}"
+
+
+class ConferenceQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Conference(models.Model):
+    """The Stadtteilkonferenz of one Quartier: a series of meetings."""
+
+    quartier = models.ForeignKey(
+        Quartier,
+        verbose_name=_("district or neighbourhood"),
+        on_delete=models.PROTECT,
+        related_name="conferences",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("address"), max_length=150, unique=True)
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("Markdown is allowed.")
+    )
+    organiser = models.CharField(
+        _("organised by"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example: Stadt Hattingen, Quartiersentwicklung, a local association."),
+    )
+    contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
+    usual_venue = models.ForeignKey(
+        Venue,
+        verbose_name=_("usual venue"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    rhythm = models.CharField(
+        _("rhythm"),
+        max_length=200,
+        blank=True,
+        help_text=_("In words, for example: four times a year, on a Tuesday evening."),
+    )
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Switch off when the conference no longer meets.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ConferenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("district conference")
+        verbose_name_plural = _("district conferences")
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("konferenzen:conference_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        from konferenzen.urls import RESERVED_SLUGS
+
+        if self.slug in RESERVED_SLUGS:
+            raise ValidationError(
+                {"slug": _("This address is used by the portal itself. Please choose another.")}
+            )
+
+
+class MeetingQuerySet(models.QuerySet):
+    def upcoming(self, now=None):
+        """Meetings that have not ended yet (cancelled ones included: people must see that)."""
+        now = now or timezone.now()
+        return self.filter(
+            models.Q(ends_at__gte=now) | models.Q(ends_at__isnull=True, starts_at__gte=now)
+        ).order_by("starts_at", "pk")
+
+    def past(self, now=None):
+        now = now or timezone.now()
+        return self.exclude(
+            models.Q(ends_at__gte=now) | models.Q(ends_at__isnull=True, starts_at__gte=now)
+        ).order_by("-starts_at", "-pk")
+
+    def public(self):
+        """Meetings of active and inactive conferences alike; drafts do not exist."""
+        return self
+
+    def in_quartier(self, quartier):
+        return self.filter(
+            models.Q(conference__quartier=quartier)
+            | models.Q(conference__quartier__parent=quartier)
+        )
+
+    def in_year(self, year: int):
+        return self.filter(starts_at__year=year)
+
+    def for_cards(self):
+        """What a meeting card shows: conference, Quartier and venue, in the list's query."""
+        return self.select_related("conference__quartier", "venue")
+
+    def annotate_places(self):
+        """`places_taken` (confirmed registrations) and `free_places` (None = unlimited)."""
+        taken = registration_count(SignupStatus.CONFIRMED)
+        return self.annotate(
+            places_taken=taken,
+            free_places=models.Case(
+                models.When(places__isnull=True, then=models.Value(None)),
+                default=models.F("places") - taken,
+                output_field=models.IntegerField(),
+            ),
+        )
+
+
+class Meeting(models.Model):
+    """One date of a conference: when, where, agenda, registration and afterwards minutes."""
+
+    class Status(models.TextChoices):
+        PLANNED = "geplant", _("planned")
+        CANCELLED = "abgesagt", _("cancelled")
+        HELD = "stattgefunden", _("held")
+
+    # A change to one of these moves the meeting in calendars (iCalendar SEQUENCE goes up).
+    SCHEDULE_FIELDS = ("starts_at", "ends_at", "venue_id", "room", "status", "title")
+
+    conference = models.ForeignKey(
+        Conference,
+        verbose_name=_("district conference"),
+        on_delete=models.CASCADE,
+        related_name="meetings",
+    )
+    title = models.CharField(
+        _("title"),
+        max_length=200,
+        blank=True,
+        help_text=_("Optional, for example: Spring conference. Otherwise the date is the title."),
+    )
+    slug = models.SlugField(
+        _("address"),
+        max_length=50,
+        help_text=_(
+            "Part of the web address, usually the date (2027-03-09). It stays the same when the "
+            "meeting moves, so printed notices keep working."
+        ),
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
+    venue = models.ForeignKey(
+        Venue,
+        verbose_name=_("venue"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+    )
+    room = models.CharField(_("room"), max_length=150, blank=True)
+    sign_language_on_request = models.BooleanField(
+        _("sign-language interpreting on request"), default=False
+    )
+    childcare = models.BooleanField(_("childcare"), default=False)
+    status = models.CharField(
+        _("status"), max_length=15, choices=Status.choices, default=Status.PLANNED
+    )
+    registration_enabled = models.BooleanField(
+        _("registration"),
+        default=False,
+        help_text=_("Off: everyone can simply come along. On: people register on the page."),
+    )
+    places = models.PositiveIntegerField(
+        _("number of places"),
+        null=True,
+        blank=True,
+        help_text=_("Only with registration. Leave empty for unlimited."),
+    )
+    minutes_summary = models.TextField(
+        _("minutes: summary"), blank=True, help_text=_("Markdown is allowed.")
+    )
+    minutes_file = models.FileField(
+        _("minutes: PDF file"),
+        upload_to=random_pdf_name,
+        blank=True,
+        validators=[validate_pdf],
+        help_text=_("A PDF file of at most 20 MB."),
+    )
+    minutes_published_at = models.DateTimeField(
+        _("minutes published at"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: the minutes are not shown yet."),
+    )
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(
+        _("calendar revision"),
+        default=0,
+        editable=False,
+        help_text=_("Goes up whenever date, place or status change, so calendars update."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["conference", "slug"], name="meeting_slug_per_series"),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__isnull=True)
+                | models.Q(ends_at__gte=models.F("starts_at")),
+                name="meeting_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["starts_at"], name="meeting_starts_at")]
+
+    def __str__(self):
+        when = date_format(timezone.localtime(self.starts_at), "j. F Y")
+        return f"{self.conference.title}: {self.title or when}"
+
+    def save(self, *args, **kwargs):
+        # The meeting's own calendar revision: a subscribed calendar replaces an event only
+        # when its SEQUENCE is higher than the one it has.
+        loaded = getattr(self, "_loaded_schedule", None)
+        if loaded is not None and loaded != self._schedule():
+            self.sequence += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "sequence"}
+        super().save(*args, **kwargs)
+        self._loaded_schedule = self._schedule()
+
+    def get_absolute_url(self):
+        return reverse(
+            "konferenzen:meeting_detail",
+            kwargs={"conference": self.conference.slug, "slug": self.slug},
+        )
+
+    def clean(self):
+        errors = {}
+        if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
+            errors["ends_at"] = _("The end cannot be before the start.")
+        if self.places is not None and not self.registration_enabled:
+            errors["places"] = _("Places only count with registration switched on.")
+        if errors:
+            raise ValidationError(errors)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_schedule = instance._schedule()
+        return instance
+
+    def _schedule(self):
+        return tuple(self.__dict__.get(name) for name in self.SCHEDULE_FIELDS)
+
+    @property
+    def display_title(self) -> str:
+        return self.title or date_format(timezone.localtime(self.starts_at), "j. F Y")
+
+    @property
+    def end(self):
+        """The end, or two hours after the start when no end is given."""
+        return self.ends_at or self.starts_at + timedelta(hours=2)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def is_past(self) -> bool:
+        return self.end < timezone.now()
+
+    @property
+    def accepts_signups(self) -> bool:
+        """Registration is open: switched on, not cancelled and not begun."""
+        return (
+            self.registration_enabled
+            and self.status == self.Status.PLANNED
+            and self.starts_at > timezone.now()
+        )
+
+    @property
+    def minutes_published(self) -> bool:
+        return bool(self.minutes_published_at and self.minutes_published_at <= timezone.now())
+
+    @property
+    def accessibility_labels(self) -> list[str]:
+        """What the venue and the meeting offer, as short German labels."""
+        labels = []
+        venue = self.venue
+        if venue is not None:
+            for field in ("step_free", "accessible_toilet", "induction_loop"):
+                if getattr(venue, field):
+                    labels.append(Venue._meta.get_field(field).verbose_name)
+        for field in ("sign_language_on_request", "childcare"):
+            if getattr(self, field):
+                labels.append(self._meta.get_field(field).verbose_name)
+        return labels
+
+
+class AgendaItem(models.Model):
+    """One item of a meeting's agenda (Tagesordnungspunkt, TOP)."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="agenda_items"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    presenter = models.CharField(_("presented by"), max_length=150, blank=True)
+    minutes_planned = models.PositiveSmallIntegerField(_("minutes planned"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda")
+        ordering = ["meeting", "position", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class Decision(models.Model):
+    """A decision recorded in a meeting's minutes."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="decisions"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    text = models.TextField(_("decision"))
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["meeting", "position", "pk"]
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class ActionItemQuerySet(models.QuerySet):
+    def not_done(self):
+        return self.exclude(status=ActionItem.Status.DONE)
+
+    def open_before(self, meeting):
+        """Action items of the same conference from earlier meetings that are not done yet."""
+        return (
+            self.not_done()
+            .filter(
+                meeting__conference_id=meeting.conference_id,
+                meeting__starts_at__lt=meeting.starts_at,
+            )
+            .select_related("meeting")
+            .order_by("meeting__starts_at", "position", "pk")
+        )
+
+
+class ActionItem(models.Model):
+    """Something a meeting agreed to do: what, who, by when, and how far it is."""
+
+    class Status(models.TextChoices):
+        OPEN = "offen", _("open")
+        IN_PROGRESS = "in_arbeit", _("in progress")
+        DONE = "erledigt", _("done")
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="action_items"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    title = models.CharField(_("what"), max_length=300)
+    responsible = models.CharField(_("who"), max_length=150, blank=True)
+    due_date = models.DateField(_("due by"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    done_at = models.DateField(_("done on"), null=True, blank=True)
+
+    objects = ActionItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
+        ordering = ["meeting", "position", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == self.Status.DONE
+
+
+def registration_count(status):
+    """The number of registrations with `status` of the meeting in the outer query."""
+    from django.db.models.functions import Coalesce
+
+    return Coalesce(
+        models.Subquery(
+            Registration.objects.filter(meeting=models.OuterRef("pk"), status=status)
+            .order_by()
+            .values("meeting")
+            .annotate(n=models.Count("pk"))
+            .values("n"),
+            output_field=models.IntegerField(),
+        ),
+        0,
+    )
+
+
+class Registration(SignupBase):
+    """A registration for a meeting (Anmeldung zur Konferenz), through the shared engine."""
+
+    TARGET_FIELD = "meeting"
+    SIGNUP_ROUTES = "konferenzen:registration"
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="registrations"
+    )
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            SignupBase.active_email_constraint("meeting", "registration_one_active_per_email"),
+        ]
+
+
+# How long a wish's personal data is kept at most when no conference comes of it.
+WISH_MAX_DAYS = 365
+
+
+class ConferenceWish(SignupBase):
+    """ "I wish for a district conference in …": a person asking for one in their Quartier.
+
+    Built on the sign-up engine (double opt-in, personal link, one per address and Quartier,
+    purge); the Quartier is its target and has no places. Only the name, the address and
+    whether the person would help organise it are asked for.
+    """
+
+    TARGET_FIELD = "quartier"
+    SIGNUP_ROUTES = "konferenzen:wish"
+    MAIL_PREFIX = "mail/wish"
+
+    quartier = models.ForeignKey(
+        Quartier,
+        verbose_name=_("district or neighbourhood"),
+        on_delete=models.CASCADE,
+        related_name="conference_wishes",
+    )
+    would_help = models.BooleanField(_("would help organise it"), default=False)
+
+    class Meta:
+        verbose_name = _("wish for a district conference")
+        verbose_name_plural = _("wishes for a district conference")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            SignupBase.active_email_constraint("quartier", "wish_one_active_per_email"),
+        ]
+
+    @classmethod
+    def target_ended_q(cls, cutoff):
+        """A wish has done its work once the Quartier has a conference (founded before the
+        cutoff); without one its data is kept at most `WISH_MAX_DAYS` after confirming."""
+        fulfilled = models.Q(quartier__conferences__created_at__lt=cutoff)
+        stale = models.Q(confirmed_at__lt=cutoff - timedelta(days=WISH_MAX_DAYS))
+        return fulfilled | stale
