@@ -13,6 +13,8 @@ Every stored picture goes through `CleanImageField` (a model `ImageField`):
    XMP, comments) and re-encodes it in its own format: JPEG stays JPEG (quality 88), PNG stays
    PNG (optimised, alpha kept, so transparent logos stay transparent), WebP stays WebP. The
    stored name is random; the uploader's file name can carry personal data.
+   A field made with `box=(width, height)` (logos) fits the picture within that box instead,
+   keeping its proportions and never enlarging it, so a grid of logos stays calm.
    The field file's `save()` normalises whatever has not been normalised yet, so pictures
    created in code (`instance.photo.save(name, ContentFile(...))`, or a `File` assigned to the
    field) are treated exactly like uploads. Nobody needs to call `normalise_image` by hand.
@@ -66,6 +68,39 @@ def _invalid_image_error() -> ValidationError:
     )
 
 
+def _svg_error() -> ValidationError:
+    return ValidationError(
+        _(
+            "SVG graphics cannot be uploaded, because they can contain program code. "
+            "Please upload a JPEG, PNG or WebP file."
+        ),
+        code="svg_not_allowed",
+    )
+
+
+def _is_svg(upload) -> bool:
+    """Whether an upload Pillow could not read is an SVG (XML) graphic, from its first bytes.
+
+    Only to give a clearer message: SVG is refused like every other unreadable file.
+    """
+    if not hasattr(upload, "read"):
+        return False
+    position = upload.tell() if hasattr(upload, "tell") else None
+    try:
+        if hasattr(upload, "seek"):
+            upload.seek(0)
+        head = upload.read(4096)
+    except (OSError, ValueError):
+        return False
+    finally:
+        if position is not None and hasattr(upload, "seek"):
+            upload.seek(position)
+    if isinstance(head, str):
+        head = head.encode("utf-8", "ignore")
+    head = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith(b"<") and b"<svg" in head
+
+
 def _too_many_pixels_error() -> ValidationError:
     return ValidationError(
         _("The image has too many pixels. Please upload a smaller version."),
@@ -110,6 +145,8 @@ def validate_image_upload(upload) -> None:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise _too_many_pixels_error() from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        if _is_svg(upload):
+            raise _svg_error() from exc
         raise _invalid_image_error() from exc
     finally:
         if position is not None and hasattr(upload, "seek"):
@@ -177,20 +214,25 @@ def _upright(image: Image.Image) -> Image.Image:
         return image
 
 
-def _fit_box(width: int, height: int, edge: int) -> tuple[int, int]:
-    scale = min(1.0, edge / max(width, height))
+def _fit_box(width: int, height: int, edge: int, box: tuple[int, int] | None = None):
+    """The size of a `width` × `height` picture scaled down (never up) to fit `box`, or a
+    square of `edge` pixels when there is no box."""
+    box_width, box_height = box or (edge, edge)
+    scale = min(1.0, box_width / width, box_height / height)
     return max(1, round(width * scale)), max(1, round(height * scale))
 
 
-def normalise_image(file) -> NormalisedImage:
+def normalise_image(file, box: tuple[int, int] | None = None) -> NormalisedImage:
     """Return a clean copy of an uploaded picture, ready to be stored.
 
     Checks `file` with `validate_image_upload` first, so it is safe on untrusted input, and
     raises `ValidationError` (German message) for anything it cannot read. The result is
-    upright, in sRGB, at most `MAX_STORED_EDGE` pixels on its long side, without any metadata,
-    in the original format (JPEG, PNG with alpha, WebP), and named `<random>.<ext>`.
+    upright, in sRGB, at most `MAX_STORED_EDGE` pixels on its long side (or fitted within
+    `box`, width × height, keeping its proportions), without any metadata, in the original
+    format (JPEG, PNG with alpha, WebP), and named `<random>.<ext>`.
     """
     validate_image_upload(file)
+    limit = box or (MAX_STORED_EDGE, MAX_STORED_EDGE)
     if hasattr(file, "seek"):
         file.seek(0)
     try:
@@ -207,7 +249,7 @@ def normalise_image(file) -> NormalisedImage:
                     raise _too_many_pixels_error()
                 if image_format == "JPEG":
                     # Let the JPEG decoder scale down by 2, 4 or 8 while decoding: less memory.
-                    source.draft(None, _fit_box(*source.size, MAX_STORED_EDGE))
+                    source.draft(None, _fit_box(*source.size, MAX_STORED_EDGE, box))
                 source.load()  # a truncated or corrupt file fails here
                 image = _to_srgb(_upright(source))
                 has_alpha = image.has_transparency_data
@@ -219,7 +261,7 @@ def normalise_image(file) -> NormalisedImage:
                     mode = "L" if image.mode in ("1", "L") and image_format == "PNG" else "RGB"
                 if image.mode != mode:
                     image = image.convert(mode)
-                image.thumbnail((MAX_STORED_EDGE, MAX_STORED_EDGE), Image.Resampling.LANCZOS)
+                image.thumbnail(limit, Image.Resampling.LANCZOS)
                 # Only the pixels go out: no EXIF, GPS, XMP, ICC profile or comment.
                 image.info = {}
                 buffer = io.BytesIO()
@@ -247,7 +289,7 @@ class CleanImageFieldFile(ImageFieldFile):
     def save(self, name, content, save=True):
         """Store `content` normalised and under a random name; `name` is ignored."""
         if not isinstance(content, NormalisedImage):
-            content = normalise_image(content)
+            content = normalise_image(content, box=getattr(self.field, "box", None))
         super().save(content.name, content, save)
 
 
@@ -262,11 +304,15 @@ class CleanImageFormField(forms.ImageField):
 
     default_validators = []
 
+    def __init__(self, *args, box: tuple[int, int] | None = None, **kwargs):
+        self.box = box
+        super().__init__(*args, **kwargs)
+
     def to_python(self, data):
         upload = forms.FileField.to_python(self, data)
         if upload is None:
             return None
-        return normalise_image(upload)
+        return normalise_image(upload, box=self.box)
 
     def widget_attrs(self, widget):
         attrs = super().widget_attrs(widget)
@@ -281,19 +327,24 @@ class CleanImageField(models.ImageField):
     `renditions=True` (the default) registers the "card" and "detail" renditions for this
     field; they are generated whenever a row with a new picture is saved. Use
     `renditions=False` for pictures that are shown as they are (the site logo).
+    `box=(width, height)` fits every picture within that box instead of `MAX_STORED_EDGE`
+    (partner logos). Neither option changes the database, so neither is in migrations.
     """
 
     attr_class = CleanImageFieldFile
     default_validators = [validate_new_image]
 
-    def __init__(self, *args, renditions: bool = True, **kwargs):
+    def __init__(
+        self, *args, renditions: bool = True, box: tuple[int, int] | None = None, **kwargs
+    ):
         self.renditions = renditions
+        self.box = box
         super().__init__(*args, **kwargs)
 
     def formfield(self, **kwargs):
         # The uploader's file name is replaced, so its length does not matter.
         return super().formfield(
-            **{"form_class": CleanImageFormField, "max_length": None, **kwargs}
+            **{"form_class": CleanImageFormField, "max_length": None, "box": self.box, **kwargs}
         )
 
     def contribute_to_class(self, cls, name, **kwargs):

@@ -15,6 +15,9 @@ Spam protection without a CAPTCHA (`is_spam()`), checked before anything is stor
   `SIGNUP_MIN_FILL_SECONDS` (default 3) or from a form older than a day is rejected.
 
 Rejected posts are told apart from real errors only in the log (the reason, never the data).
+
+A form that is no sign-up (the partner application) gets the same protection from
+`SpamProtectionMixin` with the fields `honeypot_field()` and `stamp_field()`.
 """
 
 import logging
@@ -73,11 +76,62 @@ def _consent_help():
     )
 
 
-class SignupFormBase(forms.ModelForm):
-    """Name, e-mail, optional phone, message and needs, consent; honeypot and fill time."""
+def honeypot_field(label=None) -> forms.CharField:
+    """The honeypot text field; its layout wraps it in `Div(…, css_class="site-hp",
+    aria_hidden="true")` so that people never see it."""
+    return forms.CharField(
+        label=label or _("Please leave this field empty"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+
+def stamp_field() -> forms.CharField:
+    """The hidden field with the signed time at which the form was shown."""
+    return forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class SpamProtectionMixin:
+    """`is_spam()` for a form that declares a honeypot and a fill stamp field.
+
+    The form declares `HONEYPOT` and `STAMP` fields (see `honeypot_field()` and
+    `stamp_field()`) and calls `init_spam_protection()` at the end of its `__init__`, which
+    stamps an unbound form with the time it is shown.
+    """
 
     HONEYPOT = "website"
     STAMP = "started"
+    spam_log_name = "sign-up form"
+    spam_reason = ""
+
+    def init_spam_protection(self) -> None:
+        if not self.is_bound:
+            self.initial[self.STAMP] = fill_stamp()
+        self.spam_reason = ""
+
+    def is_spam(self) -> bool:
+        """Whether the post comes from a bot: honeypot filled, too fast, or a bad timestamp.
+
+        Reads the raw data, so it answers before (and regardless of) validation.
+        """
+        if not self.is_bound:
+            return False
+        if (self.data.get(self.add_prefix(self.HONEYPOT)) or "").strip():
+            self.spam_reason = "honeypot"
+        else:
+            age = stamp_age(self.data.get(self.add_prefix(self.STAMP)) or "")
+            if age is None:
+                self.spam_reason = "timestamp missing, forged or expired"
+            elif age < getattr(settings, "SIGNUP_MIN_FILL_SECONDS", 3):
+                self.spam_reason = "sent too fast"
+        if self.spam_reason:
+            logger.info("%s rejected: %s", self.spam_log_name, self.spam_reason)
+        return bool(self.spam_reason)
+
+
+class SignupFormBase(SpamProtectionMixin, forms.ModelForm):
+    """Name, e-mail, optional phone, message and needs, consent; honeypot and fill time."""
 
     consent = forms.BooleanField(
         label=_(
@@ -89,13 +143,8 @@ class SignupFormBase(forms.ModelForm):
             "required": _("Please agree, so that we may store your sign-up."),
         },
     )
-    website = forms.CharField(
-        label=_("Please leave this field empty"),
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
-    started = forms.CharField(required=False, widget=forms.HiddenInput)
+    website = honeypot_field()
+    started = stamp_field()
 
     submit_label = _("Send sign-up")
     consent_label = None  # a form for something else than an offer says what it stores
@@ -152,8 +201,7 @@ class SignupFormBase(forms.ModelForm):
             self.fields[name].widget.attrs["maxlength"] = str(TEXT_MAX_LENGTH)
             self.fields[name].validators.append(MaxLengthValidator(TEXT_MAX_LENGTH))
         self.fields["consent"].help_text = _consent_help()
-        if not self.is_bound:
-            self.initial[self.STAMP] = fill_stamp()
+        self.init_spam_protection()
         self.helper = FormHelper(self)
         self.helper.form_action = form_action
         self.helper.form_class = "site-form"
@@ -165,26 +213,6 @@ class SignupFormBase(forms.ModelForm):
             "consent",
         )
         self.helper.add_input(Submit("send", self.submit_label))
-        self.spam_reason = ""
-
-    def is_spam(self) -> bool:
-        """Whether the post comes from a bot: honeypot filled, too fast, or a bad timestamp.
-
-        Reads the raw data, so it answers before (and regardless of) validation.
-        """
-        if not self.is_bound:
-            return False
-        if (self.data.get(self.add_prefix(self.HONEYPOT)) or "").strip():
-            self.spam_reason = "honeypot"
-        else:
-            age = stamp_age(self.data.get(self.add_prefix(self.STAMP)) or "")
-            if age is None:
-                self.spam_reason = "timestamp missing, forged or expired"
-            elif age < getattr(settings, "SIGNUP_MIN_FILL_SECONDS", 3):
-                self.spam_reason = "sent too fast"
-        if self.spam_reason:
-            logger.info("sign-up form rejected: %s", self.spam_reason)
-        return bool(self.spam_reason)
 
     def signup_data(self) -> dict:
         """The cleaned values for `signup_submit`."""

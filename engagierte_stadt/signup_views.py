@@ -115,6 +115,7 @@ class SignupFormMixin(SignupFlowMixin):
     form_class = None
     form_anchor = "anmelden"
     ratelimit_group = "signup-form"
+    rejection_message = NEUTRAL_REJECTION
     # A second submit within this time (a double click, an impatient reload) sends no new
     # mail: the first one is on its way, and a new link would void the one in it.
     resend_after = timedelta(minutes=10)
@@ -169,10 +170,14 @@ class SignupFormMixin(SignupFlowMixin):
             increment=True,
         )
 
+    def rejection_url(self, target) -> str:
+        """Where a rejected post goes: the top of the page, where the message is shown (and
+        read out: role="alert")."""
+        return target.get_absolute_url()
+
     def reject(self, target):
-        # To the top of the page, where the message is shown (and read out: role="alert").
-        messages.error(self.request, NEUTRAL_REJECTION)
-        return redirect(target.get_absolute_url())
+        messages.error(self.request, self.rejection_message)
+        return redirect(self.rejection_url(target))
 
     def form_invalid(self, form):
         # 422: the page shows the form with its errors; nothing was stored.
@@ -184,7 +189,7 @@ class SignupFormMixin(SignupFlowMixin):
         data = form.data.copy()
         data[form.add_prefix(form.STAMP)] = fill_stamp()
         form = self.get_signup_form(data)
-        form.add_error(None, NEUTRAL_REJECTION)
+        form.add_error(None, self.rejection_message)
         return self.form_invalid(form)
 
     def form_valid(self, form):

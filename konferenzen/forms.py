@@ -1,4 +1,8 @@
-"""Forms of the district conference pages: registration for a meeting, wish for a conference."""
+"""Forms of the district conference pages: registration for a meeting, wish for a conference.
+
+Both are forms of the shared sign-up engine (`SignupFormBase`: honeypot, fill time, consent);
+they differ only in their fields and words.
+"""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -11,9 +15,23 @@ class RegistrationForm(SignupFormBase):
     """Register for a meeting, on its page."""
 
     submit_label = _("Register")
+    consent_label = _(
+        "I agree that my details, including what I need to take part, are stored and passed "
+        "on to the organisers of this district conference to handle my registration."
+    )
 
     class Meta(SignupFormBase.Meta):
         model = Registration
+        help_texts = {
+            **SignupFormBase.Meta.help_texts,
+            "email": _("We send you a link there to confirm your registration."),
+            "name": _("First name and surname, so that the organisers know whom to expect."),
+            "message": _("Questions, or a topic you would like to raise at the conference."),
+            "needs": _(
+                "For example step-free access, sign-language interpreting, childcare or easy "
+                "language. Only the organisers of the conference see it."
+            ),
+        }
 
 
 class WishForm(SignupFormBase):
@@ -25,6 +43,12 @@ class WishForm(SignupFormBase):
         "for district conferences, to handle my wish."
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].error_messages["required"] = _(
+            "Please agree, so that we may store your wish."
+        )
+
     class Meta(SignupFormBase.Meta):
         model = ConferenceWish
         fields = ["name", "email", "would_help"]
@@ -34,6 +58,7 @@ class WishForm(SignupFormBase):
         }
         help_texts = {
             **SignupFormBase.Meta.help_texts,
+            "name": _("First name and surname."),
             "email": _("We send you a link there to confirm your wish."),
             "would_help": _("Then the city's team may ask you whether you would like to join in."),
         }
@@ -41,3 +66,9 @@ class WishForm(SignupFormBase):
             **SignupFormBase.Meta.widgets,
             "would_help": forms.CheckboxInput,
         }
+
+    def signup_data(self) -> dict:
+        """The text fields for `signup_submit`, and `would_help` as a yes or no."""
+        data = super().signup_data()
+        data["would_help"] = bool(self.cleaned_data.get("would_help"))
+        return data

@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt.documents import random_pdf_name, validate_pdf
-from engagierte_stadt.signups import SignupBase, SignupStatus
+from engagierte_stadt.signups import SignupBase, SignupQuerySet, SignupStatus
 from quartiere.models import Quartier
 
 
@@ -52,6 +52,23 @@ class Venue(models.Model):
 class ConferenceQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
+
+    def in_quartier(self, quartier):
+        """Conferences of the Quartier and of the Quartiere inside it."""
+        return self.filter(models.Q(quartier=quartier) | models.Q(quartier__parent=quartier))
+
+    def annotate_next_meeting(self, now=None):
+        """`next_starts_at` and `next_slug` of the next meeting that takes place (None if
+        there is none), as subqueries, so a list of conferences stays one query."""
+        upcoming = (
+            Meeting.objects.upcoming(now)
+            .exclude(status=Meeting.Status.CANCELLED)
+            .filter(conference=models.OuterRef("pk"))
+        )
+        return self.annotate(
+            next_starts_at=models.Subquery(upcoming.values("starts_at")[:1]),
+            next_slug=models.Subquery(upcoming.values("slug")[:1]),
+        )
 
 
 class Conference(models.Model):
@@ -149,6 +166,30 @@ class MeetingQuerySet(models.QuerySet):
     def for_cards(self):
         """What a meeting card shows: conference, Quartier and venue, in the list's query."""
         return self.select_related("conference__quartier", "venue")
+
+    def for_detail(self):
+        """The meeting page: conference, Quartier, venue, places and agenda, in 2 queries."""
+        return (
+            self.for_cards()
+            .annotate_places()
+            .prefetch_related(
+                models.Prefetch(
+                    "agenda_items", queryset=AgendaItem.objects.order_by("position", "pk")
+                )
+            )
+        )
+
+    def year_counts(self):
+        """Rows of `year` and `count` (meetings that year), newest year first."""
+        from django.db.models.functions import ExtractYear
+
+        return (
+            self.annotate(year=ExtractYear("starts_at"))
+            .order_by()
+            .values("year")
+            .annotate(count=models.Count("pk"))
+            .order_by("-year")
+        )
 
     def annotate_places(self):
         """`places_taken` (confirmed registrations) and `free_places` (None = unlimited)."""
@@ -314,6 +355,13 @@ class Meeting(models.Model):
         return self.ends_at or self.starts_at + timedelta(hours=2)
 
     @property
+    def place(self) -> str:
+        """Where it happens in one line (venue, room, address), for the sign-up mails and pages."""
+        if self.venue is None:
+            return self.room
+        return ", ".join(part for part in (self.venue.name, self.room, self.venue.address) if part)
+
+    @property
     def is_cancelled(self) -> bool:
         return self.status == self.Status.CANCELLED
 
@@ -404,6 +452,14 @@ class ActionItemQuerySet(models.QuerySet):
             .order_by("meeting__starts_at", "position", "pk")
         )
 
+    def of_conference(self, conference):
+        """The conference's action items, oldest meeting first, each with its meeting."""
+        return (
+            self.filter(meeting__conference=conference)
+            .select_related("meeting__conference")
+            .order_by("meeting__starts_at", "position", "pk")
+        )
+
 
 class ActionItem(models.Model):
     """Something a meeting agreed to do: what, who, by when, and how far it is."""
@@ -480,6 +536,17 @@ class Registration(SignupBase):
 WISH_MAX_DAYS = 365
 
 
+class ConferenceWishQuerySet(SignupQuerySet):
+    def counts_by_quartier(self) -> dict[int, int]:
+        """{Quartier id: number of wishes} of this queryset, in one query."""
+        return dict(
+            self.order_by()
+            .values("quartier")
+            .annotate(n=models.Count("pk"))
+            .values_list("quartier", "n")
+        )
+
+
 class ConferenceWish(SignupBase):
     """ "I wish for a district conference in …": a person asking for one in their Quartier.
 
@@ -499,6 +566,8 @@ class ConferenceWish(SignupBase):
         related_name="conference_wishes",
     )
     would_help = models.BooleanField(_("would help organise it"), default=False)
+
+    objects = ConferenceWishQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("wish for a district conference")

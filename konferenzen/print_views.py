@@ -1,5 +1,155 @@
-"""Printable notice (Aushang) and attendance list. (Stubs: being built.)"""
+"""Pages made for paper: the notice (Aushang) for a meeting, to hang up in the Quartier, and
+the attendance list (Anwesenheitsliste) that staff take to the meeting.
 
-from konferenzen.views import _Stub
+Both are ordinary pages of the site on screen; their stylesheet (static/css/notice.css) sets
+up an A4 page and hides everything but the sheet itself when printing.
+"""
 
-MeetingNoticeView = AttendanceListView = _Stub
+import segno
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.db.models.functions import Lower
+from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.generic import DetailView
+
+from engagierte_stadt.models import SiteSettings
+from engagierte_stadt.signups import SignupStatus
+from engagierte_stadt.views import BreadcrumbMixin
+from konferenzen.calendar import meeting_page_url
+from konferenzen.models import Meeting, Registration
+
+# Empty rows at the end of the attendance list, for people who come without registering.
+BLANK_ROWS = 10
+
+
+def qr_code_svg(url: str, label: str) -> str:
+    """`url` as a QR code in inline SVG (no inline style, so the CSP allows it), announced to
+    screen readers as an image with `label`."""
+    svg = segno.make_qr(url, error="m").svg_inline(
+        scale=4,
+        border=4,
+        dark="#000",
+        light="#fff",
+        title=label,
+        svgclass="site-qr__code",
+        lineclass=None,
+        omitsize=True,
+    )
+    # segno's <svg> has no role; with role="img" and a label the picture is one named image.
+    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1)
+    return mark_safe(svg)  # noqa: S308 - made by segno from an escaped label and our own URL
+
+
+class MeetingPrintMixin(BreadcrumbMixin):
+    """Finds the meeting by conference and meeting address, with conference, Quartier and venue
+    in the same query."""
+
+    context_object_name = "meeting"
+    print_label = ""
+
+    def get_queryset(self):
+        return Meeting.objects.select_related("conference__quartier", "venue")
+
+    def get_object(self, queryset=None):
+        queryset = self.get_queryset() if queryset is None else queryset
+        return get_object_or_404(
+            queryset, conference__slug=self.kwargs["conference"], slug=self.kwargs["slug"]
+        )
+
+    def get_page_title(self):
+        meeting = self.object
+        return f"{self.print_label}: {meeting.display_title} – {meeting.conference.title}"
+
+    def get_breadcrumbs(self):
+        meeting = self.object
+        conference = meeting.conference
+        return [
+            (_("District conferences"), "konferenzen:overview"),
+            (conference.title, conference.get_absolute_url()),
+            (meeting.display_title, meeting.get_absolute_url()),
+            (self.print_label, None),
+        ]
+
+
+def notice_contact(meeting) -> dict:
+    """Who to ask: the conference's contact, else the Quartier's, else the portal's."""
+    conference = meeting.conference
+    quartier = conference.quartier
+    for owner in (conference, quartier, None):
+        if owner is None:
+            owner = SiteSettings.load()
+        if owner.contact_name or owner.contact_email or owner.contact_phone:
+            return {
+                "name": owner.contact_name,
+                "email": owner.contact_email,
+                "phone": owner.contact_phone,
+            }
+    return {}
+
+
+class MeetingNoticeView(MeetingPrintMixin, DetailView):
+    """The notice to print and hang up: when, where, agenda, how to take part, QR code."""
+
+    template_name = "konferenzen/meeting_notice.html"
+    print_label = _("Notice")
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("agenda_items")
+
+    def get_context_data(self, **kwargs):
+        meeting = self.object
+        url = meeting_page_url(meeting)
+        context = super().get_context_data(**kwargs)
+        context.update(
+            page_url=url,
+            qr_code=qr_code_svg(url, _("QR code with the address %(url)s") % {"url": url}),
+            contact=notice_contact(meeting),
+        )
+        return context
+
+
+@method_decorator(never_cache, name="dispatch")
+@method_decorator(staff_member_required, name="dispatch")
+class AttendanceListView(MeetingPrintMixin, PermissionRequiredMixin, DetailView):
+    """The list to sign at the door: confirmed registrations by name, then the waiting list.
+
+    Staff only, and only names: e-mail addresses and phone numbers stay in the admin.
+    """
+
+    template_name = "konferenzen/attendance_list.html"
+    print_label = _("Attendance list")
+    permission_required = "konferenzen.view_registration"
+    raise_exception = True
+
+    def get_context_data(self, **kwargs):
+        registrations = list(
+            Registration.objects.filter(
+                meeting=self.object,
+                status__in=[SignupStatus.CONFIRMED, SignupStatus.WAITING],
+                purged_at__isnull=True,
+            )
+            .only("pk", "name", "status", "confirmed_at")
+            .order_by(Lower("name"), "pk")
+        )
+        confirmed = [r for r in registrations if r.status == SignupStatus.CONFIRMED]
+        # The waiting list in the engine's order: who confirmed first moves up first.
+        waiting = sorted(
+            (r for r in registrations if r.status == SignupStatus.WAITING),
+            key=lambda r: (r.confirmed_at is None, r.confirmed_at, r.pk),
+        )
+        kwargs.update(
+            confirmed=confirmed,
+            waiting=waiting,
+            blank_rows=range(len(confirmed) + 1, len(confirmed) + 1 + BLANK_ROWS),
+        )
+        return super().get_context_data(**kwargs)
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response

@@ -1,13 +1,231 @@
-"""Public pages of the district conferences. (Stubs: being built.)"""
+"""Public pages of the district conferences: overview with the town's coverage, a conference,
+a meeting, the archive; and the conference section of the Quartier page."""
 
+from dataclasses import dataclass, field
+
+from django.db.models import Q
 from django.http import Http404
-from django.views import View
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView, ListView, TemplateView
+
+from engagierte_stadt.views import BreadcrumbMixin
+from konferenzen.forms import RegistrationForm
+from konferenzen.models import ActionItem, Conference, ConferenceWish, Meeting
+from quartiere.models import Quartier
+
+# How many dates the overview lists, and how many past meetings a conference page lists
+# before pointing to the archive.
+OVERVIEW_MEETINGS = 8
+CONFERENCE_PAST_MEETINGS = 20
+ARCHIVE_PAGE_SIZE = 50
+MIN_YEAR, MAX_YEAR = 1900, 2999
 
 
-class _Stub(View):
-    def get(self, request, *args, **kwargs):
-        raise Http404
+@dataclass
+class DistrictCoverage:
+    """One Stadtteil on the overview: its active conferences, or how many people wish for one."""
+
+    district: Quartier
+    conferences: list = field(default_factory=list)
+    wishes: int = 0
 
 
-OverviewView = ArchiveIndexView = ArchiveYearView = _Stub
-ConferenceDetailView = MeetingDetailView = _Stub
+def district_coverage(now=None) -> list[DistrictCoverage]:
+    """Every Stadtteil with its active conferences (those of its neighbourhoods included) and
+    the confirmed wishes for a conference in it or its neighbourhoods. Three queries."""
+    quartiere = list(Quartier.objects.order_by("name", "pk"))
+    # The Stadtteil a Quartier belongs to: itself, or the district it lies in.
+    district_of = {
+        q.pk: q.pk if q.kind == Quartier.Kind.DISTRICT or q.parent_id is None else q.parent_id
+        for q in quartiere
+    }
+    rows = {
+        q.pk: DistrictCoverage(district=q) for q in quartiere if q.kind == Quartier.Kind.DISTRICT
+    }
+    conferences = (
+        Conference.objects.active()
+        .select_related("quartier")
+        .annotate_next_meeting(now)
+        .order_by("title", "pk")
+    )
+    for conference in conferences:
+        row = rows.get(district_of.get(conference.quartier_id))
+        if row is not None:
+            row.conferences.append(conference)
+    for quartier_id, count in ConferenceWish.objects.confirmed().counts_by_quartier().items():
+        row = rows.get(district_of.get(quartier_id))
+        if row is not None:
+            row.wishes += count
+    return list(rows.values())
+
+
+def quartier_section(quartier) -> dict:
+    """The conference section of a Quartier page, in one or two queries.
+
+    The conferences meeting for the Quartier: its own, its neighbourhoods' and, for a
+    neighbourhood, its district's. Without any, the number of confirmed wishes for one in the
+    Quartier (or its neighbourhoods).
+    """
+    here = Q(quartier=quartier) | Q(quartier__parent=quartier)
+    around = here | Q(quartier_id=quartier.parent_id) if quartier.parent_id else here
+    conferences = list(
+        Conference.objects.active()
+        .filter(around)
+        .select_related("quartier")
+        .annotate_next_meeting()
+        .order_by("title", "pk")
+    )
+    wishes = 0 if conferences else ConferenceWish.objects.confirmed().filter(here).count()
+    return {"conferences": conferences, "wishes": wishes, "quartier": quartier}
+
+
+class OverviewView(BreadcrumbMixin, TemplateView):
+    template_name = "konferenzen/overview.html"
+    page_title = _("District conferences")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            meetings=list(Meeting.objects.upcoming().for_cards()[:OVERVIEW_MEETINGS]),
+            coverage=district_coverage(),
+        )
+        return context
+
+
+class ConferenceDetailView(BreadcrumbMixin, DetailView):
+    template_name = "konferenzen/conference_detail.html"
+    context_object_name = "conference"
+    queryset = Conference.objects.select_related("quartier__parent", "usual_venue")
+
+    def get_breadcrumbs(self):
+        return [(_("District conferences"), "konferenzen:overview"), (self.object.title, None)]
+
+    def get_context_data(self, **kwargs):
+        conference = self.object
+        meetings = Meeting.objects.filter(conference=conference).select_related("venue")
+        past = list(meetings.past()[: CONFERENCE_PAST_MEETINGS + 1])
+        upcoming = list(meetings.upcoming())
+        for meeting in [*upcoming, *past]:
+            meeting.conference = conference  # for its address, without a query each
+        kwargs.update(
+            upcoming_meetings=upcoming,
+            past_meetings=past[:CONFERENCE_PAST_MEETINGS],
+            more_past_meetings=len(past) > CONFERENCE_PAST_MEETINGS,
+            open_action_items=list(ActionItem.objects.not_done().of_conference(conference)),
+        )
+        return super().get_context_data(**kwargs)
+
+
+class MeetingDetailView(BreadcrumbMixin, DetailView):
+    """A meeting: when and where, agenda, what is still open, registration, minutes.
+
+    `MeetingRegisterView` subclasses it for the POST of the registration form and passes the
+    bound form with its errors as `signup_form`.
+    """
+
+    template_name = "konferenzen/meeting_detail.html"
+    context_object_name = "meeting"
+
+    def get_queryset(self):
+        return Meeting.objects.for_detail()
+
+    def get_object(self, queryset=None):
+        queryset = self.get_queryset() if queryset is None else queryset
+        return get_object_or_404(
+            queryset, conference__slug=self.kwargs["conference"], slug=self.kwargs["slug"]
+        )
+
+    def get_page_title(self):
+        return f"{self.object.display_title} – {self.object.conference.title}"
+
+    def get_breadcrumbs(self):
+        conference = self.object.conference
+        return [
+            (_("District conferences"), "konferenzen:overview"),
+            (conference.title, conference.get_absolute_url()),
+            (self.object.display_title, None),
+        ]
+
+    def get_context_data(self, **kwargs):
+        meeting = self.object
+        if meeting.accepts_signups and "signup_form" not in kwargs:
+            kwargs["signup_form"] = RegistrationForm(
+                form_action=reverse(
+                    "konferenzen:meeting_register",
+                    kwargs={"conference": meeting.conference.slug, "slug": meeting.slug},
+                )
+                + "#anmelden"
+            )
+        # Open items from earlier meetings belong on the pages of meetings still to come.
+        open_before = []
+        if not meeting.is_past:
+            open_before = list(
+                ActionItem.objects.open_before(meeting).select_related("meeting__conference")
+            )
+        minutes = {}
+        if meeting.minutes_published:
+            minutes = {
+                "decisions": list(meeting.decisions.order_by("position", "pk")),
+                "action_items": list(meeting.action_items.order_by("position", "pk")),
+                "file_size": _file_size(meeting.minutes_file),
+            }
+        kwargs.update(open_before=open_before, minutes=minutes)
+        return super().get_context_data(**kwargs)
+
+
+def _file_size(file) -> int | None:
+    """The size of an uploaded file, or None if there is none or it is missing on disk."""
+    if not file:
+        return None
+    try:
+        return file.size
+    except OSError:
+        return None
+
+
+class ArchiveIndexView(BreadcrumbMixin, TemplateView):
+    template_name = "konferenzen/archive.html"
+    page_title = _("Archive of the district conferences")
+
+    def get_breadcrumbs(self):
+        return [(_("District conferences"), "konferenzen:overview"), (_("Archive"), None)]
+
+    def get_context_data(self, **kwargs):
+        kwargs["years"] = list(Meeting.objects.year_counts())
+        return super().get_context_data(**kwargs)
+
+
+class ArchiveYearView(BreadcrumbMixin, ListView):
+    """The meetings of one year, by date; a year without meetings is a 404."""
+
+    template_name = "konferenzen/archive_year.html"
+    context_object_name = "meetings"
+    paginate_by = ARCHIVE_PAGE_SIZE
+
+    def get_queryset(self):
+        if not MIN_YEAR <= self.kwargs["year"] <= MAX_YEAR:
+            raise Http404  # no meetings then, and no date arithmetic with odd years
+        return Meeting.objects.in_year(self.kwargs["year"]).for_cards().order_by("starts_at", "pk")
+
+    def paginate_queryset(self, queryset, page_size):
+        # The paginator's count tells an empty year (ListView's allow_empty would ask again).
+        paginated = super().paginate_queryset(queryset, page_size)
+        if not paginated[0].count:
+            raise Http404(_("There were no meetings in this year."))
+        return paginated
+
+    def get_page_title(self):
+        return _("District conferences %(year)s") % {"year": self.kwargs["year"]}
+
+    def get_breadcrumbs(self):
+        return [
+            (_("District conferences"), "konferenzen:overview"),
+            (_("Archive"), "konferenzen:archive"),
+            (str(self.kwargs["year"]), None),
+        ]
+
+    def get_context_data(self, **kwargs):
+        kwargs["year"] = self.kwargs["year"]
+        return super().get_context_data(**kwargs)

@@ -1,0 +1,430 @@
+"""The partner network: organisations and businesses, their roles in projects, applications to
+join ("Partner werden"), and the national network of Engagierte Städte."""
+
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from engagierte_stadt.images import CleanImageField
+from engagierte_stadt.signups import CONFIRMATION_HOURS
+from quartiere.models import Project, Quartier
+
+# Fixed words under /partner/ (see partner/urls.py); a partner's address cannot be one of them.
+RESERVED_SLUGS = frozenset({"fuer-unternehmen", "partner-werden", "netzwerk", "bewerbung"})
+
+# Logos are fitted into this box (width × height, never enlarged), so the directory stays calm.
+LOGO_BOX = (600, 300)
+
+
+class PartnerKind(models.TextChoices):
+    ASSOCIATION = "verein", _("association")
+    INITIATIVE = "initiative", _("initiative")
+    INSTITUTION = "institution", _("institution")
+    FEDERATION = "verband", _("federation")
+    FOUNDATION = "stiftung", _("foundation")
+    BUSINESS = "unternehmen", _("business")
+    HOUSING = "wohnungswirtschaft", _("housing company")
+    ADMINISTRATION = "verwaltung", _("public administration")
+
+
+# The kinds that count as business (Wirtschaft) on the page "Für Unternehmen".
+BUSINESS_KINDS = (PartnerKind.BUSINESS, PartnerKind.HOUSING)
+
+
+class PartnerQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def businesses(self):
+        return self.filter(kind__in=BUSINESS_KINDS)
+
+    def cooperation_partners(self):
+        return self.filter(is_cooperation_partner=True)
+
+    def active_in_quartier(self, quartier):
+        """Partners active in the Quartier or in a Quartier inside it (no duplicate rows)."""
+        links = Partner.quartiere.through.objects.filter(
+            models.Q(quartier=quartier) | models.Q(quartier__parent=quartier)
+        )
+        return self.filter(pk__in=links.values("partner_id"))
+
+    def active_in_quartier_slug(self, slug):
+        """`active_in_quartier()` by the Quartier's address, as a filter link carries it."""
+        links = Partner.quartiere.through.objects.filter(
+            models.Q(quartier__slug=slug) | models.Q(quartier__parent__slug=slug)
+        )
+        return self.filter(pk__in=links.values("partner_id"))
+
+    def directory_order(self):
+        """Cooperation partners of the Engagierte Stadt first, then A–Z."""
+        return self.order_by("-is_cooperation_partner", Lower("name"), "pk")
+
+    def for_cards(self):
+        """What a partner card shows: the Quartiere where it is active, in one more query."""
+        return self.prefetch_related(
+            models.Prefetch("quartiere", queryset=Quartier.objects.order_by("name"))
+        )
+
+
+class Partner(models.Model):
+    """An organisation in the network: association, institution, business, …"""
+
+    Kind = PartnerKind
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(
+        _("address"),
+        max_length=150,
+        unique=True,
+        help_text=_("Part of the web address: /partner/<address>/. Printed on flyers: keep it."),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=PartnerKind.choices)
+    logo = CleanImageField(
+        _("logo"),
+        upload_to="partner/",
+        blank=True,
+        renditions=False,
+        box=LOGO_BOX,
+        width_field="logo_width",
+        height_field="logo_height",
+        help_text=_(
+            "PNG (ideally with a transparent background), JPEG or WebP. Large logos are "
+            "scaled down to fit 600 × 300 pixels."
+        ),
+    )
+    logo_width = models.PositiveIntegerField(editable=False, null=True)
+    logo_height = models.PositiveIntegerField(editable=False, null=True)
+    teaser = models.CharField(
+        _("short description"),
+        max_length=300,
+        help_text=_("One or two sentences for the directory."),
+    )
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("Markdown is allowed.")
+    )
+    website = models.URLField(_("website"), blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
+    contact_role = models.CharField(_("contact role"), max_length=150, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
+    # Nothing personal is public unless staff tick it (an accepted application starts private).
+    show_contact_name = models.BooleanField(_("show name publicly"), default=False)
+    show_contact_email = models.BooleanField(_("show e-mail publicly"), default=False)
+    show_contact_phone = models.BooleanField(_("show phone publicly"), default=False)
+    street = models.CharField(_("street and number"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    city = models.CharField(_("town"), max_length=100, blank=True)
+    quartiere = models.ManyToManyField(
+        Quartier,
+        verbose_name=_("active in"),
+        blank=True,
+        related_name="partners",
+        help_text=_("The districts and neighbourhoods where the partner is active."),
+    )
+    is_cooperation_partner = models.BooleanField(
+        _("cooperation partner of the Engagierte Stadt"), default=False
+    )
+    cooperation_since = models.DateField(_("cooperation partner since"), null=True, blank=True)
+    is_published = models.BooleanField(_("published"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PartnerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(cooperation_since__isnull=True)
+                | models.Q(is_cooperation_partner=True),
+                name="partner_cooperation_since_needs_cooperation",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("partner:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        errors = {}
+        if self.slug in RESERVED_SLUGS:
+            errors["slug"] = _(
+                "“%(slug)s” is the address of another page under /partner/. "
+                "Please choose another address."
+            ) % {"slug": self.slug}
+        if self.cooperation_since and not self.is_cooperation_partner:
+            errors["cooperation_since"] = _(
+                "Only a cooperation partner has a date since when it is one. Tick "
+                "“cooperation partner” or leave the date empty."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_business(self) -> bool:
+        return self.kind in BUSINESS_KINDS
+
+    @property
+    def logo_alt(self) -> str:
+        return _("Logo %(name)s") % {"name": self.name}
+
+    @property
+    def public_contact(self) -> dict:
+        """The contact details staff chose to show."""
+        return {
+            "name": self.contact_name if self.show_contact_name else "",
+            "role": self.contact_role if self.show_contact_name else "",
+            "email": self.contact_email if self.show_contact_email else "",
+            "phone": self.contact_phone if self.show_contact_phone else "",
+        }
+
+    @property
+    def has_address(self) -> bool:
+        return bool(self.street or self.postcode or self.city)
+
+
+class ProjectRole(models.TextChoices):
+    RESPONSIBLE = "traeger", _("responsible body")
+    COOPERATION = "kooperationspartner", _("cooperation partner")
+    FUNDER = "foerderer", _("funder")
+    SUPPORTER = "unterstuetzer", _("supporter")
+
+
+ROLE_ORDER = list(ProjectRole.values)
+
+
+class ProjectPartnerQuerySet(models.QuerySet):
+    def published(self):
+        """Roles whose partner and project are both public."""
+        return self.filter(partner__is_published=True).filter(
+            project__in=Project.objects.published()
+        )
+
+    def by_role(self):
+        """Responsible body first, then cooperation partners, funders, supporters."""
+        rank = models.Case(
+            *[models.When(role=role, then=models.Value(n)) for n, role in enumerate(ROLE_ORDER)],
+            default=models.Value(len(ROLE_ORDER)),
+            output_field=models.IntegerField(),
+        )
+        return self.annotate(role_rank=rank).order_by("role_rank", Lower("partner__name"), "pk")
+
+
+class ProjectPartner(models.Model):
+    """The role a partner plays in a project (Träger, Kooperationspartner, …)."""
+
+    Role = ProjectRole
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="partner_roles"
+    )
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("partner"), on_delete=models.CASCADE, related_name="project_roles"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=ProjectRole.choices)
+
+    objects = ProjectPartnerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("role in a project")
+        verbose_name_plural = _("roles in projects")
+        ordering = ["project__title", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "partner"], name="partner_one_role_per_project"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.partner} – {self.get_role_display()} – {self.project}"
+
+
+# --- the national network ----------------------------------------------------------------
+
+
+class ProgrammeSupporter(models.Model):
+    """A body that carries the national programme "Engagierte Stadt"."""
+
+    name = models.CharField(_("name"), max_length=200)
+    website = models.URLField(_("website"), blank=True)
+    note = models.CharField(
+        _("note"),
+        max_length=300,
+        blank=True,
+        help_text=_("Optional: what it contributes to the programme."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("programme supporter")
+        verbose_name_plural = _("programme supporters")
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class NetworkCity(models.Model):
+    """Another Engagierte Stadt, or the partner city Hattingen exchanges with."""
+
+    name = models.CharField(_("name"), max_length=150)
+    state = models.CharField(_("federal state"), max_length=100, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    is_partner_city = models.BooleanField(_("partner city"), default=False)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("city in the network")
+        verbose_name_plural = _("cities in the network")
+        ordering = ["-is_partner_city", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ExchangeTopic(models.Model):
+    """A topic the town exchanges about with the network and its partner city."""
+
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("topic of exchange")
+        verbose_name_plural = _("topics of exchange")
+        ordering = ["position", "title"]
+
+    def __str__(self):
+        return self.title
+
+
+# --- applications ("Partner werden") -------------------------------------------------------
+
+
+class ApplicationStatus(models.TextChoices):
+    UNCONFIRMED = "unconfirmed", _("not yet confirmed")
+    EXPIRED = "expired", _("expired")
+    NEW = "new", _("new")
+    IN_REVIEW = "in_review", _("in review")
+    ACCEPTED = "accepted", _("accepted")
+    REJECTED = "rejected", _("rejected")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+# Confirmed by the applicant, waiting for a decision.
+PENDING_STATUSES = (ApplicationStatus.NEW, ApplicationStatus.IN_REVIEW)
+# Finished: the retention period runs from `decided_at`.
+DECIDED_STATUSES = (
+    ApplicationStatus.ACCEPTED,
+    ApplicationStatus.REJECTED,
+    ApplicationStatus.WITHDRAWN,
+)
+LAPSED_STATUSES = (ApplicationStatus.UNCONFIRMED, ApplicationStatus.EXPIRED)
+
+
+class PartnerApplicationQuerySet(models.QuerySet):
+    def confirmed(self):
+        """Applications the applicant confirmed by the mail link (the ones staff review)."""
+        return self.exclude(status__in=LAPSED_STATUSES)
+
+    def pending(self):
+        return self.filter(status__in=PENDING_STATUSES)
+
+    def expired_unconfirmed(self, now=None):
+        now = now or timezone.now()
+        return self.filter(
+            status=ApplicationStatus.UNCONFIRMED,
+            created_at__lt=now - timedelta(hours=CONFIRMATION_HOURS),
+        )
+
+    def to_purge(self, *, cutoff):
+        """Applications whose personal data is due for deletion and still there.
+
+        Due are those decided (accepted, rejected, withdrawn) before `cutoff`, and unconfirmed
+        or expired ones whose link ran out before it. Pending ones wait for their decision.
+        """
+        decided = models.Q(status__in=DECIDED_STATUSES, decided_at__lt=cutoff)
+        lapsed = models.Q(
+            status__in=LAPSED_STATUSES,
+            created_at__lt=cutoff - timedelta(hours=CONFIRMATION_HOURS),
+        )
+        return self.filter(purged_at__isnull=True).filter(decided | lapsed)
+
+
+class PartnerApplication(models.Model):
+    """An organisation's application to join the network, with the minimum of personal data.
+
+    Double opt-in like the sign-ups: stored unconfirmed with a personal link (only its hash is
+    kept); staff see it once the applicant has confirmed. Decisions go through
+    `partner.services`; the contact person's details and the free text are deleted a retention
+    period after the decision (`purge_personal_data`). The organisation's name stays.
+    """
+
+    Status = ApplicationStatus
+    PERSONAL_FIELDS = ("contact_name", "email", "phone", "offer")
+
+    organisation = models.CharField(_("organisation"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=PartnerKind.choices)
+    contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    offer = models.TextField(_("what the organisation offers"), blank=True)
+    quartiere = models.ManyToManyField(
+        Quartier,
+        verbose_name=_("active in"),
+        blank=True,
+        related_name="partner_applications",
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.UNCONFIRMED,
+    )
+    partner = models.ForeignKey(
+        Partner,
+        verbose_name=_("partner created from it"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="applications",
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("sent at"), default=timezone.now, editable=False)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    review_started_at = models.DateTimeField(_("review started at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    purged_at = models.DateTimeField(_("personal data deleted at"), null=True, blank=True)
+
+    objects = PartnerApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("partner application")
+        verbose_name_plural = _("partner applications")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.organisation
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in PENDING_STATUSES
+
+    @property
+    def link_expired(self) -> bool:
+        """The opt-in link ran out (marked expired, or not yet marked by the daily run)."""
+        return self.status == ApplicationStatus.EXPIRED or (
+            self.status == ApplicationStatus.UNCONFIRMED
+            and self.created_at < timezone.now() - timedelta(hours=CONFIRMATION_HOURS)
+        )

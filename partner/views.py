@@ -1,9 +1,328 @@
-"""Partner pages. (Stubs: being built.)"""
+"""Partner pages: directory, partner page, "Für Unternehmen", the network, "Partner werden".
 
-from django.http import Http404
-from django.views import View
+"Partner werden" follows the sign-up forms (engagierte_stadt.signup_views) without being a
+sign-up: spam check (honeypot, fill time), validation, per-IP rate limit, the service, the
+opt-in mail, then Post/Redirect/Get to "please check your mail". Its personal links are pages
+with the same header rules as a sign-up's (`PersonalLinkMixin`: no referrer, not indexed,
+never cached, no cookie); the opt-in page confirms only by POST, because mail scanners open
+links with GET.
+"""
+
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.db.models.functions import Lower
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect
+from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django_ratelimit.core import is_ratelimited
+
+from engagierte_stadt.signup_forms import fill_stamp
+from engagierte_stadt.signup_views import PersonalLinkMixin
+from engagierte_stadt.signups import CONFIRMATION_HOURS
+from engagierte_stadt.views import BreadcrumbMixin
+from partner import notifications, services
+from partner.filters import PartnerFilter
+from partner.forms import PartnerApplicationForm
+from partner.models import (
+    ApplicationStatus,
+    ExchangeTopic,
+    NetworkCity,
+    Partner,
+    PartnerKind,
+    ProgrammeSupporter,
+    ProjectPartner,
+)
+from quartiere.models import Opportunity, Project, Quartier
+from quartiere.views import FilteredListMixin
+
+logger = logging.getLogger(__name__)
+
+DIRECTORY = (_("Partners"), "partner:directory")
 
 
-class DirectoryView(View):
+class DirectoryView(BreadcrumbMixin, FilteredListMixin, ListView):
+    """/partner/: cooperation partners first, then A–Z; filters by kind and Quartier."""
+
+    template_name = "partner/partner_list.html"
+    context_object_name = "partners"
+    filterset_class = PartnerFilter
+    paginate_by = 24
+    page_title = _("Partners")
+
+    def get_base_queryset(self):
+        return Partner.objects.published().for_cards().directory_order()
+
+
+class PartnerDetailView(BreadcrumbMixin, DetailView):
+    """A partner's page: who they are, their projects and roles, Quartiere, ways to help."""
+
+    template_name = "partner/partner_detail.html"
+    context_object_name = "partner"
+
+    def get_queryset(self):
+        partners = Partner.objects.prefetch_related(
+            Prefetch("quartiere", queryset=Quartier.objects.order_by("name"))
+        )
+        # Staff may look at an unpublished partner (an accepted application) before publishing.
+        if self.request.user.is_staff:
+            return partners
+        return partners.published()
+
+    def get_breadcrumbs(self):
+        return [DIRECTORY, (self.object.name, None)]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        roles = list(
+            ProjectPartner.objects.filter(partner=self.object)
+            .filter(project__in=Project.objects.published())
+            .select_related("project__quartier")
+            .by_role()
+        )
+        context.update(
+            roles=roles,
+            opportunities=list(
+                Opportunity.objects.published()
+                .open()
+                .filter(project__in=[role.project_id for role in roles])
+                .free_places_first()
+                .for_cards()
+            )
+            if roles
+            else [],
+        )
+        return context
+
+
+class ForBusinessView(BreadcrumbMixin, TemplateView):
+    """/partner/fuer-unternehmen/: how businesses can take part, and who does already."""
+
+    template_name = "partner/for_business.html"
+    page_title = _("For businesses")
+
+    def get_breadcrumbs(self):
+        return [DIRECTORY, (self.page_title, None)]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["businesses"] = list(
+            Partner.objects.published().businesses().for_cards().order_by(Lower("name"), "pk")
+        )
+        context["apply_url"] = (
+            reverse("partner:apply") + f"?art={PartnerKind.BUSINESS.value}#bewerbung"
+        )
+        return context
+
+
+class NetworkView(BreadcrumbMixin, TemplateView):
+    """/partner/netzwerk/: the programme, its supporters, other cities, topics of exchange."""
+
+    template_name = "partner/network.html"
+    page_title = _("The network")
+
+    def get_breadcrumbs(self):
+        return [DIRECTORY, (self.page_title, None)]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        cities = list(NetworkCity.objects.all())
+        context.update(
+            supporters=list(ProgrammeSupporter.objects.all()),
+            partner_cities=[city for city in cities if city.is_partner_city],
+            other_cities=[city for city in cities if not city.is_partner_city],
+            topics=list(ExchangeTopic.objects.all()),
+        )
+        return context
+
+
+# --- "Partner werden" ------------------------------------------------------------------------
+
+# One neutral message for every rejected post, whichever check failed (as on sign-up forms).
+NEUTRAL_APPLICATION_REJECTION = _(
+    "Your application could not be accepted just now. Please wait a moment and try again. "
+    "If it still does not work, please write to us."
+)
+
+
+class ApplicationFormView(BreadcrumbMixin, FormView):
+    """/partner/partner-werden/: the application form."""
+
+    template_name = "partner/application_form.html"
+    form_class = PartnerApplicationForm
+    page_title = _("Become a partner")
+    success_url = reverse_lazy("partner:apply_sent")
+    ratelimit_group = "partner-application"
+
+    def get_breadcrumbs(self):
+        return [DIRECTORY, (self.page_title, None)]
+
+    def get_initial(self):
+        initial = super().get_initial()
+        kind = self.request.GET.get("art", "")
+        if kind in PartnerKind.values:
+            initial["kind"] = kind
+        return initial
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["form_action"] = reverse("partner:apply") + "#bewerbung"
+        return kwargs
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form()
+        if form.is_spam():
+            if form.spam_reason == "sent too fast":
+                # Could be a person with autofill: store nothing, keep what they typed.
+                return self.form_too_fast(form)
+            return self.reject()
+        if not form.is_valid():
+            return self.form_invalid(form)
+        if self.is_ratelimited():
+            logger.info("partner application form rejected: rate limit")
+            return self.reject()
+        return self.form_valid(form)
+
+    def is_ratelimited(self) -> bool:
+        """Count this accepted post against the visitor's address (off without Redis)."""
+        return is_ratelimited(
+            self.request,
+            group=self.ratelimit_group,
+            key="ip",
+            rate=settings.SIGNUP_RATE_LIMIT,
+            method="POST",
+            increment=True,
+        )
+
+    def reject(self):
+        messages.error(self.request, NEUTRAL_APPLICATION_REJECTION)
+        return redirect("partner:apply")
+
+    def form_too_fast(self, form):
+        data = form.data.copy()
+        data[form.add_prefix(form.STAMP)] = fill_stamp()
+        form = self.form_class(data, form_action=form.helper.form_action)
+        form.is_valid()
+        form.add_error(None, NEUTRAL_APPLICATION_REJECTION)
+        return self.form_invalid(form)
+
+    def form_invalid(self, form):
+        # 422: the page shows the form with its errors; nothing was stored.
+        return self.render_to_response(self.get_context_data(form=form), status=422)
+
+    def form_valid(self, form):
+        result = services.application_submit(**form.application_data())
+        if result.token:
+            base_url = self.request.build_absolute_uri("/").rstrip("/")
+            application = result.application
+            if result.created or application.status == ApplicationStatus.UNCONFIRMED:
+                notifications.mail_confirm_request(
+                    application=application,
+                    token=result.token,
+                    base_url=base_url,
+                    again=not result.created,
+                )
+            else:
+                notifications.mail_already(
+                    application=application, token=result.token, base_url=base_url
+                )
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class ApplicationSentView(BreadcrumbMixin, TemplateView):
+    """After the form: "please confirm with the link in our e-mail"."""
+
+    template_name = "partner/application_sent.html"
+    page_title = _("Please confirm your application")
+
+    def get_breadcrumbs(self):
+        return [DIRECTORY, (_("Become a partner"), "partner:apply"), (self.page_title, None)]
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            confirmation_hours=CONFIRMATION_HOURS,
+            resend_minutes=int(services.RESEND_AFTER.total_seconds() // 60),
+        )
+        return context
+
+
+class ApplicationLinkMixin(PersonalLinkMixin):
+    """A page behind an applicant's personal link (headers: see `PersonalLinkMixin`)."""
+
+    invalid_template_name = "partner/application_invalid_link.html"
+
+    def get_application(self):
+        return services.application_by_token(token=self.kwargs["token"])
+
+    def application_context(self, application, page_title) -> dict:
+        return {
+            "application": application,
+            "page_title": page_title,
+            "confirmation_hours": CONFIRMATION_HOURS,
+            "breadcrumbs": [
+                (_("Home"), reverse("home")),
+                (_("Partners"), reverse("partner:directory")),
+                (page_title, None),
+            ],
+            "confirm_url": reverse("partner:application_confirm", kwargs=self.kwargs),
+            "manage_url": reverse("partner:application_manage", kwargs=self.kwargs),
+        }
+
+
+class ApplicationConfirmView(ApplicationLinkMixin, TemplateView):
+    """The opt-in link: GET shows a button, POST confirms."""
+
+    template_name = "partner/application_confirm.html"
+
     def get(self, request, *args, **kwargs):
-        raise Http404
+        application = self.get_application()
+        if application is None or application.purged_at:
+            return self.invalid_link()
+        if application.status == ApplicationStatus.UNCONFIRMED and not application.link_expired:
+            title = _("Confirm your application")
+        elif application.link_expired:
+            title = _("This link has expired")
+        else:
+            title = _("Thank you: your application is confirmed")
+        return self.render_to_response(self.application_context(application, title))
+
+    def post(self, request, *args, **kwargs):
+        application = self.get_application()
+        if application is None or application.purged_at:
+            return self.invalid_link()
+        confirmed = services.application_confirm(token=self.kwargs["token"])
+        if confirmed is not None and getattr(confirmed, "confirmed_now", False):
+            notifications.mail_staff_new(application=confirmed, base_url=self.get_base_url())
+        return redirect(request.path)
+
+
+class ApplicationManageView(ApplicationLinkMixin, TemplateView):
+    """The personal link: the status, what is stored, and deleting it."""
+
+    template_name = "partner/application_manage.html"
+
+    def get(self, request, *args, **kwargs):
+        application = self.get_application()
+        if application is None:
+            return self.invalid_link()
+        return self.render_to_response(
+            self.application_context(application, _("Your partner application"))
+        )
+
+    def post(self, request, *args, **kwargs):
+        application = self.get_application()
+        if application is None:
+            return self.invalid_link()
+        if request.POST.get("action") == "erase" and not application.purged_at:
+            services.application_erase(application=application)
+        return redirect(request.path)

@@ -1,28 +1,20 @@
-import csv
-import logging
-
 from django import forms
-from django.contrib import admin, messages
-from django.db import models, transaction
-from django.http import HttpResponse
+from django.contrib import admin
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.text import slugify
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt.images import renditions
-from engagierte_stadt.signups import (
-    ACTIVE_STATUSES,
-    SignupStatus,
-    Source,
-    normalise_email,
-    signup_cancel,
-    signup_enter_by_staff,
-    signup_erase,
-    signup_move_up,
+from engagierte_stadt.signup_admin import (
+    ReadOnlySignupInline,
+    SignupAdminBase,
+    StaffSignupFormBase,
+    local_time,
+    places_overview_text,
+    places_summary_text,
 )
+from engagierte_stadt.signups import SignupStatus
 from quartiere import signup_notifications
 from quartiere.models import (
     Opportunity,
@@ -35,8 +27,6 @@ from quartiere.models import (
     Topic,
     signup_count,
 )
-
-logger = logging.getLogger(__name__)
 
 
 @admin.register(Quartier)
@@ -172,26 +162,11 @@ class OpportunityAdminForm(forms.ModelForm):
         fields = ["weekdays"]  # the admin adds the other fields from its fieldsets
 
 
-class SignupInline(admin.TabularInline):
+class SignupInline(ReadOnlySignupInline):
     """Who signed up, read-only: status changes go through the sign-up actions."""
 
     model = Signup
-    fields = ["person", "status", "source", "created_at", "confirmed_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = True
     verbose_name_plural = _("sign-ups")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description=_("name"))
-    def person(self, obj):
-        return str(obj)
 
 
 @admin.register(Opportunity)
@@ -260,45 +235,15 @@ class OpportunityAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("places taken"))
     def places_overview(self, obj):
-        if obj.places is None:
-            text = _("%(taken)s (unlimited)") % {"taken": obj.places_taken}
-        else:
-            text = f"{obj.places_taken} / {obj.places}"
-        if obj.places_waiting:
-            text += " " + gettext("(+%(waiting)d waiting)") % {"waiting": obj.places_waiting}
-        return text
+        return places_overview_text(
+            places=obj.places, taken=obj.places_taken, waiting=obj.places_waiting
+        )
 
     @admin.display(description=_("places overview"))
     def places_summary(self, obj):
         if obj is None or obj.pk is None:
             return "–"
-        counts = obj.signups.aggregate(
-            **{
-                status: models.Count("pk", filter=models.Q(status=status))
-                for status in ACTIVE_STATUSES
-            }
-        )
-        values = {
-            "taken": counts[SignupStatus.CONFIRMED],
-            "waiting": counts[SignupStatus.WAITING],
-            "unconfirmed": counts[SignupStatus.UNCONFIRMED],
-        }
-        if obj.places is None:
-            return (
-                gettext(
-                    "%(taken)d taken (no limit), %(waiting)d on the waiting list, "
-                    "%(unconfirmed)d not yet confirmed"
-                )
-                % values
-            )
-        values.update(places=obj.places, free=max(obj.places - values["taken"], 0))
-        return (
-            gettext(
-                "%(taken)d of %(places)d places taken, %(free)d free, "
-                "%(waiting)d on the waiting list, %(unconfirmed)d not yet confirmed"
-            )
-            % values
-        )
+        return places_summary_text(signups=obj.signups.all(), places=obj.places)
 
     @admin.display(description=_("sign-ups"))
     def signup_links(self, obj):
@@ -317,21 +262,10 @@ class OpportunityAdmin(admin.ModelAdmin):
         )
 
 
-class StaffSignupForm(forms.ModelForm):
-    """A sign-up taken by phone or on paper; stored through the engine, confirmed at once."""
+class StaffSignupForm(StaffSignupFormBase):
+    """A sign-up for an opportunity taken by phone or on paper."""
 
-    source = forms.ChoiceField(
-        label=_("source"),
-        choices=[(Source.PHONE, Source.PHONE.label), (Source.PAPER, Source.PAPER.label)],
-        initial=Source.PHONE,
-        widget=forms.RadioSelect,
-    )
-    consent = forms.BooleanField(
-        label=_("The person agrees that their data is stored for this sign-up."),
-        help_text=_(
-            "Tell them what the privacy notice (Datenschutz page) says, or hand it to them."
-        ),
-    )
+    duplicate_message = _("This address is already signed up for this opportunity.")
 
     class Meta:
         model = Signup
@@ -343,44 +277,15 @@ class StaffSignupForm(forms.ModelForm):
             ),
         }
 
-    def clean_email(self):
-        return normalise_email(self.cleaned_data.get("email"))
-
-    def clean(self):
-        cleaned = super().clean()
-        email, opportunity = cleaned.get("email"), cleaned.get("opportunity")
-        if email and opportunity:
-            taken = Signup.objects.active().filter(opportunity=opportunity, email=email)
-            if taken.exists():
-                self.add_error(
-                    "email", _("This address is already signed up for this opportunity.")
-                )
-        return cleaned
-
-
-def csv_safe(value) -> str:
-    """A cell that spreadsheet programs show as text, never run as a formula.
-
-    Names and messages come from a public form; "=HYPERLINK(…)" must stay text.
-    """
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
-def local_time(value) -> str:
-    return timezone.localtime(value).strftime("%d.%m.%Y %H:%M") if value else ""
-
 
 @admin.register(Signup)
-class SignupAdmin(admin.ModelAdmin):
-    """Sign-ups with personal data: only for staff with the sign-up permissions.
+class SignupAdmin(SignupAdminBase):
+    """Sign-ups for opportunities (the shared parts live in `engagierte_stadt.signup_admin`)."""
 
-    Status changes only through the engine (actions and the staff form), never by editing a
-    row, so the places and the waiting list stay right.
-    """
-
+    staff_form = StaffSignupForm
+    full_message = _(
+        "The opportunity is full: the person is number %(position)d on the waiting list."
+    )
     list_display = ["created_at", "opportunity", "status", "source", "person", "confirmed_at"]
     list_filter = [
         "status",
@@ -391,7 +296,6 @@ class SignupAdmin(admin.ModelAdmin):
     list_select_related = ["opportunity"]
     search_fields = ["name", "email", "opportunity__title"]
     autocomplete_fields = ["opportunity"]
-    actions = ["move_up", "cancel_signups", "erase_personal_data", "export_csv"]
     add_fieldsets = [
         (
             None,
@@ -444,159 +348,15 @@ class SignupAdmin(admin.ModelAdmin):
         # and in SignupInline.
         return super().get_queryset(request).select_related("opportunity__quartier")
 
-    def get_fieldsets(self, request, obj=None):
-        return self.add_fieldsets if obj is None else super().get_fieldsets(request, obj)
+    # The mails go through `signup_notifications`, looked up at call time.
+    def send_moved_up(self, signups) -> None:
+        signup_notifications.notify_moved_up(signups)
 
-    def get_form(self, request, obj=None, **kwargs):
-        if obj is None:
-            kwargs["form"] = StaffSignupForm
-        return super().get_form(request, obj, **kwargs)
+    def send_entered_by_staff(self, signup, token: str) -> None:
+        signup_notifications.notify_entered_by_staff(signup, token)
 
-    def get_readonly_fields(self, request, obj=None):
-        if obj is None:
-            return []
-        if obj.purged_at:
-            return [*self.readonly_fields, "name", "email", "phone", "message", "needs"]
-        return self.readonly_fields
-
-    def get_actions(self, request):
-        # Deleting rows would free places without moving anyone up; erase or cancel instead.
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
-
-    @admin.display(description=_("name"), ordering="name")
-    def person(self, obj):
-        return str(obj)
-
-    @admin.display(description=_("position on the waiting list"))
-    def waiting_position(self, obj):
-        return obj.waiting_position() or "–"
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            # Only the personal fields are editable here; status stays with the engine.
-            super().save_model(request, obj, form, change)
-            return
-        data = form.cleaned_data
-        result = signup_enter_by_staff(
-            model=Signup,
-            target=data["opportunity"],
-            name=data["name"],
-            phone=data["phone"],
-            email=data["email"],
-            message=data["message"],
-            needs=data["needs"],
-            source=data["source"],
-        )
-        obj.pk = result.signup.pk
-        obj.refresh_from_db()
-        if obj.status == SignupStatus.WAITING:
-            self.message_user(
-                request,
-                gettext(
-                    "The opportunity is full: the person is number %(position)d on the "
-                    "waiting list."
-                )
-                % {"position": obj.waiting_position()},
-                messages.WARNING,
-            )
-        else:
-            self.message_user(request, gettext("The person has a place."))
-        if result.created and obj.email:
-            transaction.on_commit(
-                lambda: signup_notifications.notify_entered_by_staff(result.signup, result.token)
-            )
-
-    def delete_model(self, request, obj):
-        moved = signup_cancel(model=Signup, signup=obj)
-        super().delete_model(request, obj)
-        self.notify_moved_up(moved)
-
-    def notify_moved_up(self, moved):
-        if moved:
-            transaction.on_commit(lambda: signup_notifications.notify_moved_up(moved))
-
-    @admin.action(description=_("Move up from the waiting list"), permissions=["change"])
-    def move_up(self, request, queryset):
-        moved = [
-            signup
-            for signup in queryset.filter(status=SignupStatus.WAITING)
-            if signup_move_up(model=Signup, signup=signup)
-        ]
-        for signup in moved:
-            signup.refresh_from_db()
-        self.notify_moved_up(moved)
-        self.message_user(
-            request,
-            ngettext(
-                "%d sign-up moved up from the waiting list.",
-                "%d sign-ups moved up from the waiting list.",
-                len(moved),
-            )
-            % len(moved),
-        )
-        skipped = queryset.count() - len(moved)
-        if skipped:
-            self.message_user(
-                request,
-                ngettext(
-                    "%d sign-up was not on the waiting list and stays as it is.",
-                    "%d sign-ups were not on the waiting list and stay as they are.",
-                    skipped,
-                )
-                % skipped,
-                messages.WARNING,
-            )
-
-    @admin.action(description=_("Cancel selected sign-ups"), permissions=["change"])
-    def cancel_signups(self, request, queryset):
-        cancelled, moved = set(), []
-        for signup in queryset.filter(status__in=ACTIVE_STATUSES):
-            moved += signup_cancel(model=Signup, signup=signup)
-            cancelled.add(signup.pk)
-        # Someone who moved up and was cancelled in the same go gets no "you moved up" mail.
-        moved = [signup for signup in moved if signup.pk not in cancelled]
-        self.notify_moved_up(moved)
-        self.message_user(
-            request,
-            ngettext("%d sign-up cancelled.", "%d sign-ups cancelled.", len(cancelled))
-            % len(cancelled)
-            + " "
-            + ngettext(
-                "%d person moved up from the waiting list.",
-                "%d people moved up from the waiting list.",
-                len(moved),
-            )
-            % len(moved),
-        )
-
-    @admin.action(
-        description=_("Delete personal data of selected sign-ups now"), permissions=["change"]
-    )
-    def erase_personal_data(self, request, queryset):
-        moved, erased = [], set()
-        for signup in queryset.filter(purged_at__isnull=True):
-            # Cancel first, so whoever moves up gets told; erasing keeps the anonymous row.
-            moved += signup_cancel(model=Signup, signup=signup)
-            signup_erase(model=Signup, signup=signup)
-            erased.add(signup.pk)
-        self.notify_moved_up([signup for signup in moved if signup.pk not in erased])
-        count = len(erased)
-        self.message_user(
-            request,
-            ngettext(
-                "Personal data of %d sign-up deleted.",
-                "Personal data of %d sign-ups deleted.",
-                count,
-            )
-            % count,
-        )
-
-    @admin.action(description=_("Export selected sign-ups as CSV"), permissions=["view"])
-    def export_csv(self, request, queryset):
-        """A CSV file that German Excel opens as it is: UTF-8 with BOM, semicolons."""
-        columns = [
+    def csv_columns(self):
+        return [
             (gettext("Opportunity"), lambda s: s.opportunity.title),
             (
                 gettext("District or neighbourhood"),
@@ -614,19 +374,8 @@ class SignupAdmin(admin.ModelAdmin):
             (gettext("Confirmed at"), lambda s: local_time(s.confirmed_at)),
             (gettext("Cancelled at"), lambda s: local_time(s.cancelled_at)),
         ]
-        rows = queryset.select_related("opportunity__quartier").order_by(
+
+    def csv_rows(self, queryset):
+        return queryset.select_related("opportunity__quartier").order_by(
             "opportunity__title", "opportunity_id", "created_at", "pk"
         )
-        filename = f"{slugify(gettext('sign-ups'))}-{timezone.localdate():%Y-%m-%d}.csv"
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        response.write("\ufeff")  # the byte order mark makes Excel read UTF-8
-        writer = csv.writer(response, delimiter=";")
-        writer.writerow([label for label, _value in columns])
-        count = 0
-        for signup in rows:
-            writer.writerow([csv_safe(value(signup)) for _label, value in columns])
-            count += 1
-        # Who exported how much, for the record; never what (no names, no addresses).
-        logger.info("user %s exported %d sign-ups as CSV", request.user.pk, count)
-        return response

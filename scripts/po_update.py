@@ -42,6 +42,8 @@ def fill(catalogue: polib.POFile, translations: dict, force: bool) -> int:
         if entry.fuzzy:
             entry.flags.remove("fuzzy")
             entry.previous_msgid = None
+            entry.previous_msgid_plural = None
+            entry.previous_msgctxt = None
         filled += 1
     return filled
 

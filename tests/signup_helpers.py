@@ -51,3 +51,48 @@ def confirm_link(message) -> str:
 
 def manage_link(message) -> str:
     return link_in(message, MANAGE_LINK)
+
+
+# Conference registrations and wishes: the same engine, their own addresses.
+REGISTRATION_CONFIRM_LINK = re.compile(
+    r"http://testserver(/stadtteilkonferenzen/anmeldung/[\w-]+/bestaetigen/)"
+)
+REGISTRATION_MANAGE_LINK = re.compile(
+    r"http://testserver(/stadtteilkonferenzen/anmeldung/[\w-]+/)(?!bestaetigen)"
+)
+WISH_CONFIRM_LINK = re.compile(
+    r"http://testserver(/stadtteilkonferenzen/mein-wunsch/[\w-]+/bestaetigen/)"
+)
+WISH_MANAGE_LINK = re.compile(
+    r"http://testserver(/stadtteilkonferenzen/mein-wunsch/[\w-]+/)(?!bestaetigen)"
+)
+
+
+def registration_confirm_link(message) -> str:
+    return link_in(message, REGISTRATION_CONFIRM_LINK)
+
+
+def registration_manage_link(message) -> str:
+    return link_in(message, REGISTRATION_MANAGE_LINK)
+
+
+def wish_confirm_link(message) -> str:
+    return link_in(message, WISH_CONFIRM_LINK)
+
+
+def wish_manage_link(message) -> str:
+    return link_in(message, WISH_MANAGE_LINK)
+
+
+def wish_form_data(**overrides) -> dict:
+    """A complete, valid wish form, shown 10 seconds ago."""
+    data = {
+        "name": NAME,
+        "email": EMAIL,
+        "would_help": "on",
+        "consent": "on",
+        "website": "",
+        "started": fill_stamp(time.time() - 10),
+    }
+    data.update(overrides)
+    return data

@@ -22,13 +22,15 @@ MAX_QUERIES = 10
 
 # The exact number of queries each page needs, whatever the number of rows.
 BUDGETS = {
-    # site settings, Quartier + parent, children, projects, topics, pictures, opportunities
-    "quartier_detail": ("/quartiere/mitte/", 7),
+    # site settings, Quartier + parent, children, projects, topics, pictures, opportunities;
+    # the sections of other apps: conferences and wishes (konferenzen), partners (partner)
+    "quartier_detail": ("/quartiere/mitte/", 10),
     # site settings, Quartier choices, topic choices, count, page, topics, pictures
     "project_list": ("/projekte/", 7),
     "project_list_filtered": ("/projekte/?quartier=mitte&topic=thema-1&status=laeuft", 7),
-    # site settings, project, more from the Quartier, topics, pictures, opportunities
-    "project_detail": ("/projekte/gross/", 6),
+    # site settings, project, more from the Quartier, topics, pictures, opportunities,
+    # the project's partners (partner section)
+    "project_detail": ("/projekte/gross/", 7),
     # site settings, Quartier choices, topic choices, count, page
     "opportunity_list": ("/mitmachen/", 5),
     "opportunity_list_filtered": (

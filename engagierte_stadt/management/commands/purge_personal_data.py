@@ -1,8 +1,10 @@
 """Delete personal data past its retention period. Safe to run daily (cron, systemd timer).
 
 Covers every concrete model built on the sign-up engine (`SignupBase`: opportunity sign-ups,
-conference registrations, …) without listing them here, and the name and address left with
-accessibility feedback. The output shows counts only, never names or addresses.
+conference registrations, …) without listing them here, the name and address left with
+accessibility feedback, and whatever an app purges itself: an app config with a method
+`purge_personal_data(*, now, days, dry_run)` (partner applications) is called and returns
+`(label, expired, purged)` counts. The output shows counts only, never names or addresses.
 """
 
 from datetime import timedelta
@@ -19,6 +21,16 @@ from engagierte_stadt.models import AccessibilityFeedback
 def signup_models() -> list:
     """The concrete sign-up models of all installed apps."""
     return [model for model in apps.get_models() if issubclass(model, signups.SignupBase)]
+
+
+def app_purgers() -> list:
+    """The `purge_personal_data` methods of installed apps that have personal data of their
+    own outside the sign-up engine (this module imports no app)."""
+    return [
+        config.purge_personal_data
+        for config in apps.get_app_configs()
+        if callable(getattr(config, "purge_personal_data", None))
+    ]
 
 
 def feedback_to_purge(*, now, days: int):
@@ -72,6 +84,12 @@ class Command(BaseCommand):
                 f"{model._meta.label}: {expired} unconfirmed expired, "
                 f"{purged} with personal data deleted"
             )
+        for purge in app_purgers():
+            for label, expired, purged in purge(now=now, days=days, dry_run=dry_run):
+                total += expired + purged
+                self.stdout.write(
+                    f"{label}: {expired} unconfirmed expired, {purged} with personal data deleted"
+                )
         feedback = feedback_to_purge(now=now, days=days)
         count = feedback.count() if dry_run else feedback.update(name="", email="")
         total += count

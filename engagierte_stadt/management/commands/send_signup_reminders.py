@@ -1,6 +1,7 @@
 """Remind people with a place of a dated opportunity or meeting, 24 to 48 hours before it.
 
-Covers every concrete model built on the sign-up engine whose target has a `starts_at` field.
+Covers every concrete model built on the sign-up engine whose target has a `starts_at` field,
+except targets that say they are cancelled (`is_cancelled`, a meeting with status "abgesagt").
 Each sign-up is reminded once (`reminded_at`), so the command is safe to run hourly or daily
 (cron, systemd timer) and twice at once. The mails go to the outbox like all others. Output
 shows counts only, never names or addresses.
@@ -47,6 +48,12 @@ def due_for_reminder(model, now):
     )
 
 
+def is_remindable(target) -> bool:
+    """Whether the target still takes place: a cancelled one (its `is_cancelled` is true)
+    gets no reminder, whichever model it is."""
+    return not getattr(target, "is_cancelled", False)
+
+
 class Command(BaseCommand):
     help = (
         "Mail a reminder to everyone with a place whose opportunity or meeting starts in 24 to "
@@ -66,6 +73,8 @@ class Command(BaseCommand):
         for model in signup_models():
             sent = 0
             for signup in due_for_reminder(model, now):
+                if not is_remindable(signup.target):
+                    continue
                 with transaction.atomic():
                     # Claim the sign-up first: a second run at the same time claims nothing.
                     claimed = model.objects.filter(pk=signup.pk, reminded_at__isnull=True).update(

@@ -1,0 +1,372 @@
+"""Admin building blocks for every model on the sign-up engine.
+
+Opportunity sign-ups (`quartiere`) and conference registrations (`konferenzen`) are handled the
+same way by staff: a list with filters, actions to move up, cancel and erase, a CSV export that
+German Excel opens, and an entry form for sign-ups taken by phone or on paper that goes through
+the engine (`signup_enter_by_staff`), so places and the waiting list stay right. An app
+subclasses `SignupAdminBase` and `StaffSignupFormBase`, names its columns and messages, and
+registers the admin. This module imports no app.
+"""
+
+import csv
+import logging
+from collections.abc import Callable, Iterable
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.db import models, transaction
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from engagierte_stadt import mails
+from engagierte_stadt.signups import (
+    ACTIVE_STATUSES,
+    PERSONAL_FIELDS,
+    SignupStatus,
+    Source,
+    normalise_email,
+    signup_cancel,
+    signup_enter_by_staff,
+    signup_erase,
+    signup_move_up,
+)
+
+# A CSV column: its heading and how to get the cell from a row.
+Column = tuple[str, Callable[[models.Model], object]]
+
+
+def csv_safe(value) -> str:
+    """A cell that spreadsheet programs show as text, never run as a formula.
+
+    Names and messages come from a public form; "=HYPERLINK(…)" must stay text.
+    """
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+def local_time(value) -> str:
+    return timezone.localtime(value).strftime("%d.%m.%Y %H:%M") if value else ""
+
+
+def csv_response(
+    *, rows: Iterable, columns: list[Column], filename_stem: str, request, logger, what: str
+) -> HttpResponse:
+    """A CSV download that German Excel opens as it is: UTF-8 with BOM, semicolons.
+
+    Logs who exported how many `what` (no names, no addresses).
+    """
+    filename = f"{slugify(filename_stem)}-{timezone.localdate():%Y-%m-%d}.csv"
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # the byte order mark makes Excel read UTF-8
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow([label for label, _value in columns])
+    count = 0
+    for row in rows:
+        writer.writerow([csv_safe(value(row)) for _label, value in columns])
+        count += 1
+    logger.info("user %s exported %d %s as CSV", request.user.pk, count, what)
+    return response
+
+
+def places_summary_text(*, signups, places: int | None) -> str:
+    """ "3 of 10 places taken, 7 free, …" for the sign-ups of one target (one query)."""
+    counts = signups.aggregate(
+        **{status: models.Count("pk", filter=models.Q(status=status)) for status in ACTIVE_STATUSES}
+    )
+    values = {
+        "taken": counts[SignupStatus.CONFIRMED],
+        "waiting": counts[SignupStatus.WAITING],
+        "unconfirmed": counts[SignupStatus.UNCONFIRMED],
+    }
+    if places is None:
+        return (
+            gettext(
+                "%(taken)d taken (no limit), %(waiting)d on the waiting list, "
+                "%(unconfirmed)d not yet confirmed"
+            )
+            % values
+        )
+    values.update(places=places, free=max(places - values["taken"], 0))
+    return (
+        gettext(
+            "%(taken)d of %(places)d places taken, %(free)d free, "
+            "%(waiting)d on the waiting list, %(unconfirmed)d not yet confirmed"
+        )
+        % values
+    )
+
+
+def places_overview_text(*, places: int | None, taken: int, waiting: int) -> str:
+    """The short form for a list column: "3 / 10 (+2 waiting)"."""
+    if places is None:
+        text = gettext("%(taken)s (unlimited)") % {"taken": taken}
+    else:
+        text = f"{taken} / {places}"
+    if waiting:
+        text += " " + gettext("(+%(waiting)d waiting)") % {"waiting": waiting}
+    return text
+
+
+class StaffSignupFormBase(forms.ModelForm):
+    """A sign-up taken by phone or on paper; stored through the engine, confirmed at once.
+
+    A subclass names the model and its fields (the target field first) in `Meta` and the
+    message for an address that is already signed up in `duplicate_message`.
+    """
+
+    duplicate_message = _("This address is already signed up.")
+
+    source = forms.ChoiceField(
+        label=_("source"),
+        choices=[(Source.PHONE, Source.PHONE.label), (Source.PAPER, Source.PAPER.label)],
+        initial=Source.PHONE,
+        widget=forms.RadioSelect,
+    )
+    consent = forms.BooleanField(
+        label=_("The person agrees that their data is stored for this sign-up."),
+        help_text=_(
+            "Tell them what the privacy notice (Datenschutz page) says, or hand it to them."
+        ),
+    )
+
+    def clean_email(self):
+        return normalise_email(self.cleaned_data.get("email"))
+
+    def clean(self):
+        cleaned = super().clean()
+        model = self._meta.model
+        email, target = cleaned.get("email"), cleaned.get(model.TARGET_FIELD)
+        if email and target:
+            taken = model.objects.active().filter(**{model.TARGET_FIELD: target}, email=email)
+            if taken.exists():
+                self.add_error("email", self.duplicate_message)
+        return cleaned
+
+
+class ReadOnlySignupInline(admin.TabularInline):
+    """Who signed up, read-only, on the target's page: status changes go through the actions.
+
+    Shown only to staff with the view permission of the sign-up model (Django checks it).
+    """
+
+    fields = ["person", "status", "source", "created_at", "confirmed_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("name"))
+    def person(self, obj):
+        return str(obj)
+
+
+class SignupAdminBase(admin.ModelAdmin):
+    """Sign-ups with personal data: only for staff with the sign-up permissions.
+
+    Status changes only through the engine (actions and the staff form), never by editing a
+    row, so the places and the waiting list stay right. A subclass sets `staff_form`,
+    `full_message`, the fieldsets naming its target field and `csv_columns()`.
+    """
+
+    staff_form: type[StaffSignupFormBase]
+    # Shown after a staff entry that landed on the waiting list; `%(position)d` is its place.
+    full_message = _("It is full: the person is number %(position)d on the waiting list.")
+    csv_filename_stem = _("sign-ups")
+    personal_fields = list(PERSONAL_FIELDS)
+    actions = ["move_up", "cancel_signups", "erase_personal_data", "export_csv"]
+    add_fieldsets: list = []
+
+    @property
+    def target_field(self) -> str:
+        return self.model.TARGET_FIELD
+
+    def get_fieldsets(self, request, obj=None):
+        return self.add_fieldsets if obj is None else super().get_fieldsets(request, obj)
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = self.staff_form
+        return super().get_form(request, obj, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        if obj.purged_at:
+            return [*self.readonly_fields, *self.personal_fields]
+        return self.readonly_fields
+
+    def get_actions(self, request):
+        # Deleting rows would free places without moving anyone up; erase or cancel instead.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.display(description=_("name"), ordering="name")
+    def person(self, obj):
+        return str(obj)
+
+    @admin.display(description=_("position on the waiting list"))
+    def waiting_position(self, obj):
+        return obj.waiting_position() or "–"
+
+    # --- mails (after the commit, so nothing goes out for a change that was rolled back) ---
+
+    def send_moved_up(self, signups) -> None:
+        for signup in signups:
+            if signup.email:
+                mails.mail_signup_moved_up(signup=signup, base_url=settings.SITE_URL)
+
+    def send_entered_by_staff(self, signup, token: str) -> None:
+        if signup.email:
+            mails.mail_signup_entered_by_staff(
+                signup=signup, token=token, base_url=settings.SITE_URL
+            )
+
+    def notify_moved_up(self, moved):
+        if moved:
+            transaction.on_commit(lambda: self.send_moved_up(moved))
+
+    # --- saving and deleting -------------------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            # Only the personal fields are editable here; status stays with the engine.
+            super().save_model(request, obj, form, change)
+            return
+        data = form.cleaned_data
+        result = signup_enter_by_staff(
+            model=self.model,
+            target=data[self.target_field],
+            name=data["name"],
+            phone=data.get("phone", ""),
+            email=data.get("email", ""),
+            message=data.get("message", ""),
+            needs=data.get("needs", ""),
+            source=data["source"],
+        )
+        obj.pk = result.signup.pk
+        obj.refresh_from_db()
+        if obj.status == SignupStatus.WAITING:
+            self.message_user(
+                request,
+                self.full_message % {"position": obj.waiting_position()},
+                messages.WARNING,
+            )
+        else:
+            self.message_user(request, gettext("The person has a place."))
+        if result.created and obj.email:
+            transaction.on_commit(lambda: self.send_entered_by_staff(result.signup, result.token))
+
+    def delete_model(self, request, obj):
+        moved = signup_cancel(model=self.model, signup=obj)
+        super().delete_model(request, obj)
+        self.notify_moved_up(moved)
+
+    # --- actions -------------------------------------------------------------------------
+
+    @admin.action(description=_("Move up from the waiting list"), permissions=["change"])
+    def move_up(self, request, queryset):
+        moved = [
+            signup
+            for signup in queryset.filter(status=SignupStatus.WAITING)
+            if signup_move_up(model=self.model, signup=signup)
+        ]
+        for signup in moved:
+            signup.refresh_from_db()
+        self.notify_moved_up(moved)
+        self.message_user(
+            request,
+            ngettext(
+                "%d sign-up moved up from the waiting list.",
+                "%d sign-ups moved up from the waiting list.",
+                len(moved),
+            )
+            % len(moved),
+        )
+        skipped = queryset.count() - len(moved)
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%d sign-up was not on the waiting list and stays as it is.",
+                    "%d sign-ups were not on the waiting list and stay as they are.",
+                    skipped,
+                )
+                % skipped,
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Cancel selected sign-ups"), permissions=["change"])
+    def cancel_signups(self, request, queryset):
+        cancelled, moved = set(), []
+        for signup in queryset.filter(status__in=ACTIVE_STATUSES):
+            moved += signup_cancel(model=self.model, signup=signup)
+            cancelled.add(signup.pk)
+        # Someone who moved up and was cancelled in the same go gets no "you moved up" mail.
+        moved = [signup for signup in moved if signup.pk not in cancelled]
+        self.notify_moved_up(moved)
+        self.message_user(
+            request,
+            ngettext("%d sign-up cancelled.", "%d sign-ups cancelled.", len(cancelled))
+            % len(cancelled)
+            + " "
+            + ngettext(
+                "%d person moved up from the waiting list.",
+                "%d people moved up from the waiting list.",
+                len(moved),
+            )
+            % len(moved),
+        )
+
+    @admin.action(
+        description=_("Delete personal data of selected sign-ups now"), permissions=["change"]
+    )
+    def erase_personal_data(self, request, queryset):
+        moved, erased = [], set()
+        for signup in queryset.filter(purged_at__isnull=True):
+            # Cancel first, so whoever moves up gets told; erasing keeps the anonymous row.
+            moved += signup_cancel(model=self.model, signup=signup)
+            signup_erase(model=self.model, signup=signup)
+            erased.add(signup.pk)
+        self.notify_moved_up([signup for signup in moved if signup.pk not in erased])
+        count = len(erased)
+        self.message_user(
+            request,
+            ngettext(
+                "Personal data of %d sign-up deleted.",
+                "Personal data of %d sign-ups deleted.",
+                count,
+            )
+            % count,
+        )
+
+    def csv_columns(self) -> list[Column]:
+        raise NotImplementedError
+
+    def csv_rows(self, queryset):
+        return queryset
+
+    @admin.action(description=_("Export selected sign-ups as CSV"), permissions=["view"])
+    def export_csv(self, request, queryset):
+        return csv_response(
+            rows=self.csv_rows(queryset),
+            columns=self.csv_columns(),
+            filename_stem=str(self.csv_filename_stem),
+            request=request,
+            # The app's own logger (`quartiere.admin`, `konferenzen.admin`).
+            logger=logging.getLogger(type(self).__module__),
+            what="sign-ups",
+        )

@@ -1,0 +1,69 @@
+"""Template tags of the district conferences: a meeting's date in words, its schema.org data
+for search engines, and absolute portal addresses for calendars and printed notices."""
+
+import json
+
+from django import template
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from konferenzen import calendar
+
+register = template.Library()
+
+# JSON inside <script> must not contain "</script>" or "<!--": with these three escaped (valid
+# JSON escapes inside strings; outside strings JSON has no such characters) no text of staff or
+# visitors can end the data block early.
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
+def script_safe_json(data) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=False).translate(_SCRIPT_SAFE)
+
+
+@register.simple_tag(takes_context=True)
+def meeting_jsonld(context, meeting):
+    """`<script type="application/ld+json">` with the meeting as a schema.org Event."""
+    site_settings = context.get("site_settings")
+    fallback = getattr(site_settings, "portal_name", "") if site_settings is not None else ""
+    data = calendar.meeting_event_data(meeting, organiser_fallback=fallback)
+    return format_html(
+        '<script type="application/ld+json">{}</script>', mark_safe(script_safe_json(data))
+    )
+
+
+@register.filter
+def meeting_when(meeting) -> str:
+    """The date and time in words: "Dienstag, 9. März 2027, 18:00 bis 20:00 Uhr"."""
+    start = calendar.local(meeting.starts_at)
+    day = date_format(start, "l, j. F Y")
+    if meeting.ends_at is None:
+        return _("%(day)s, from %(start)s") % {"day": day, "start": date_format(start, "H:i")}
+    end = calendar.local(meeting.ends_at)
+    if end.date() != start.date():
+        return _("%(start_day)s, %(start)s to %(end_day)s, %(end)s") % {
+            "start_day": day,
+            "start": date_format(start, "H:i"),
+            "end_day": date_format(end, "l, j. F Y"),
+            "end": date_format(end, "H:i"),
+        }
+    return _("%(day)s, %(start)s to %(end)s") % {
+        "day": day,
+        "start": date_format(start, "H:i"),
+        "end": date_format(end, "H:i"),
+    }
+
+
+@register.simple_tag
+def portal_url(path: str) -> str:
+    """`path` as an absolute address on the portal (`SITE_URL`)."""
+    return calendar.portal_url(path)
+
+
+@register.simple_tag
+def webcal_url(path: str) -> str:
+    """`path` on the portal with the webcal scheme, which opens a calendar's "subscribe"."""
+    url = calendar.portal_url(path)
+    return "webcal://" + url.split("://", 1)[-1]

@@ -1,0 +1,163 @@
+"""The form "Partner werden": an organisation applies to join the network."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Layout, Submit
+from django import forms
+from django.core.validators import MaxLengthValidator
+from django.urls import reverse_lazy
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from engagierte_stadt.signup_forms import (
+    TEXT_MAX_LENGTH,
+    SpamProtectionMixin,
+    honeypot_field,
+    phone_validator,
+    stamp_field,
+)
+from engagierte_stadt.signups import CONFIRMATION_HOURS
+from partner.models import PartnerApplication, PartnerKind
+from quartiere.models import Quartier
+
+
+class QuartierChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.parent.name})" if obj.parent_id else obj.name
+
+
+def _consent_help():
+    return format_html(
+        _(
+            'Read more in the <a class="kern-link" href="{url}">privacy policy</a>. '
+            "With the link in our e-mail you can see what is stored and delete it at any time."
+        ),
+        url=reverse_lazy("page", kwargs={"slug": "datenschutz"}),
+    )
+
+
+class PartnerApplicationForm(SpamProtectionMixin, forms.ModelForm):
+    """Organisation, kind, contact person, e-mail, phone, website, offer, Quartiere, consent.
+
+    Spam protection as on the sign-up forms (honeypot and minimum fill time); the honeypot is
+    called `fax` here, because `website` is a real field of this form.
+    """
+
+    HONEYPOT = "fax"
+    spam_log_name = "partner application form"
+    confirmation_hours = CONFIRMATION_HOURS
+
+    website = forms.URLField(
+        label=_("Website"),
+        required=False,
+        assume_scheme="https",
+        max_length=200,
+        help_text=_("For example www.example.org."),
+        widget=forms.URLInput(
+            attrs={"autocomplete": "url", "spellcheck": "false", "autocapitalize": "none"}
+        ),
+        error_messages={"invalid": _("Please enter a web address, for example www.example.org.")},
+    )
+    quartiere = QuartierChoiceField(
+        label=_("Where are you active?"),
+        queryset=Quartier.objects.select_related("parent").order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick the districts and neighbourhoods where you are active or want to be."),
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that these details are stored to review our application and that the "
+            "editorial team may contact me about it."
+        ),
+        required=True,
+        error_messages={
+            "required": _("Please agree, so that we may store and review your application."),
+        },
+    )
+    fax = honeypot_field()
+    started = stamp_field()
+
+    class Meta:
+        model = PartnerApplication
+        fields = [
+            "organisation",
+            "kind",
+            "contact_name",
+            "email",
+            "phone",
+            "website",
+            "offer",
+            "quartiere",
+        ]
+        labels = {
+            "organisation": _("Name of your organisation or business"),
+            "kind": _("What kind of organisation are you?"),
+            "contact_name": _("Contact person"),
+            "email": _("E-mail address"),
+            "phone": _("Phone number"),
+            "offer": _("What would you like to offer or do?"),
+        }
+        help_texts = {
+            "contact_name": _("First name and surname of the person we may contact."),
+            "email": _("We send you a link there to confirm your application."),
+            "phone": _("Only if we may call you with questions."),
+            "offer": _(
+                "For example: a volunteering day for your staff, rooms, materials, know-how, "
+                "or what your association does in the district."
+            ),
+        }
+        widgets = {
+            "organisation": forms.TextInput(attrs={"autocomplete": "organization"}),
+            "kind": forms.RadioSelect,
+            "contact_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "email": forms.EmailInput(
+                attrs={"autocomplete": "email", "spellcheck": "false", "autocapitalize": "none"}
+            ),
+            "phone": forms.TextInput(
+                attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}
+            ),
+            "offer": forms.Textarea(attrs={"rows": 5}),
+        }
+        error_messages = {
+            "organisation": {"required": _("Please enter the name of your organisation.")},
+            "kind": {
+                "required": _("Please choose what kind of organisation you are."),
+                "invalid_choice": _("Please choose one of the kinds listed."),
+            },
+            "contact_name": {"required": _("Please enter the name of a contact person.")},
+            "email": {
+                "required": _("Please enter your e-mail address."),
+                "invalid": _("Please enter a valid e-mail address, for example name@example.org."),
+            },
+            "offer": {"required": _("Please tell us briefly what you would like to offer.")},
+        }
+
+    def __init__(self, *args, form_action: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("contact_name", "email", "offer"):
+            self.fields[name].required = True
+        self.fields["kind"].choices = PartnerKind.choices  # no empty "---------" radio
+        self.fields["phone"].validators.append(phone_validator)
+        offer = self.fields["offer"]
+        offer.max_length = TEXT_MAX_LENGTH
+        offer.widget.attrs["maxlength"] = str(TEXT_MAX_LENGTH)
+        offer.validators.append(MaxLengthValidator(TEXT_MAX_LENGTH))
+        self.fields["consent"].help_text = _consent_help()
+        self.init_spam_protection()
+        self.helper = FormHelper(self)
+        self.helper.form_action = form_action
+        self.helper.form_class = "site-form"
+        self.helper.layout = Layout(
+            *self._meta.fields,
+            # The honeypot: hidden from people (CSS), screen readers and keyboards.
+            Div(self.HONEYPOT, css_class="site-hp", aria_hidden="true"),
+            self.STAMP,
+            "consent",
+        )
+        self.helper.add_input(Submit("send", _("Send application")))
+
+    def application_data(self) -> dict:
+        """The cleaned values for `partner.services.application_submit`."""
+        data = {name: self.cleaned_data.get(name) or "" for name in self.Meta.fields}
+        data["quartiere"] = list(self.cleaned_data.get("quartiere") or [])
+        return data

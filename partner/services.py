@@ -1,0 +1,308 @@
+"""Writes of the partner app: applications ("Partner werden") from submission to decision.
+
+An application is not a sign-up for something with places, so it does not use the sign-up
+engine's model; it reuses its pieces: random personal tokens stored as hashes, the
+confirmation time (`CONFIRMATION_HOURS`), the retention period and the mail templates helper.
+
+Decisions (`application_start_review`, `application_accept`, `application_reject`) are made
+by staff in the admin. Each changes the row under a lock, and mails the applicant only after
+the transaction has committed, so no mail goes out for a change that was rolled back. Log
+lines name applications by number, never by address or name.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import Truncator, slugify
+
+from engagierte_stadt.signups import (
+    CONFIRMATION_HOURS,
+    hash_token,
+    new_token,
+    normalise_email,
+    retention_cutoff,
+)
+from partner import notifications
+from partner.models import (
+    PENDING_STATUSES,
+    RESERVED_SLUGS,
+    ApplicationStatus,
+    Partner,
+    PartnerApplication,
+)
+
+logger = logging.getLogger(__name__)
+
+# A second submit within this time (double click, reload) sends no new mail: the first one is
+# on its way, and a new link would void the one in it.
+RESEND_AFTER = timedelta(minutes=10)
+
+
+@dataclass
+class ApplicationSubmitResult:
+    application: PartnerApplication
+    token: str | None  # None when no mail is due (the same application was sent just now)
+    created: bool
+
+
+def _same_application(*, organisation: str, email: str):
+    """An application of the same organisation from the same address that is still open."""
+    return (
+        PartnerApplication.objects.filter(
+            email=email,
+            organisation__iexact=organisation,
+            status__in=[ApplicationStatus.UNCONFIRMED, *PENDING_STATUSES],
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def application_renew_token(*, application: PartnerApplication) -> str:
+    """Give the application a fresh personal link and return it; the old one stops working."""
+    token, token_hash = new_token()
+    PartnerApplication.objects.filter(pk=application.pk).update(token_hash=token_hash)
+    application.token_hash = token_hash
+    return token
+
+
+def application_submit(
+    *,
+    organisation: str,
+    kind: str,
+    contact_name: str,
+    email: str,
+    phone: str = "",
+    website: str = "",
+    offer: str = "",
+    quartiere=(),
+) -> ApplicationSubmitResult:
+    """Store an application as unconfirmed and return its personal token for the opt-in mail.
+
+    Sending the same organisation from the same address again, while the first application
+    is open, makes no second row: within `RESEND_AFTER` nothing new is returned (no mail);
+    later the application gets a fresh link (`created` False), to mail again.
+    """
+    email = normalise_email(email)
+    organisation = organisation.strip()
+    existing = _same_application(organisation=organisation, email=email)
+    if existing is not None:
+        if existing.created_at > timezone.now() - RESEND_AFTER:
+            logger.info("partner application %s sent again at once: no new mail", existing.pk)
+            return ApplicationSubmitResult(existing, None, False)
+        return ApplicationSubmitResult(
+            existing, application_renew_token(application=existing), False
+        )
+    token, token_hash = new_token()
+    with transaction.atomic():
+        application = PartnerApplication.objects.create(
+            organisation=organisation,
+            kind=kind,
+            contact_name=contact_name.strip(),
+            email=email,
+            phone=phone.strip(),
+            website=website.strip(),
+            offer=offer.strip(),
+            token_hash=token_hash,
+            consent_at=timezone.now(),
+        )
+        application.quartiere.set(quartiere)
+    logger.info("partner application %s stored", application.pk)
+    return ApplicationSubmitResult(application, token, True)
+
+
+def application_by_token(*, token: str):
+    """The application behind a personal link, or None (unknown, replaced or malformed)."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        PartnerApplication.objects.prefetch_related("quartiere")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+
+
+def application_confirm(*, token: str):
+    """Confirm an application by its opt-in link; it then waits for staff ("new").
+
+    Returns the application, or None for an unknown link or deleted data. A link older than
+    `CONFIRMATION_HOURS` marks the application expired instead. `confirmed_now` on the result
+    tells whether this call confirmed it (so that only one of two clicks mails staff).
+    """
+    with transaction.atomic():
+        application = (
+            PartnerApplication.objects.select_for_update()
+            .filter(token_hash=hash_token(token))
+            .first()
+        )
+        if application is None or application.purged_at:
+            return None
+        if application.status != ApplicationStatus.UNCONFIRMED:
+            return application
+        if application.created_at < timezone.now() - timedelta(hours=CONFIRMATION_HOURS):
+            application.status = ApplicationStatus.EXPIRED
+            application.save(update_fields=["status"])
+            return application
+        application.status = ApplicationStatus.NEW
+        application.confirmed_at = timezone.now()
+        application.save(update_fields=["status", "confirmed_at"])
+    application.confirmed_now = True
+    logger.info("partner application %s confirmed", application.pk)
+    return application
+
+
+def _empty_personal_fields() -> dict:
+    return dict.fromkeys(PartnerApplication.PERSONAL_FIELDS, "")
+
+
+def application_erase(*, application: PartnerApplication) -> None:
+    """The applicant deletes their data with the personal link.
+
+    An open application is withdrawn; the organisation's name stays for the record. A partner
+    already created from it stays as it is (staff decide what is public there).
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        application = PartnerApplication.objects.select_for_update().get(pk=application.pk)
+        update = {**_empty_personal_fields(), "purged_at": now}
+        if application.status in (ApplicationStatus.UNCONFIRMED, *PENDING_STATUSES):
+            update.update(status=ApplicationStatus.WITHDRAWN, decided_at=now)
+        PartnerApplication.objects.filter(pk=application.pk).update(**update)
+    logger.info("partner application %s: personal data deleted on request", application.pk)
+
+
+# --- decisions by staff ------------------------------------------------------------------
+
+
+def _lock(application: PartnerApplication) -> PartnerApplication:
+    return PartnerApplication.objects.select_for_update().get(pk=application.pk)
+
+
+def _mail_after_commit(kind: str, application: PartnerApplication) -> None:
+    """Renew the personal link now and mail it with the decision once the data is committed."""
+    if not application.email or application.purged_at:
+        return
+    token = application_renew_token(application=application)
+    transaction.on_commit(
+        lambda: notifications.mail_decision(
+            kind=kind, application=application, token=token, base_url=settings.SITE_URL
+        )
+    )
+
+
+def application_start_review(*, application: PartnerApplication) -> bool:
+    """Staff start reviewing a new application; the applicant is told. False if not new."""
+    with transaction.atomic():
+        application = _lock(application)
+        if application.status != ApplicationStatus.NEW:
+            return False
+        application.status = ApplicationStatus.IN_REVIEW
+        application.review_started_at = timezone.now()
+        application.save(update_fields=["status", "review_started_at"])
+        _mail_after_commit("in_review", application)
+    logger.info("partner application %s in review", application.pk)
+    return True
+
+
+def _unique_partner_slug(name: str) -> str:
+    base = slugify(name)[:140].strip("-") or "partner"
+    slug, n = base, 1
+    while slug in RESERVED_SLUGS or Partner.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def application_accept(*, application: PartnerApplication) -> Partner | None:
+    """Accept a confirmed application: an unpublished partner, pre-filled from it, is created
+    and linked; the applicant is told. Returns the partner, or None if the application was not
+    waiting for a decision.
+
+    The contact details go into the partner's private contact fields: none is public until
+    staff tick it and publish the partner.
+    """
+    with transaction.atomic():
+        application = _lock(application)
+        if application.status not in PENDING_STATUSES:
+            return None
+        offer = application.offer
+        for _attempt in range(3):  # two staff accepting similar names at once: try again
+            try:
+                with transaction.atomic():
+                    partner = Partner.objects.create(
+                        name=application.organisation,
+                        slug=_unique_partner_slug(application.organisation),
+                        kind=application.kind,
+                        teaser=Truncator(" ".join(offer.split())).chars(300),
+                        description=offer,
+                        website=application.website,
+                        contact_name=application.contact_name,
+                        contact_email=application.email,
+                        contact_phone=application.phone,
+                        is_published=False,
+                    )
+                break
+            except IntegrityError:
+                continue
+        else:
+            raise IntegrityError("no free address for the new partner")
+        partner.quartiere.set(application.quartiere.all())
+        application.status = ApplicationStatus.ACCEPTED
+        application.decided_at = timezone.now()
+        application.partner = partner
+        application.save(update_fields=["status", "decided_at", "partner"])
+        _mail_after_commit("accepted", application)
+    logger.info("partner application %s accepted as partner %s", application.pk, partner.pk)
+    return partner
+
+
+def application_reject(*, application: PartnerApplication) -> bool:
+    """Reject a confirmed application; the applicant is told. False if not pending."""
+    with transaction.atomic():
+        application = _lock(application)
+        if application.status not in PENDING_STATUSES:
+            return False
+        application.status = ApplicationStatus.REJECTED
+        application.decided_at = timezone.now()
+        application.save(update_fields=["status", "decided_at"])
+        _mail_after_commit("rejected", application)
+    logger.info("partner application %s rejected", application.pk)
+    return True
+
+
+# --- expiry and retention ----------------------------------------------------------------
+
+
+def applications_expire(*, now=None) -> int:
+    """Mark applications whose opt-in link ran out as expired. Returns how many changed."""
+    count = PartnerApplication.objects.expired_unconfirmed(now=now).update(
+        status=ApplicationStatus.EXPIRED
+    )
+    if count:
+        logger.info("%d unconfirmed partner applications expired", count)
+    return count
+
+
+def applications_to_purge(*, now=None, days: int | None = None):
+    return PartnerApplication.objects.to_purge(cutoff=retention_cutoff(now=now, days=days))
+
+
+def applications_purge(*, now=None, days: int | None = None) -> int:
+    """Delete the applicant's personal data (contact person, e-mail, phone, free text) a
+    retention period after the decision, or after the opt-in link ran out.
+
+    `days` defaults to `settings.PERSONAL_DATA_RETENTION_DAYS`. The organisation's name, the
+    status and the times stay. Returns how many were emptied; a second run returns 0.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        count = applications_to_purge(now=now, days=days).update(
+            **_empty_personal_fields(), purged_at=now
+        )
+    if count:
+        logger.info("personal data of %d partner applications deleted (retention)", count)
+    return count

@@ -1,0 +1,105 @@
+"""Rules of one partner and the chainable reads of the directory."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+
+from partner.models import RESERVED_SLUGS, Partner, PartnerKind, ProjectPartner, ProjectRole
+from tests.factories import ProjectFactory, QuartierFactory
+from tests.partner.factories import PartnerFactory, ProjectPartnerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("slug", sorted(RESERVED_SLUGS))
+def test_fixed_words_under_partner_are_refused_as_address(slug):
+    partner = PartnerFactory.build(slug=slug)
+    with pytest.raises(ValidationError) as error:
+        partner.full_clean()
+    assert "ist die Adresse einer anderen Seite unter /partner/" in str(error.value)
+
+
+def test_every_fixed_word_is_a_page_of_its_own(client):
+    # The reserved words are exactly the fixed pages (bewerbung has only personal links).
+    for slug in sorted(RESERVED_SLUGS - {"bewerbung"}):
+        assert client.get(f"/partner/{slug}/").status_code == 200, slug
+
+
+def test_cooperation_date_needs_the_cooperation_tick():
+    partner = PartnerFactory.build(cooperation_since="2025-07-01", is_cooperation_partner=False)
+    with pytest.raises(ValidationError) as error:
+        partner.full_clean()
+    assert "cooperation_since" in error.value.message_dict
+
+
+def test_database_refuses_a_cooperation_date_without_cooperation():
+    with pytest.raises(IntegrityError):
+        PartnerFactory(cooperation_since="2025-07-01", is_cooperation_partner=False)
+
+
+def test_a_partner_has_one_role_per_project():
+    role = ProjectPartnerFactory()
+    with pytest.raises(IntegrityError):
+        ProjectPartner.objects.create(
+            project=role.project, partner=role.partner, role=ProjectRole.FUNDER
+        )
+
+
+def test_directory_order_puts_cooperation_partners_first_then_a_to_z():
+    PartnerFactory(name="zebra-Verein")
+    PartnerFactory(name="Anker e.V.")
+    PartnerFactory(name="Mitte hilft", is_cooperation_partner=True)
+    PartnerFactory(name="Bürgerverein", is_cooperation_partner=True)
+    names = list(Partner.objects.directory_order().values_list("name", flat=True))
+    assert names == ["Bürgerverein", "Mitte hilft", "Anker e.V.", "zebra-Verein"]
+
+
+def test_active_in_a_district_includes_its_neighbourhoods_once():
+    mitte = QuartierFactory(name="Mitte", slug="mitte")
+    rauendahl = QuartierFactory(name="Rauendahl", slug="rauendahl", parent=mitte)
+    welper = QuartierFactory(name="Welper", slug="welper")
+    both = PartnerFactory(quartiere=[mitte, rauendahl])
+    inside = PartnerFactory(quartiere=[rauendahl])
+    PartnerFactory(quartiere=[welper])
+    found = list(Partner.objects.active_in_quartier(mitte))
+    assert sorted(p.pk for p in found) == sorted([both.pk, inside.pk])
+    assert list(Partner.objects.active_in_quartier_slug("rauendahl").order_by("pk")) == [
+        both,
+        inside,
+    ]
+
+
+def test_public_contact_shows_only_what_staff_ticked():
+    partner = PartnerFactory.build(
+        contact_name="Erika Muster",
+        contact_email="erika@example.org",
+        contact_phone="02324 1",
+        show_contact_email=True,
+    )
+    assert partner.public_contact == {
+        "name": "",
+        "role": "",
+        "email": "erika@example.org",
+        "phone": "",
+    }
+
+
+def test_new_partners_show_no_contact_details_by_default():
+    partner = Partner(contact_name="A", contact_email="a@example.org", contact_phone="1")
+    assert not any(partner.public_contact.values())
+
+
+def test_business_kinds():
+    assert PartnerFactory.build(kind=PartnerKind.BUSINESS).is_business
+    assert PartnerFactory.build(kind=PartnerKind.HOUSING).is_business
+    assert not PartnerFactory.build(kind=PartnerKind.ASSOCIATION).is_business
+
+
+def test_roles_sort_by_role_then_partner_name():
+    project = ProjectFactory()
+    ProjectPartnerFactory(project=project, partner__name="Zeta", role=ProjectRole.SUPPORTER)
+    ProjectPartnerFactory(project=project, partner__name="Beta", role=ProjectRole.FUNDER)
+    ProjectPartnerFactory(project=project, partner__name="Alpha", role=ProjectRole.SUPPORTER)
+    ProjectPartnerFactory(project=project, partner__name="Omega", role=ProjectRole.RESPONSIBLE)
+    names = [r.partner.name for r in ProjectPartner.objects.filter(project=project).by_role()]
+    assert names == ["Omega", "Beta", "Alpha", "Zeta"]
