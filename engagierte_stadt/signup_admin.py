@@ -178,7 +178,7 @@ class SignupAdminBase(admin.ModelAdmin):
 
     Status changes only through the engine (actions and the staff form), never by editing a
     row, so the places and the waiting list stay right. A subclass sets `staff_form`,
-    `full_message`, the fieldsets naming its target field and `csv_columns()`.
+    `full_message` and `csv_columns()`; the fieldsets come from the model's `TARGET_FIELD`.
     """
 
     staff_form: type[StaffSignupFormBase]
@@ -187,14 +187,39 @@ class SignupAdminBase(admin.ModelAdmin):
     csv_filename_stem = _("sign-ups")
     personal_fields = list(PERSONAL_FIELDS)
     actions = ["move_up", "cancel_signups", "erase_personal_data", "export_csv"]
-    add_fieldsets: list = []
 
     @property
     def target_field(self) -> str:
         return self.model.TARGET_FIELD
 
+    HISTORY_FIELDS = ["consent_at", "created_at", "confirmed_at", "cancelled_at", "purged_at"]
+
     def get_fieldsets(self, request, obj=None):
-        return self.add_fieldsets if obj is None else super().get_fieldsets(request, obj)
+        """The staff entry form for a new row; the stored sign-up with its history otherwise."""
+        target = self.target_field
+        if obj is None:
+            return [
+                (
+                    None,
+                    {
+                        "fields": [
+                            target,
+                            "source",
+                            "name",
+                            "phone",
+                            "email",
+                            "message",
+                            "needs",
+                            "consent",
+                        ]
+                    },
+                )
+            ]
+        return [
+            (None, {"fields": [target, "status", "waiting_position", "source"]}),
+            (_("Personal data"), {"fields": self.personal_fields}),
+            (_("History"), {"fields": self.HISTORY_FIELDS}),
+        ]
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
@@ -204,9 +229,17 @@ class SignupAdminBase(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
+        readonly = [
+            self.target_field,
+            "status",
+            "waiting_position",
+            "source",
+            *self.HISTORY_FIELDS,
+            *self.readonly_fields,
+        ]
         if obj.purged_at:
-            return [*self.readonly_fields, *self.personal_fields]
-        return self.readonly_fields
+            return [*readonly, *self.personal_fields]
+        return readonly
 
     def get_actions(self, request):
         # Deleting rows would free places without moving anyone up; erase or cancel instead.

@@ -661,50 +661,6 @@ class RegistrationAdmin(SignupAdminBase):
     list_select_related = ["meeting__conference"]
     search_fields = ["name", "email", "meeting__title", "meeting__conference__title"]
     autocomplete_fields = ["meeting"]
-    add_fieldsets = [
-        (
-            None,
-            {
-                "fields": [
-                    "meeting",
-                    "source",
-                    "name",
-                    "phone",
-                    "email",
-                    "message",
-                    "needs",
-                    "consent",
-                ]
-            },
-        )
-    ]
-    fieldsets = [
-        (None, {"fields": ["meeting", "status", "waiting_position", "source"]}),
-        (_("Personal data"), {"fields": ["name", "email", "phone", "message", "needs"]}),
-        (
-            _("History"),
-            {
-                "fields": [
-                    "consent_at",
-                    "created_at",
-                    "confirmed_at",
-                    "cancelled_at",
-                    "purged_at",
-                ]
-            },
-        ),
-    ]
-    readonly_fields = [
-        "meeting",
-        "status",
-        "waiting_position",
-        "source",
-        "consent_at",
-        "created_at",
-        "confirmed_at",
-        "cancelled_at",
-        "purged_at",
-    ]
 
     def get_queryset(self, request):
         # As with opportunity sign-ups: the registration permissions decide who sees them.

@@ -296,50 +296,6 @@ class SignupAdmin(SignupAdminBase):
     list_select_related = ["opportunity"]
     search_fields = ["name", "email", "opportunity__title"]
     autocomplete_fields = ["opportunity"]
-    add_fieldsets = [
-        (
-            None,
-            {
-                "fields": [
-                    "opportunity",
-                    "source",
-                    "name",
-                    "phone",
-                    "email",
-                    "message",
-                    "needs",
-                    "consent",
-                ]
-            },
-        )
-    ]
-    fieldsets = [
-        (None, {"fields": ["opportunity", "status", "waiting_position", "source"]}),
-        (_("Personal data"), {"fields": ["name", "email", "phone", "message", "needs"]}),
-        (
-            _("History"),
-            {
-                "fields": [
-                    "consent_at",
-                    "created_at",
-                    "confirmed_at",
-                    "cancelled_at",
-                    "purged_at",
-                ]
-            },
-        ),
-    ]
-    readonly_fields = [
-        "opportunity",
-        "status",
-        "waiting_position",
-        "source",
-        "consent_at",
-        "created_at",
-        "confirmed_at",
-        "cancelled_at",
-        "purged_at",
-    ]
 
     def get_queryset(self, request):
         # DESIGN.md: staff see personal data only for the Quartiere they are responsible for.
