@@ -9,6 +9,20 @@ from django.utils.translation import gettext_lazy as _
 from engagierte_stadt.images import CleanImageField
 
 
+class PublicContactMixin:
+    """`public_contact` for a model with `contact_name/role/email/phone` and the switches
+    `show_contact_name/email/phone` that staff set: only what they chose is shown."""
+
+    @property
+    def public_contact(self) -> dict:
+        return {
+            "name": self.contact_name if self.show_contact_name else "",
+            "role": self.contact_role if self.show_contact_name else "",
+            "email": self.contact_email if self.show_contact_email else "",
+            "phone": self.contact_phone if self.show_contact_phone else "",
+        }
+
+
 class SiteSettings(models.Model):
     """The one row that makes the portal a particular town's portal."""
 

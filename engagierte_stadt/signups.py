@@ -24,6 +24,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -147,6 +148,38 @@ class SignupBase(models.Model):
             condition=models.Q(status__in=ACTIVE_STATUSES) & ~models.Q(email=""),
             name=name,
         )
+
+
+def status_count(model, status):
+    """How many sign-ups of `model` with `status` the target row of the outer query has.
+
+    A subquery, so a list of opportunities or meetings keeps one query for its rows.
+    """
+    return Coalesce(
+        models.Subquery(
+            model.objects.filter(**{model.TARGET_FIELD: models.OuterRef("pk")}, status=status)
+            .order_by()
+            .values(model.TARGET_FIELD)
+            .annotate(n=models.Count("pk"))
+            .values("n"),
+            output_field=models.IntegerField(),
+        ),
+        0,
+    )
+
+
+def annotate_places(queryset, model):
+    """`places_taken` (confirmed sign-ups of `model`) and `free_places` (None = unlimited) on
+    every row of a queryset of targets."""
+    taken = status_count(model, SignupStatus.CONFIRMED)
+    return queryset.annotate(
+        places_taken=taken,
+        free_places=models.Case(
+            models.When(places__isnull=True, then=models.Value(None)),
+            default=models.F("places") - taken,
+            output_field=models.IntegerField(),
+        ),
+    )
 
 
 @dataclass

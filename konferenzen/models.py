@@ -12,7 +12,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt.documents import random_pdf_name, validate_pdf
-from engagierte_stadt.signups import SignupBase, SignupQuerySet, SignupStatus
+from engagierte_stadt.signups import (
+    SignupBase,
+    SignupQuerySet,
+    annotate_places,
+    status_count,
+)
 from quartiere.models import Quartier
 
 
@@ -193,15 +198,7 @@ class MeetingQuerySet(models.QuerySet):
 
     def annotate_places(self):
         """`places_taken` (confirmed registrations) and `free_places` (None = unlimited)."""
-        taken = registration_count(SignupStatus.CONFIRMED)
-        return self.annotate(
-            places_taken=taken,
-            free_places=models.Case(
-                models.When(places__isnull=True, then=models.Value(None)),
-                default=models.F("places") - taken,
-                output_field=models.IntegerField(),
-            ),
-        )
+        return annotate_places(self, Registration)
 
 
 class Meeting(models.Model):
@@ -498,19 +495,7 @@ class ActionItem(models.Model):
 
 def registration_count(status):
     """The number of registrations with `status` of the meeting in the outer query."""
-    from django.db.models.functions import Coalesce
-
-    return Coalesce(
-        models.Subquery(
-            Registration.objects.filter(meeting=models.OuterRef("pk"), status=status)
-            .order_by()
-            .values("meeting")
-            .annotate(n=models.Count("pk"))
-            .values("n"),
-            output_field=models.IntegerField(),
-        ),
-        0,
-    )
+    return status_count(Registration, status)
 
 
 class Registration(SignupBase):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt.images import CleanImageField
+from engagierte_stadt.models import PublicContactMixin
 from engagierte_stadt.signups import CONFIRMATION_HOURS
 from quartiere.models import Project, Quartier
 
@@ -71,7 +72,7 @@ class PartnerQuerySet(models.QuerySet):
         )
 
 
-class Partner(models.Model):
+class Partner(PublicContactMixin, models.Model):
     """An organisation in the network: association, institution, business, …"""
 
     Kind = PartnerKind
@@ -176,16 +177,6 @@ class Partner(models.Model):
     @property
     def logo_alt(self) -> str:
         return _("Logo %(name)s") % {"name": self.name}
-
-    @property
-    def public_contact(self) -> dict:
-        """The contact details staff chose to show."""
-        return {
-            "name": self.contact_name if self.show_contact_name else "",
-            "role": self.contact_role if self.show_contact_name else "",
-            "email": self.contact_email if self.show_contact_email else "",
-            "phone": self.contact_phone if self.show_contact_phone else "",
-        }
 
     @property
     def has_address(self) -> bool:

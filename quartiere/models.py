@@ -2,13 +2,13 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt.images import CleanImageField
-from engagierte_stadt.signups import SignupBase, SignupStatus
+from engagierte_stadt.models import PublicContactMixin
+from engagierte_stadt.signups import SignupBase, annotate_places, status_count
 
 
 class QuartierQuerySet(models.QuerySet):
@@ -149,7 +149,7 @@ class ProjectQuerySet(models.QuerySet):
         models.prefetch_related_objects(list(projects), *ProjectQuerySet.card_prefetches())
 
 
-class Project(models.Model):
+class Project(PublicContactMixin, models.Model):
     """A neighbourhood project (Quartiersprojekt)."""
 
     class Status(models.TextChoices):
@@ -235,16 +235,6 @@ class Project(models.Model):
             gallery = list(self.images.order_by("position", "pk")[:1])
         return gallery[0] if gallery else None
 
-    @property
-    def public_contact(self) -> dict:
-        """The contact details staff chose to show."""
-        return {
-            "name": self.contact_name if self.show_contact_name else "",
-            "role": self.contact_role if self.show_contact_name else "",
-            "email": self.contact_email if self.show_contact_email else "",
-            "phone": self.contact_phone if self.show_contact_phone else "",
-        }
-
 
 class ProjectImage(models.Model):
     """One picture of a project's gallery, with required alternative text and credit."""
@@ -278,19 +268,8 @@ class ProjectImage(models.Model):
 
 
 def signup_count(status):
-    """The number of sign-ups with `status` of the opportunity in the outer query (a subquery,
-    so a list of opportunities keeps one query)."""
-    return Coalesce(
-        models.Subquery(
-            Signup.objects.filter(opportunity=models.OuterRef("pk"), status=status)
-            .order_by()
-            .values("opportunity")
-            .annotate(n=models.Count("pk"))
-            .values("n"),
-            output_field=models.IntegerField(),
-        ),
-        0,
-    )
+    """The number of sign-ups with `status` of the opportunity in the outer query."""
+    return status_count(Signup, status)
 
 
 class OpportunityQuerySet(models.QuerySet):
@@ -316,19 +295,8 @@ class OpportunityQuerySet(models.QuerySet):
         return self.filter(models.Q(quartier__slug=slug) | models.Q(quartier__parent__slug=slug))
 
     def annotate_places(self):
-        """`places_taken` and `free_places` (None = unlimited) on every row.
-
-        Confirmed sign-ups count, in a subquery, so every page keeps one query for its list.
-        """
-        taken = signup_count(SignupStatus.CONFIRMED)
-        return self.annotate(
-            places_taken=taken,
-            free_places=models.Case(
-                models.When(places__isnull=True, then=models.Value(None)),
-                default=models.F("places") - taken,
-                output_field=models.IntegerField(),
-            ),
-        )
+        """`places_taken` and `free_places` (None = unlimited) on every row, in the list's query."""
+        return annotate_places(self, Signup)
 
     def free_places_first(self):
         """Unlimited and free places first, full ones next, closed ones last.
