@@ -345,7 +345,7 @@ def main() -> None:
         from django.db import connections
         from mailer.models import Message
 
-        from engagierte_stadt.signups import SignupStatus
+        from engagierte_stadt.submissions.capacity import SignupStatus
         from quartiere.models import Opportunity, Quartier, Signup
 
         started = time.perf_counter()

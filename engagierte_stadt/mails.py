@@ -1,18 +1,11 @@
-"""E-mail from templates, and the mails of the sign-up engine.
+"""E-mail from templates.
 
 `send_mail_template(prefix, context, to)` renders `<prefix>_subject.txt`, `<prefix>.txt` and
 `<prefix>.html` in the portal's language and hands the mail to the configured backend — in
 production the database outbox (django-mailer), so an SMTP outage delays mail but loses none.
+The mails of the submission engine live in `engagierte_stadt.submissions.mails`.
 
-The sign-up mails below work for every model built on `SignupBase` (opportunity sign-ups,
-conference registrations): the personal links come from the routes `<app_label>:signup_confirm`
-and `<app_label>:signup_manage` (keyword `token`), or from the routes a model names in
-`SIGNUP_ROUTES` (a namespace prefix such as `"konferenzen:registration"`); the templates are
-`mail/signup_<kind>`, or `<MAIL_PREFIX>_<kind>` for a model that names its own. The target (the
-opportunity, the meeting) only needs `__str__` and `get_absolute_url()`; a `starts_at` field
-puts its date into the mails.
-
-Nothing here logs an address or a name: log lines name the mail and the sign-up's number.
+Nothing here logs an address or a name.
 """
 
 import logging
@@ -22,7 +15,6 @@ import smtplib
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
 logger = logging.getLogger(__name__)
@@ -79,145 +71,3 @@ def send_mail_template(
         return False
     logger.debug("mail %s handed to the backend for %d recipient(s)", prefix, len(recipients))
     return True
-
-
-# --- sign-up mails -------------------------------------------------------------------------
-
-
-def signup_route(model, name: str) -> str:
-    """The route name of a sign-up page: `confirm` or `manage`."""
-    prefix = getattr(model, "SIGNUP_ROUTES", None) or f"{model._meta.app_label}:signup"
-    return f"{prefix}_{name}"
-
-
-def signup_link(model, name: str, token: str, base_url: str) -> str:
-    return base_url + reverse(signup_route(model, name), kwargs={"token": token})
-
-
-def admin_link(signup, base_url: str) -> str:
-    """Where staff see this sign-up: its admin page, else its target's, else the admin index."""
-    candidates = [
-        (f"admin:{signup._meta.app_label}_{signup._meta.model_name}_change", [signup.pk]),
-        (
-            f"admin:{signup.target._meta.app_label}_{signup.target._meta.model_name}_change",
-            [signup.target.pk],
-        ),
-        ("admin:index", []),
-    ]
-    for name, args in candidates:
-        try:
-            return base_url + reverse(name, args=args)
-        except NoReverseMatch:
-            continue
-    return base_url + "/admin/"
-
-
-def _signup_context(signup, base_url: str, token: str | None = None, **extra) -> dict:
-    target = signup.target
-    context = {
-        "signup": signup,
-        "target": target,
-        "target_url": base_url + target.get_absolute_url(),
-        "starts_at": getattr(target, "starts_at", None),
-        "place": getattr(target, "place", ""),
-        "base_url": base_url,
-        "confirmation_hours": _confirmation_hours(),
-        "position": signup.waiting_position(),
-    }
-    if token:
-        model = type(signup)
-        context["manage_url"] = signup_link(model, "manage", token, base_url)
-        context["confirm_url"] = signup_link(model, "confirm", token, base_url)
-    context.update(extra)
-    return context
-
-
-def _confirmation_hours() -> int:
-    from engagierte_stadt.signups import CONFIRMATION_HOURS
-
-    return CONFIRMATION_HOURS
-
-
-def mail_prefix(model) -> str:
-    """The templates of a model's mails: `mail/signup_<kind>` unless it names `MAIL_PREFIX`
-    (a conference wish is no sign-up for a date and says so in its own words)."""
-    return getattr(model, "MAIL_PREFIX", "mail/signup")
-
-
-def _send_to_person(kind: str, signup, context: dict, reply_to=None) -> bool:
-    prefix = f"{mail_prefix(type(signup))}_{kind}"
-    sent = send_mail_template(prefix, context, [signup.email], reply_to=reply_to)
-    if sent:
-        logger.info("sign-up %s: mail '%s' queued", signup.pk, kind)
-    return sent
-
-
-def mail_signup_confirm_request(
-    *, signup, token: str, base_url: str, again: bool = False, reply_to=None
-) -> bool:
-    """Ask the person to confirm (double opt-in), with the personal link."""
-    context = _signup_context(signup, base_url, token, again=again)
-    return _send_to_person("confirm_request", signup, context, reply_to)
-
-
-def mail_signup_already(*, signup, token: str, base_url: str, reply_to=None) -> bool:
-    """Someone signed up again with an address that already holds a place or waits."""
-    return _send_to_person("already", signup, _signup_context(signup, base_url, token), reply_to)
-
-
-def mail_signup_result(
-    *, signup, token: str, base_url: str, reply_to=None, entered_by_staff: bool = False
-) -> bool:
-    """After confirming: a place, or the waiting list with the position."""
-    kind = "confirmed" if signup.takes_place else "waiting"
-    context = _signup_context(signup, base_url, token, entered_by_staff=entered_by_staff)
-    return _send_to_person(kind, signup, context, reply_to)
-
-
-def mail_signup_moved_up(*, signup, base_url: str, reply_to=None) -> bool:
-    """Someone cancelled and this person moved up from the waiting list.
-
-    The mail carries a fresh personal link (the old one stops working), so the person can
-    cancel right away if the date no longer suits them.
-    """
-    if not signup.email:
-        return False
-    from engagierte_stadt.signups import signup_renew_token
-
-    token = signup_renew_token(model=type(signup), signup=signup)
-    return _send_to_person("moved_up", signup, _signup_context(signup, base_url, token), reply_to)
-
-
-def mail_signup_entered_by_staff(*, signup, token: str, base_url: str, reply_to=None) -> bool:
-    """Staff took a sign-up by phone or on paper: its result and the personal link."""
-    if not signup.email:
-        return False
-    return mail_signup_result(
-        signup=signup, token=token, base_url=base_url, reply_to=reply_to, entered_by_staff=True
-    )
-
-
-def mail_signup_cancelled(*, signup, token: str, base_url: str, reply_to=None) -> bool:
-    """The person cancelled with the personal link: confirm it, with the link to delete data."""
-    return _send_to_person("cancelled", signup, _signup_context(signup, base_url, token), reply_to)
-
-
-def mail_signup_reminder(*, signup, base_url: str, reply_to=None) -> bool:
-    """A reminder before a dated opportunity or meeting, with a fresh personal link."""
-    from engagierte_stadt.signups import signup_renew_token
-
-    token = signup_renew_token(model=type(signup), signup=signup)
-    return _send_to_person("reminder", signup, _signup_context(signup, base_url, token), reply_to)
-
-
-def mail_signup_to_contact(*, signup, recipients: list[str], base_url: str) -> bool:
-    """Tell the contact person of a new confirmed sign-up: the name and a link to the admin.
-
-    No address, phone or message: staff read those in the admin, where access is controlled.
-    """
-    context = _signup_context(signup, base_url, admin_url=admin_link(signup, base_url))
-    prefix = f"{mail_prefix(type(signup))}_contact_new"
-    sent = send_mail_template(prefix, context, recipients)
-    if sent:
-        logger.info("sign-up %s: contact person informed", signup.pk)
-    return sent

@@ -205,7 +205,7 @@ else:
 # gunicorn passes the proxy's address as REMOTE_ADDR; the visitor's address is the last
 # X-Forwarded-For entry added by a proxy listed here (same default as gunicorn's
 # forwarded_allow_ips). Requests from anywhere else are counted by REMOTE_ADDR.
-RATELIMIT_IP_META_KEY = "engagierte_stadt.signup_views.client_ip"
+RATELIMIT_IP_META_KEY = "engagierte_stadt.submissions.views.client_ip"
 TRUSTED_PROXIES = env_list(
     "DJANGO_TRUSTED_PROXIES", os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 )

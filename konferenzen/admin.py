@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from engagierte_stadt.signup_admin import (
+from engagierte_stadt.submissions.admin import (
     ReadOnlySignupInline,
     SignupAdminBase,
     StaffSignupFormBase,
@@ -23,7 +23,7 @@ from engagierte_stadt.signup_admin import (
     places_overview_text,
     places_summary_text,
 )
-from engagierte_stadt.signups import SignupStatus, signup_erase
+from engagierte_stadt.submissions.capacity import SignupStatus, signup_erase
 from konferenzen.models import (
     ActionItem,
     AgendaItem,
@@ -645,7 +645,7 @@ class StaffRegistrationForm(StaffSignupFormBase):
 
 @admin.register(Registration)
 class RegistrationAdmin(SignupAdminBase):
-    """Registrations for meetings (the shared parts live in `engagierte_stadt.signup_admin`)."""
+    """Registrations for meetings (shared parts: `engagierte_stadt.submissions.admin`)."""
 
     staff_form = StaffRegistrationForm
     full_message = _("The meeting is full: the person is number %(position)d on the waiting list.")

@@ -24,7 +24,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from engagierte_stadt.signups import SignupStatus, Source, new_token
+from engagierte_stadt.submissions.capacity import SignupStatus, Source, new_token
 from quartiere.models import Quartier
 
 from .models import (

@@ -7,7 +7,7 @@ they differ only in their fields and words.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from engagierte_stadt.signup_forms import SignupFormBase
+from engagierte_stadt.submissions.forms import SignupFormBase
 from konferenzen.models import ConferenceWish, Registration
 
 

@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt.documents import random_pdf_name, validate_pdf
-from engagierte_stadt.signups import (
+from engagierte_stadt.submissions.capacity import (
     SignupBase,
     SignupQuerySet,
     annotate_places,

@@ -1,7 +1,7 @@
 """Registration for meetings and wishes for a new conference, on the shared sign-up engine.
 
 A registration is an opportunity sign-up with another target: the same engine functions, the
-same views (`engagierte_stadt.signup_views`), the same form base and the same mails. Only the
+same views (`engagierte_stadt.submissions.views`), the same form base and the same mails. Only the
 wiring differs: the meeting is the target, the conference's contact person hears of new
 registrations and gets the replies.
 
@@ -19,13 +19,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
 from engagierte_stadt.models import SiteSettings
-from engagierte_stadt.signup_views import (
+from engagierte_stadt.submissions.capacity import CONFIRMATION_HOURS, SignupStatus
+from engagierte_stadt.submissions.views import (
     SignupCheckMailView,
     SignupConfirmView,
     SignupFormMixin,
     SignupManageView,
 )
-from engagierte_stadt.signups import CONFIRMATION_HOURS, SignupStatus
 from engagierte_stadt.views import BreadcrumbMixin
 from konferenzen.forms import RegistrationForm, WishForm
 from konferenzen.models import Conference, ConferenceWish, Meeting, Registration

@@ -8,14 +8,14 @@ from django.urls import reverse_lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from engagierte_stadt.signup_forms import (
+from engagierte_stadt.submissions.capacity import CONFIRMATION_HOURS
+from engagierte_stadt.submissions.forms import (
     TEXT_MAX_LENGTH,
     SpamProtectionMixin,
     honeypot_field,
     phone_validator,
     stamp_field,
 )
-from engagierte_stadt.signups import CONFIRMATION_HOURS
 from partner.models import PartnerApplication, PartnerKind
 from quartiere.models import Quartier
 

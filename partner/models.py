@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt.images import CleanImageField
 from engagierte_stadt.models import PublicContactMixin
-from engagierte_stadt.signups import CONFIRMATION_HOURS
+from engagierte_stadt.submissions.capacity import CONFIRMATION_HOURS
 from quartiere.models import Project, Quartier
 
 # Fixed words under /partner/ (see partner/urls.py); a partner's address cannot be one of them.

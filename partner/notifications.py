@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from engagierte_stadt.mails import send_mail_template
 from engagierte_stadt.models import SiteSettings
-from engagierte_stadt.signups import CONFIRMATION_HOURS
+from engagierte_stadt.submissions.capacity import CONFIRMATION_HOURS
 
 logger = logging.getLogger(__name__)
 

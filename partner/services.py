@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
 
-from engagierte_stadt.signups import (
+from engagierte_stadt.submissions.capacity import (
     CONFIRMATION_HOURS,
     hash_token,
     new_token,

@@ -1,6 +1,6 @@
 """Partner pages: directory, partner page, "Für Unternehmen", the network, "Partner werden".
 
-"Partner werden" follows the sign-up forms (engagierte_stadt.signup_views) without being a
+"Partner werden" follows the sign-up forms (engagierte_stadt.submissions.views) without being a
 sign-up: spam check (honeypot, fill time), validation, per-IP rate limit, the service, the
 opt-in mail, then Post/Redirect/Get to "please check your mail". Its personal links are pages
 with the same header rules as a sign-up's (`PersonalLinkMixin`: no referrer, not indexed,
@@ -21,9 +21,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django_ratelimit.core import is_ratelimited
 
-from engagierte_stadt.signup_forms import fill_stamp
-from engagierte_stadt.signup_views import PersonalLinkMixin
-from engagierte_stadt.signups import CONFIRMATION_HOURS
+from engagierte_stadt.submissions.capacity import CONFIRMATION_HOURS
+from engagierte_stadt.submissions.forms import fill_stamp
+from engagierte_stadt.submissions.views import PersonalLinkMixin
 from engagierte_stadt.views import BreadcrumbMixin
 from partner import notifications, services
 from partner.filters import PartnerFilter

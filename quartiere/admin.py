@@ -6,7 +6,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt.images import renditions
-from engagierte_stadt.signup_admin import (
+from engagierte_stadt.submissions.admin import (
     ReadOnlySignupInline,
     SignupAdminBase,
     StaffSignupFormBase,
@@ -14,7 +14,7 @@ from engagierte_stadt.signup_admin import (
     places_overview_text,
     places_summary_text,
 )
-from engagierte_stadt.signups import SignupStatus
+from engagierte_stadt.submissions.capacity import SignupStatus
 from quartiere import signup_notifications
 from quartiere.models import (
     Opportunity,
@@ -280,7 +280,7 @@ class StaffSignupForm(StaffSignupFormBase):
 
 @admin.register(Signup)
 class SignupAdmin(SignupAdminBase):
-    """Sign-ups for opportunities (the shared parts live in `engagierte_stadt.signup_admin`)."""
+    """Sign-ups for opportunities (shared parts: `engagierte_stadt.submissions.admin`)."""
 
     staff_form = StaffSignupForm
     full_message = _(

@@ -1,6 +1,6 @@
 """Forms of the Quartiere pages."""
 
-from engagierte_stadt.signup_forms import SignupFormBase
+from engagierte_stadt.submissions.forms import SignupFormBase
 from quartiere.models import Signup
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt.images import CleanImageField
 from engagierte_stadt.models import PublicContactMixin
-from engagierte_stadt.signups import SignupBase, annotate_places, status_count
+from engagierte_stadt.submissions.capacity import SignupBase, annotate_places, status_count
 
 
 class QuartierQuerySet(models.QuerySet):

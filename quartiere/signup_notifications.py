@@ -7,7 +7,7 @@ mail never goes out for a change that was rolled back. Links in these mails are 
 
 from django.conf import settings
 
-from engagierte_stadt import mails
+from engagierte_stadt.submissions import mails
 
 
 def notify_moved_up(signups) -> None:

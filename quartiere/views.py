@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
 from engagierte_stadt.models import SiteSettings
-from engagierte_stadt.signup_views import (
+from engagierte_stadt.submissions.views import (
     SignupCheckMailView,
     SignupConfirmView,
     SignupFormMixin,

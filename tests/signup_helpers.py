@@ -5,7 +5,7 @@ import time
 
 from django.core import mail
 
-from engagierte_stadt.signup_forms import fill_stamp
+from engagierte_stadt.submissions.forms import fill_stamp
 
 NAME = "Erika Mustermann"
 EMAIL = "erika.mustermann@example.org"

@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from playwright.sync_api import Page, expect
 
-from engagierte_stadt.signups import SignupStatus
+from engagierte_stadt.submissions.capacity import SignupStatus
 from konferenzen.models import ConferenceWish, Meeting, Registration
 from quartiere.models import Quartier
 from tests.e2e.a11y import assert_accessible, assert_page_basics

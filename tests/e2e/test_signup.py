@@ -19,7 +19,7 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from engagierte_stadt.signups import SignupStatus
+from engagierte_stadt.submissions.capacity import SignupStatus
 from quartiere.models import Opportunity, Project, Quartier, Signup
 from tests.e2e.a11y import assert_accessible, assert_page_basics
 

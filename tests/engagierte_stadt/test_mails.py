@@ -13,13 +13,14 @@ from django.utils import timezone
 from mailer.models import Message, MessageLog
 
 from engagierte_stadt import mails
-from engagierte_stadt.signup_views import client_ip
-from engagierte_stadt.signups import (
+from engagierte_stadt.submissions import mails as submission_mails
+from engagierte_stadt.submissions.capacity import (
     SignupStatus,
     signup_confirm,
     signup_enter_by_staff,
     signup_submit,
 )
+from engagierte_stadt.submissions.views import client_ip
 from quartiere.models import Signup
 from tests.engagierte_stadt.test_settings import run_settings
 from tests.factories import OpportunityFactory
@@ -64,7 +65,9 @@ def confirmed(offer, n, **kwargs):
 
 def test_template_mail_has_a_one_line_subject_text_and_german_html(offer, db):
     signup, token = confirmed(offer, 1)
-    mails.mail_signup_result(signup=signup, token=token, base_url=BASE, reply_to=["a@b.example"])
+    submission_mails.mail_signup_result(
+        signup=signup, token=token, base_url=BASE, reply_to=["a@b.example"]
+    )
     (message,) = mail.outbox
     assert "\n" not in message.subject
     assert message.reply_to == ["a@b.example"]
@@ -79,7 +82,7 @@ def test_name_is_escaped_in_html_and_plain_in_text(offer):
     signup, token = confirmed(offer, 1)
     Signup.objects.filter(pk=signup.pk).update(name="<b>Ede & Co</b>")
     signup.refresh_from_db()
-    mails.mail_signup_result(signup=signup, token=token, base_url=BASE)
+    submission_mails.mail_signup_result(signup=signup, token=token, base_url=BASE)
     (message,) = mail.outbox
     assert "Hallo <b>Ede & Co</b>," in message.body
     assert "Hallo &lt;b&gt;Ede &amp; Co&lt;/b&gt;," in html_body(message)
@@ -93,7 +96,7 @@ def test_no_recipient_sends_nothing():
 def test_failing_backend_is_logged_without_the_address(offer, settings, caplog):
     settings.EMAIL_BACKEND = "tests.engagierte_stadt.test_mails.SMTPDownBackend"
     signup, token = confirmed(offer, 1)
-    assert not mails.mail_signup_result(signup=signup, token=token, base_url=BASE)
+    assert not submission_mails.mail_signup_result(signup=signup, token=token, base_url=BASE)
     assert "could not be sent" in caplog.text and "@" not in caplog.text
 
 
@@ -178,7 +181,7 @@ def test_moved_up_mail_carries_a_new_working_link(offer, client):
     Signup.objects.filter(pk=signup.pk).update(status=SignupStatus.WAITING)
     signup.refresh_from_db()
     signup.status = SignupStatus.CONFIRMED
-    assert mails.mail_signup_moved_up(signup=signup, base_url=BASE)
+    assert submission_mails.mail_signup_moved_up(signup=signup, base_url=BASE)
     (message,) = mail.outbox
     assert message.subject == "Sie sind nachgerückt und haben jetzt einen Platz: Beete gießen"
     assert "Dieser Link ersetzt den aus unseren früheren E-Mails" in message.body
@@ -190,7 +193,7 @@ def test_mail_after_a_staff_entry_has_the_personal_link(offer, client):
     result = signup_enter_by_staff(
         model=Signup, target=offer, name="Telefon Person", email="telefon@example.org"
     )
-    assert mails.mail_signup_entered_by_staff(
+    assert submission_mails.mail_signup_entered_by_staff(
         signup=result.signup, token=result.token, base_url=BASE
     )
     (message,) = mail.outbox
@@ -201,7 +204,7 @@ def test_mail_after_a_staff_entry_has_the_personal_link(offer, client):
 
 def test_staff_entry_without_address_gets_no_mail(offer):
     result = signup_enter_by_staff(model=Signup, target=offer, name="Ohne Mail", phone="0232")
-    assert not mails.mail_signup_entered_by_staff(
+    assert not submission_mails.mail_signup_entered_by_staff(
         signup=result.signup, token=result.token, base_url=BASE
     )
     assert not mail.outbox
@@ -209,7 +212,9 @@ def test_staff_entry_without_address_gets_no_mail(offer):
 
 def test_contact_mail_names_the_person_and_links_the_admin_only(offer):
     signup, _ = confirmed(offer, 1, phone="0151 2345", message="Privat")
-    mails.mail_signup_to_contact(signup=signup, recipients=["team@example.org"], base_url=BASE)
+    submission_mails.mail_signup_to_contact(
+        signup=signup, recipients=["team@example.org"], base_url=BASE
+    )
     (message,) = mail.outbox
     assert "Person 1 hat sich angemeldet und die Anmeldung bestätigt für:" in message.body
     for private in ["person1@example.org", "0151", "Privat"]:

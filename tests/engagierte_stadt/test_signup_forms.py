@@ -10,7 +10,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
-from engagierte_stadt.signup_forms import fill_stamp, stamp_age
+from engagierte_stadt.submissions.forms import fill_stamp, stamp_age
 from quartiere.forms import OpportunitySignupForm
 from quartiere.models import Signup
 from tests.factories import OpportunityFactory

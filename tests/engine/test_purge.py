@@ -16,7 +16,7 @@ from django.core.management import CommandError, call_command
 
 from engagierte_stadt.management.commands.purge_personal_data import signup_models
 from engagierte_stadt.models import AccessibilityFeedback
-from engagierte_stadt.signups import (
+from engagierte_stadt.submissions.capacity import (
     SignupStatus,
     Source,
     signup_cancel,

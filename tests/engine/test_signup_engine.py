@@ -16,8 +16,13 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
-from engagierte_stadt import signups
-from engagierte_stadt.signups import SignupStatus, signup_cancel, signup_confirm, signup_submit
+from engagierte_stadt.submissions import capacity as signups
+from engagierte_stadt.submissions.capacity import (
+    SignupStatus,
+    signup_cancel,
+    signup_confirm,
+    signup_submit,
+)
 from konferenzen.models import Conference, Meeting, Registration
 from quartiere.models import Opportunity, Quartier, Signup
 

@@ -9,7 +9,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
-from engagierte_stadt.signups import SignupStatus, Source, signup_confirm, signup_submit
+from engagierte_stadt.submissions.capacity import (
+    SignupStatus,
+    Source,
+    signup_confirm,
+    signup_submit,
+)
 from konferenzen.models import (
     ActionItem,
     Conference,

@@ -8,7 +8,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from engagierte_stadt.documents import validate_pdf
-from engagierte_stadt.signups import SignupStatus
+from engagierte_stadt.submissions.capacity import SignupStatus
 from konferenzen import demo
 from konferenzen.models import (
     ActionItem,

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from engagierte_stadt.models import SiteSettings
-from engagierte_stadt.signups import SignupStatus
+from engagierte_stadt.submissions.capacity import SignupStatus
 from konferenzen.models import Meeting, Registration
 from tests.factories import (
     AgendaItemFactory,

@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from engagierte_stadt.models import SiteSettings
-from engagierte_stadt.signup_forms import fill_stamp
-from engagierte_stadt.signups import SignupStatus
+from engagierte_stadt.submissions.capacity import SignupStatus
+from engagierte_stadt.submissions.forms import fill_stamp
 from konferenzen.forms import RegistrationForm
 from konferenzen.models import Meeting, Registration
 from tests.factories import ConferenceFactory, MeetingFactory, VenueFactory

@@ -7,7 +7,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from engagierte_stadt.signups import signup_confirm, signup_submit
+from engagierte_stadt.submissions.capacity import signup_confirm, signup_submit
 from konferenzen.models import ActionItem, Meeting, Registration
 from konferenzen.services import (
     meeting_copy_agenda,

@@ -13,8 +13,8 @@ from django.core import mail
 from django.utils import timezone
 
 from engagierte_stadt.models import SiteSettings
-from engagierte_stadt.signup_forms import fill_stamp
-from engagierte_stadt.signups import SignupStatus
+from engagierte_stadt.submissions.capacity import SignupStatus
+from engagierte_stadt.submissions.forms import fill_stamp
 from konferenzen.models import ConferenceWish
 from quartiere.models import Quartier
 from tests.factories import ConferenceFactory, QuartierFactory

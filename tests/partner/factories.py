@@ -4,7 +4,7 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from engagierte_stadt.signups import new_token
+from engagierte_stadt.submissions.capacity import new_token
 from partner.models import (
     ApplicationStatus,
     ExchangeTopic,

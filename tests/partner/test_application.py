@@ -14,7 +14,7 @@ from django.core import mail
 from django.utils import timezone
 
 from engagierte_stadt.models import SiteSettings
-from engagierte_stadt.signup_forms import fill_stamp
+from engagierte_stadt.submissions.forms import fill_stamp
 from partner.models import ApplicationStatus, PartnerApplication
 from tests.factories import QuartierFactory
 from tests.html import parse
@@ -141,7 +141,7 @@ def test_invalid_values_keep_what_was_typed(client):
 
 
 def test_filled_honeypot_stores_nothing_and_says_nothing_specific(client, caplog):
-    with caplog.at_level(logging.INFO, logger="engagierte_stadt.signup_forms"):
+    with caplog.at_level(logging.INFO, logger="engagierte_stadt.submissions.forms"):
         response = apply(client, fax="http://spam.example")
     assert response.status_code == 302 and response["Location"] == URL
     assert NEUTRAL in client.get(URL).content.decode()

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 
-from engagierte_stadt.signups import (
+from engagierte_stadt.submissions.capacity import (
     SignupStatus,
     Source,
     signup_confirm,

@@ -11,8 +11,8 @@ from django.core import mail
 from django.db import connection, connections
 from django.test import Client
 
-from engagierte_stadt import signups
-from engagierte_stadt.signups import SignupStatus
+from engagierte_stadt.submissions import capacity as signups
+from engagierte_stadt.submissions.capacity import SignupStatus
 from quartiere.models import Signup
 from tests.factories import OpportunityFactory
 from tests.signup_helpers import EMAIL, confirm_link, form_data, mails_to

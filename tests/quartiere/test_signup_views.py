@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from engagierte_stadt.signup_forms import fill_stamp
-from engagierte_stadt.signups import SignupStatus
+from engagierte_stadt.submissions.capacity import SignupStatus
+from engagierte_stadt.submissions.forms import fill_stamp
 from quartiere.models import Opportunity, Signup
 from tests.factories import OpportunityFactory, ProjectFactory
 from tests.html import find_all

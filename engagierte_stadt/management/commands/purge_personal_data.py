@@ -14,8 +14,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from engagierte_stadt import signups
 from engagierte_stadt.models import AccessibilityFeedback
+from engagierte_stadt.submissions import capacity as signups
 
 
 def signup_models() -> list:

@@ -16,8 +16,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from engagierte_stadt import signups
-from engagierte_stadt.mails import mail_signup_reminder
+from engagierte_stadt.submissions import capacity as signups
+from engagierte_stadt.submissions.mails import mail_signup_reminder
 
 WINDOW_START = timedelta(hours=24)
 WINDOW_END = timedelta(hours=48)

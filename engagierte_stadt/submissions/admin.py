@@ -22,8 +22,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from engagierte_stadt import mails
-from engagierte_stadt.signups import (
+from engagierte_stadt.submissions import mails
+from engagierte_stadt.submissions.capacity import (
     ACTIVE_STATUSES,
     PERSONAL_FIELDS,
     SignupStatus,

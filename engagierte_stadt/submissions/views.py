@@ -40,9 +40,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
 from django_ratelimit.core import is_ratelimited
 
-from engagierte_stadt import mails
-from engagierte_stadt.signup_forms import fill_stamp
-from engagierte_stadt.signups import (
+from engagierte_stadt.submissions import mails
+from engagierte_stadt.submissions.capacity import (
     ACTIVE_STATUSES,
     CONFIRMATION_HOURS,
     SignupStatus,
@@ -53,6 +52,7 @@ from engagierte_stadt.signups import (
     signup_renew_token,
     signup_submit,
 )
+from engagierte_stadt.submissions.forms import fill_stamp
 
 logger = logging.getLogger(__name__)
 

@@ -33,11 +33,11 @@ from django.urls import reverse_lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from engagierte_stadt.signups import CONFIRMATION_HOURS
+from engagierte_stadt.submissions.capacity import CONFIRMATION_HOURS
 
 logger = logging.getLogger(__name__)
 
-STAMP_SALT = "engagierte_stadt.signup_forms.started"
+STAMP_SALT = "engagierte_stadt.submissions.forms.started"
 MAX_FORM_AGE_SECONDS = 24 * 60 * 60
 TEXT_MAX_LENGTH = 2000
 

@@ -1,0 +1,13 @@
+"""The submission engine: every form where a person leaves personal data stands on it.
+
+Two layers, the lower one not knowing the upper:
+
+- **submission** (`submission.py`): personal fields, the time of consent, personal links
+  (tokens stored only as hashes), double opt-in, expiry, retention and purge, the personal page
+  per e-mail address, spam checks (`forms.py`) and the mails (`mails.py`);
+- **capacity** (`capacity.py`): places, the row lock on the target, the waiting list and
+  moving up, for submissions that take a place (sign-ups, conference registrations).
+
+Views (`views.py`) and admin pieces (`admin.py`) are shared by every app that uses it. The
+package imports no app: apps import it.
+"""
