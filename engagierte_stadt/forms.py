@@ -1,12 +1,22 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Layout
 from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt.models import AccessibilityFeedback
+from engagierte_stadt.submissions.forms import SpamProtectionMixin, honeypot_field, stamp_field
 
 
-class AccessibilityFeedbackForm(forms.ModelForm):
-    """Report a barrier on the portal (Feedback-Mechanismus nach BITV NRW)."""
+class AccessibilityFeedbackForm(SpamProtectionMixin, forms.ModelForm):
+    """Report a barrier on the portal (Feedback-Mechanismus nach BITV NRW).
+
+    Spam protection as on every form of the submission engine (honeypot, fill time).
+    """
+
+    spam_log_name = "accessibility feedback form"
+    website = honeypot_field()
+    started = stamp_field()
 
     consent = forms.BooleanField(
         label=_("I agree that my name and e-mail address are stored to answer my message."),
@@ -41,6 +51,16 @@ class AccessibilityFeedbackForm(forms.ModelForm):
             "Only needed if you give your name or e-mail address. "
             'Read more in the <a href="%(url)s">privacy policy</a>.'
         ) % {"url": reverse_lazy("page", kwargs={"slug": "datenschutz"})}
+        self.init_spam_protection()
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            *self._meta.fields,
+            # The honeypot: hidden from people (CSS), screen readers and keyboards.
+            Div(self.HONEYPOT, css_class="site-hp", aria_hidden="true"),
+            self.STAMP,
+            "consent",
+        )
 
     def clean(self):
         data = super().clean()

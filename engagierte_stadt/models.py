@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt.images import CleanImageField
+from engagierte_stadt.submissions.submission import SubmissionBase, SubmissionQuerySet
 
 
 class PublicContactMixin:
@@ -168,15 +169,31 @@ class AccessibilityStatement(models.Model):
         return cls.objects.filter(pk=1).first() or cls(pk=1)
 
 
-class AccessibilityFeedback(models.Model):
-    """A barrier reported through the feedback form of the accessibility statement."""
+class AccessibilityFeedbackQuerySet(SubmissionQuerySet):
+    def due_for_purge(self, cutoff):
+        """Feedback older than the retention that still carries a name or an address. The
+        report itself stays (the barrier is what matters); only who sent it goes."""
+        return self.not_purged().filter(created_at__lt=cutoff).exclude(name="", email="")
+
+
+class AccessibilityFeedback(SubmissionBase):
+    """A barrier reported through the feedback form of the accessibility statement.
+
+    On the submission engine without opt-in: the report reaches the editorial team at once.
+    Name and address are optional; who gives an address gets a receipt with the personal
+    link, and finds the report on the personal page with their other entries.
+    """
+
+    PERSONAL_FIELDS = ("name", "email")
+    REQUIRES_OPT_IN = False
 
     message = models.TextField(_("message"))
     page_url = models.CharField(_("page concerned"), max_length=500, blank=True)
     name = models.CharField(_("name"), max_length=150, blank=True)
-    email = models.EmailField(_("e-mail"), blank=True)
     created_at = models.DateTimeField(_("received"), auto_now_add=True)
     handled = models.BooleanField(_("handled"), default=False)
+
+    objects = AccessibilityFeedbackQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("accessibility feedback")
@@ -187,6 +204,17 @@ class AccessibilityFeedback(models.Model):
         return _("Feedback of %(date)s") % {
             "date": timezone.localtime(self.created_at).strftime("%d.%m.%Y %H:%M")
         }
+
+    def manage_path(self) -> str:
+        """Feedback has no page of its own: its link leads to the personal page."""
+        return self.personal_page_path()
+
+    @property
+    def status_label(self) -> str:
+        return str(_("handled") if self.handled else _("received"))
+
+    def export_fields(self) -> list[str]:
+        return ["message", "page_url", "name", "email"]
 
 
 class ArticleQuerySet(models.QuerySet):

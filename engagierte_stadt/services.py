@@ -8,8 +8,11 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
+from engagierte_stadt.mails import send_mail_template
 from engagierte_stadt.models import AccessibilityFeedback, SiteSettings
+from engagierte_stadt.submissions.submission import RESEND_AFTER, new_link, normalise_email
 
 logger = logging.getLogger(__name__)
 
@@ -17,14 +20,31 @@ logger = logging.getLogger(__name__)
 def feedback_submit(
     *, message: str, page_url: str = "", name: str = "", email: str = "", base_url: str
 ) -> AccessibilityFeedback:
-    """Store a barrier report and mail it to the site's contact address.
+    """Store a barrier report and mail it to the site's contact address; a sender who gave an
+    address gets a receipt with the personal link (the submission engine's, so the report is
+    on their personal page with everything else).
 
-    The mail carries the message and a link to the admin, never the sender's address in a
-    log line.
+    The same message from the same sender again within `RESEND_AFTER` (a double click, a
+    reload) stores and mails nothing new. No log line holds the sender's address.
     """
+    email = normalise_email(email)
+    message = message.strip()
+    repeated = AccessibilityFeedback.objects.filter(
+        message=message, email=email, name=name, created_at__gte=timezone.now() - RESEND_AFTER
+    ).first()
+    if repeated is not None:
+        logger.info("accessibility feedback %s sent again at once: nothing new", repeated.pk)
+        return repeated
+    link = new_link()
     with transaction.atomic():
         feedback = AccessibilityFeedback.objects.create(
-            message=message, page_url=page_url, name=name, email=email
+            message=message,
+            page_url=page_url,
+            name=name,
+            email=email,
+            token_hash=link.token_hash,
+            link_key=link.key,
+            consent_at=timezone.now() if (name or email) else None,
         )
     site = SiteSettings.load()
     recipient = site.contact_email or settings.DEFAULT_FROM_EMAIL
@@ -45,4 +65,11 @@ def feedback_submit(
         logger.exception("accessibility feedback %s stored, but the mail failed", feedback.pk)
     else:
         logger.info("accessibility feedback %s stored and mailed to the site contact", feedback.pk)
+    if email:
+        personal_data_url = base_url + reverse("personal_data", kwargs={"token": link.token})
+        send_mail_template(
+            "mail/feedback_receipt",
+            {"feedback": feedback, "base_url": base_url, "personal_data_url": personal_data_url},
+            [email],
+        )
     return feedback

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
 from engagierte_stadt import views
+from engagierte_stadt.submissions import views as submission_views
 
 admin.site.site_header = _("Engagierte Stadt – administration")
 admin.site.site_title = _("Engagierte Stadt")
@@ -24,6 +25,17 @@ urlpatterns = [
     path("aktuelles/", views.ArticleListView.as_view(), name="article_list"),
     path("aktuelles/<slug:slug>/", views.ArticleDetailView.as_view(), name="article_detail"),
     path("barrierefreiheit/", views.AccessibilityView.as_view(), name="accessibility"),
+    # Everything stored under the address a personal link proves (from every mail).
+    path(
+        "meine-daten/<str:token>/",
+        submission_views.PersonalDataView.as_view(),
+        name="personal_data",
+    ),
+    re_path(
+        r"^meine-daten/(?P<token>[^/]+)/daten\.(?P<fmt>json|csv)$",
+        submission_views.PersonalDataDownloadView.as_view(),
+        name="personal_data_download",
+    ),
     path("healthz/", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages without an icon link (the admin).
     path("favicon.ico", views.favicon),

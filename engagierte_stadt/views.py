@@ -11,6 +11,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from engagierte_stadt.forms import AccessibilityFeedbackForm
 from engagierte_stadt.models import AccessibilityStatement, Article, Page
 from engagierte_stadt.services import feedback_submit
+from engagierte_stadt.submissions.views import SpamCheckedPostMixin
 from quartiere.models import Project
 
 
@@ -108,11 +109,16 @@ class PageView(BreadcrumbMixin, TemplateView):
         return super().get_context_data(**kwargs)
 
 
-class AccessibilityView(PageView, FormView):
-    """Erklärung zur Barrierefreiheit with its feedback form."""
+class AccessibilityView(SpamCheckedPostMixin, PageView, FormView):
+    """Erklärung zur Barrierefreiheit with its feedback form (the engine's checked POST)."""
 
     template_name = "engagierte_stadt/accessibility.html"
     form_class = AccessibilityFeedbackForm
+    ratelimit_group = "accessibility-feedback"
+    rejection_message = _(
+        "Your message could not be accepted just now. Please wait a moment and try again, "
+        "or write to us by e-mail."
+    )
 
     def get_page(self):
         self.kwargs["slug"] = Page.Slug.BARRIEREFREIHEIT
@@ -121,6 +127,15 @@ class AccessibilityView(PageView, FormView):
     def post(self, request, *args, **kwargs):
         self.object = self.get_page()
         return super().post(request, *args, **kwargs)
+
+    def get_posted_form(self):
+        return self.get_form()
+
+    def rebuild_form(self, data):
+        return self.form_class(data)
+
+    def rejection_url(self) -> str:
+        return reverse("accessibility") + "#rueckmeldung"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -502,7 +502,7 @@ class Registration(SignupBase):
     """A registration for a meeting (Anmeldung zur Konferenz), through the shared engine."""
 
     TARGET_FIELD = "meeting"
-    SIGNUP_ROUTES = "konferenzen:registration"
+    ROUTES = "konferenzen:registration"
 
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="registrations"
@@ -541,7 +541,7 @@ class ConferenceWish(SignupBase):
     """
 
     TARGET_FIELD = "quartier"
-    SIGNUP_ROUTES = "konferenzen:wish"
+    ROUTES = "konferenzen:wish"
     MAIL_PREFIX = "mail/wish"
 
     quartier = models.ForeignKey(

@@ -193,7 +193,7 @@ class WishView(WishMixin, SignupFormMixin, WishPageMixin, DetailView):
         kwargs["confirmation_hours"] = CONFIRMATION_HOURS
         return super().get_context_data(**kwargs)
 
-    def rejection_url(self, target) -> str:
+    def rejection_url(self) -> str:
         return self.get_form_action()
 
 

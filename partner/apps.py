@@ -12,20 +12,3 @@ class PartnerConfig(AppConfig):
         from partner import sections
 
         sections.register_all()
-
-    def purge_personal_data(self, *, now, days: int, dry_run: bool = False) -> list:
-        """Expire unconfirmed applications and delete applicants' personal data past the
-        retention period; called by `manage.py purge_personal_data`.
-
-        Returns `(label, expired, purged)` per model, counts only.
-        """
-        from partner import services
-        from partner.models import PartnerApplication
-
-        if dry_run:
-            expired = PartnerApplication.objects.expired_unconfirmed(now=now).count()
-            purged = services.applications_to_purge(now=now, days=days).count()
-        else:
-            expired = services.applications_expire(now=now)
-            purged = services.applications_purge(now=now, days=days)
-        return [(PartnerApplication._meta.label, expired, purged)]

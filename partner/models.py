@@ -1,8 +1,6 @@
 """The partner network: organisations and businesses, their roles in projects, applications to
 join ("Partner werden"), and the national network of Engagierte Städte."""
 
-from datetime import timedelta
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
@@ -12,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt.images import CleanImageField
 from engagierte_stadt.models import PublicContactMixin
-from engagierte_stadt.submissions.capacity import CONFIRMATION_HOURS
+from engagierte_stadt.submissions.submission import SubmissionBase, SubmissionQuerySet
 from quartiere.models import Project, Quartier
 
 # Fixed words under /partner/ (see partner/urls.py); a partner's address cannot be one of them.
@@ -322,7 +320,7 @@ DECIDED_STATUSES = (
 LAPSED_STATUSES = (ApplicationStatus.UNCONFIRMED, ApplicationStatus.EXPIRED)
 
 
-class PartnerApplicationQuerySet(models.QuerySet):
+class PartnerApplicationQuerySet(SubmissionQuerySet):
     def confirmed(self):
         """Applications the applicant confirmed by the mail link (the ones staff review)."""
         return self.exclude(status__in=LAPSED_STATUSES)
@@ -330,43 +328,38 @@ class PartnerApplicationQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status__in=PENDING_STATUSES)
 
-    def expired_unconfirmed(self, now=None):
-        now = now or timezone.now()
-        return self.filter(
-            status=ApplicationStatus.UNCONFIRMED,
-            created_at__lt=now - timedelta(hours=CONFIRMATION_HOURS),
-        )
-
-    def to_purge(self, *, cutoff):
+    def due_for_purge(self, cutoff):
         """Applications whose personal data is due for deletion and still there.
 
         Due are those decided (accepted, rejected, withdrawn) before `cutoff`, and unconfirmed
         or expired ones whose link ran out before it. Pending ones wait for their decision.
         """
         decided = models.Q(status__in=DECIDED_STATUSES, decided_at__lt=cutoff)
-        lapsed = models.Q(
-            status__in=LAPSED_STATUSES,
-            created_at__lt=cutoff - timedelta(hours=CONFIRMATION_HOURS),
-        )
-        return self.filter(purged_at__isnull=True).filter(decided | lapsed)
+        return self.not_purged().filter(decided | self.lapsed_before(cutoff))
+
+    def for_personal_page(self):
+        return self.prefetch_related("quartiere")
 
 
-class PartnerApplication(models.Model):
+class PartnerApplication(SubmissionBase):
     """An organisation's application to join the network, with the minimum of personal data.
 
-    Double opt-in like the sign-ups: stored unconfirmed with a personal link (only its hash is
-    kept); staff see it once the applicant has confirmed. Decisions go through
-    `partner.services`; the contact person's details and the free text are deleted a retention
-    period after the decision (`purge_personal_data`). The organisation's name stays.
+    On the submission engine: stored unconfirmed with a personal link, double opt-in, expiry
+    and purge like every other entry of personal data; staff see it once the applicant has
+    confirmed ("new"). Decisions go through `partner.services`; the contact person's details
+    and the free text are deleted a retention period after the decision. The organisation's
+    name stays.
     """
 
     Status = ApplicationStatus
     PERSONAL_FIELDS = ("contact_name", "email", "phone", "offer")
+    ROUTES = "partner:application"
+    MAIL_PREFIX = "mail/partner_application"
+    CONFIRMED_STATUS = ApplicationStatus.NEW
 
     organisation = models.CharField(_("organisation"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=PartnerKind.choices)
     contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
-    email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     website = models.URLField(_("website"), blank=True)
     offer = models.TextField(_("what the organisation offers"), blank=True)
@@ -390,13 +383,8 @@ class PartnerApplication(models.Model):
         blank=True,
         related_name="applications",
     )
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
-    created_at = models.DateTimeField(_("sent at"), default=timezone.now, editable=False)
-    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     review_started_at = models.DateTimeField(_("review started at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    purged_at = models.DateTimeField(_("personal data deleted at"), null=True, blank=True)
 
     objects = PartnerApplicationQuerySet.as_manager()
 
@@ -409,13 +397,42 @@ class PartnerApplication(models.Model):
         return self.organisation
 
     @property
-    def is_pending(self) -> bool:
-        return self.status in PENDING_STATUSES
+    def is_open(self) -> bool:
+        """Not yet decided: unconfirmed, new or in review."""
+        return self.status in (ApplicationStatus.UNCONFIRMED, *PENDING_STATUSES)
+
+    # -- the submission contract -----------------------------------------------------------
 
     @property
-    def link_expired(self) -> bool:
-        """The opt-in link ran out (marked expired, or not yet marked by the daily run)."""
-        return self.status == ApplicationStatus.EXPIRED or (
-            self.status == ApplicationStatus.UNCONFIRMED
-            and self.created_at < timezone.now() - timedelta(hours=CONFIRMATION_HOURS)
+    def subject(self) -> str:
+        return self.organisation
+
+    @property
+    def can_cancel(self) -> bool:
+        return self.is_open and not self.purged_at
+
+    def cancel_submission(self) -> list:
+        """Withdraw the application (the applicant asked)."""
+        PartnerApplication.objects.filter(pk=self.pk).update(
+            status=ApplicationStatus.WITHDRAWN, decided_at=timezone.now()
         )
+        return []
+
+    def erase_submission(self) -> None:
+        """Delete the applicant's data; an open application is withdrawn. The organisation's
+        name stays for the record; a partner already made from it stays as it is."""
+        if self.is_open:
+            self.cancel_submission()
+        super().erase_submission()
+
+    def export_fields(self) -> list[str]:
+        return [
+            "organisation",
+            "kind",
+            "contact_name",
+            "email",
+            "phone",
+            "website",
+            "offer",
+            "quartiere",
+        ]

@@ -1,8 +1,9 @@
 """Writes of the partner app: applications ("Partner werden") from submission to decision.
 
-An application is not a sign-up for something with places, so it does not use the sign-up
-engine's model; it reuses its pieces: random personal tokens stored as hashes, the
-confirmation time (`CONFIRMATION_HOURS`), the retention period and the mail templates helper.
+An application stands on the submission engine (`engagierte_stadt.submissions`): its personal
+link, opt-in, expiry and purge are the engine's; it takes no place, so the capacity layer is not
+involved. What is the partner app's own is the submit rule (one open application per
+organisation and address) and the decisions.
 
 Decisions (`application_start_review`, `application_accept`, `application_reject`) are made
 by staff in the admin. Each changes the row under a lock, and mails the applicant only after
@@ -12,19 +13,18 @@ lines name applications by number, never by address or name.
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
 
-from engagierte_stadt.submissions.capacity import (
-    CONFIRMATION_HOURS,
-    hash_token,
-    new_token,
+from engagierte_stadt.submissions.submission import (
+    RESEND_AFTER,
+    new_link,
     normalise_email,
-    retention_cutoff,
+    submission_by_token,
+    submission_confirm,
 )
 from partner import notifications
 from partner.models import (
@@ -36,10 +36,6 @@ from partner.models import (
 )
 
 logger = logging.getLogger(__name__)
-
-# A second submit within this time (double click, reload) sends no new mail: the first one is
-# on its way, and a new link would void the one in it.
-RESEND_AFTER = timedelta(minutes=10)
 
 
 @dataclass
@@ -60,14 +56,6 @@ def _same_application(*, organisation: str, email: str):
         .order_by("-created_at", "-pk")
         .first()
     )
-
-
-def application_renew_token(*, application: PartnerApplication) -> str:
-    """Give the application a fresh personal link and return it; the old one stops working."""
-    token, token_hash = new_token()
-    PartnerApplication.objects.filter(pk=application.pk).update(token_hash=token_hash)
-    application.token_hash = token_hash
-    return token
 
 
 def application_submit(
@@ -94,10 +82,8 @@ def application_submit(
         if existing.created_at > timezone.now() - RESEND_AFTER:
             logger.info("partner application %s sent again at once: no new mail", existing.pk)
             return ApplicationSubmitResult(existing, None, False)
-        return ApplicationSubmitResult(
-            existing, application_renew_token(application=existing), False
-        )
-    token, token_hash = new_token()
+        return ApplicationSubmitResult(existing, existing.personal_token(), False)
+    link = new_link()
     with transaction.atomic():
         application = PartnerApplication.objects.create(
             organisation=organisation,
@@ -107,72 +93,24 @@ def application_submit(
             phone=phone.strip(),
             website=website.strip(),
             offer=offer.strip(),
-            token_hash=token_hash,
+            token_hash=link.token_hash,
+            link_key=link.key,
             consent_at=timezone.now(),
         )
         application.quartiere.set(quartiere)
     logger.info("partner application %s stored", application.pk)
-    return ApplicationSubmitResult(application, token, True)
+    return ApplicationSubmitResult(application, link.token, True)
 
 
 def application_by_token(*, token: str):
-    """The application behind a personal link, or None (unknown, replaced or malformed)."""
-    if not token or len(token) > 100:
-        return None
-    return (
-        PartnerApplication.objects.prefetch_related("quartiere")
-        .filter(token_hash=hash_token(token))
-        .first()
-    )
+    """The application behind a personal link, or None (unknown or malformed)."""
+    return submission_by_token(model=PartnerApplication, token=token)
 
 
 def application_confirm(*, token: str):
     """Confirm an application by its opt-in link; it then waits for staff ("new").
-
-    Returns the application, or None for an unknown link or deleted data. A link older than
-    `CONFIRMATION_HOURS` marks the application expired instead. `confirmed_now` on the result
-    tells whether this call confirmed it (so that only one of two clicks mails staff).
-    """
-    with transaction.atomic():
-        application = (
-            PartnerApplication.objects.select_for_update()
-            .filter(token_hash=hash_token(token))
-            .first()
-        )
-        if application is None or application.purged_at:
-            return None
-        if application.status != ApplicationStatus.UNCONFIRMED:
-            return application
-        if application.created_at < timezone.now() - timedelta(hours=CONFIRMATION_HOURS):
-            application.status = ApplicationStatus.EXPIRED
-            application.save(update_fields=["status"])
-            return application
-        application.status = ApplicationStatus.NEW
-        application.confirmed_at = timezone.now()
-        application.save(update_fields=["status", "confirmed_at"])
-    application.confirmed_now = True
-    logger.info("partner application %s confirmed", application.pk)
-    return application
-
-
-def _empty_personal_fields() -> dict:
-    return dict.fromkeys(PartnerApplication.PERSONAL_FIELDS, "")
-
-
-def application_erase(*, application: PartnerApplication) -> None:
-    """The applicant deletes their data with the personal link.
-
-    An open application is withdrawn; the organisation's name stays for the record. A partner
-    already created from it stays as it is (staff decide what is public there).
-    """
-    now = timezone.now()
-    with transaction.atomic():
-        application = PartnerApplication.objects.select_for_update().get(pk=application.pk)
-        update = {**_empty_personal_fields(), "purged_at": now}
-        if application.status in (ApplicationStatus.UNCONFIRMED, *PENDING_STATUSES):
-            update.update(status=ApplicationStatus.WITHDRAWN, decided_at=now)
-        PartnerApplication.objects.filter(pk=application.pk).update(**update)
-    logger.info("partner application %s: personal data deleted on request", application.pk)
+    The engine's opt-in (`submission_confirm`); see there for expiry and double clicks."""
+    return submission_confirm(model=PartnerApplication, token=token)
 
 
 # --- decisions by staff ------------------------------------------------------------------
@@ -186,7 +124,7 @@ def _mail_after_commit(kind: str, application: PartnerApplication) -> None:
     """Renew the personal link now and mail it with the decision once the data is committed."""
     if not application.email or application.purged_at:
         return
-    token = application_renew_token(application=application)
+    token = application.personal_token()
     transaction.on_commit(
         lambda: notifications.mail_decision(
             kind=kind, application=application, token=token, base_url=settings.SITE_URL
@@ -272,37 +210,3 @@ def application_reject(*, application: PartnerApplication) -> bool:
         _mail_after_commit("rejected", application)
     logger.info("partner application %s rejected", application.pk)
     return True
-
-
-# --- expiry and retention ----------------------------------------------------------------
-
-
-def applications_expire(*, now=None) -> int:
-    """Mark applications whose opt-in link ran out as expired. Returns how many changed."""
-    count = PartnerApplication.objects.expired_unconfirmed(now=now).update(
-        status=ApplicationStatus.EXPIRED
-    )
-    if count:
-        logger.info("%d unconfirmed partner applications expired", count)
-    return count
-
-
-def applications_to_purge(*, now=None, days: int | None = None):
-    return PartnerApplication.objects.to_purge(cutoff=retention_cutoff(now=now, days=days))
-
-
-def applications_purge(*, now=None, days: int | None = None) -> int:
-    """Delete the applicant's personal data (contact person, e-mail, phone, free text) a
-    retention period after the decision, or after the opt-in link ran out.
-
-    `days` defaults to `settings.PERSONAL_DATA_RETENTION_DAYS`. The organisation's name, the
-    status and the times stay. Returns how many were emptied; a second run returns 0.
-    """
-    now = now or timezone.now()
-    with transaction.atomic():
-        count = applications_to_purge(now=now, days=days).update(
-            **_empty_personal_fields(), purged_at=now
-        )
-    if count:
-        logger.info("personal data of %d partner applications deleted (retention)", count)
-    return count

@@ -1,17 +1,15 @@
 """Partner pages: directory, partner page, "Für Unternehmen", the network, "Partner werden".
 
-"Partner werden" follows the sign-up forms (engagierte_stadt.submissions.views) without being a
-sign-up: spam check (honeypot, fill time), validation, per-IP rate limit, the service, the
-opt-in mail, then Post/Redirect/Get to "please check your mail". Its personal links are pages
-with the same header rules as a sign-up's (`PersonalLinkMixin`: no referrer, not indexed,
-never cached, no cookie); the opt-in page confirms only by POST, because mail scanners open
-links with GET.
+"Partner werden" stands on the submission engine (engagierte_stadt.submissions) without taking
+a place: the engine's checked POST (honeypot, fill time, validation, per-IP rate limit), the
+service, the opt-in mail, then Post/Redirect/Get to "please check your mail". Its personal
+links are pages with the same header rules as a sign-up's (`PersonalLinkMixin`: no referrer,
+not indexed, never cached, no cookie); the opt-in page confirms only by POST, because mail
+scanners open links with GET.
 """
 
 import logging
 
-from django.conf import settings
-from django.contrib import messages
 from django.db.models import Prefetch
 from django.db.models.functions import Lower
 from django.http import HttpResponseRedirect
@@ -19,11 +17,10 @@ from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, ListView, TemplateView
-from django_ratelimit.core import is_ratelimited
 
+from engagierte_stadt.submissions import services as submission_services
 from engagierte_stadt.submissions.capacity import CONFIRMATION_HOURS
-from engagierte_stadt.submissions.forms import fill_stamp
-from engagierte_stadt.submissions.views import PersonalLinkMixin
+from engagierte_stadt.submissions.views import PersonalLinkMixin, SpamCheckedPostMixin
 from engagierte_stadt.views import BreadcrumbMixin
 from partner import notifications, services
 from partner.filters import PartnerFilter
@@ -149,7 +146,7 @@ NEUTRAL_APPLICATION_REJECTION = _(
 )
 
 
-class ApplicationFormView(BreadcrumbMixin, FormView):
+class ApplicationFormView(SpamCheckedPostMixin, BreadcrumbMixin, FormView):
     """/partner/partner-werden/: the application form."""
 
     template_name = "partner/application_form.html"
@@ -157,6 +154,7 @@ class ApplicationFormView(BreadcrumbMixin, FormView):
     page_title = _("Become a partner")
     success_url = reverse_lazy("partner:apply_sent")
     ratelimit_group = "partner-application"
+    rejection_message = NEUTRAL_APPLICATION_REJECTION
 
     def get_breadcrumbs(self):
         return [DIRECTORY, (self.page_title, None)]
@@ -173,42 +171,14 @@ class ApplicationFormView(BreadcrumbMixin, FormView):
         kwargs["form_action"] = reverse("partner:apply") + "#bewerbung"
         return kwargs
 
-    def post(self, request, *args, **kwargs):
-        form = self.get_form()
-        if form.is_spam():
-            if form.spam_reason == "sent too fast":
-                # Could be a person with autofill: store nothing, keep what they typed.
-                return self.form_too_fast(form)
-            return self.reject()
-        if not form.is_valid():
-            return self.form_invalid(form)
-        if self.is_ratelimited():
-            logger.info("partner application form rejected: rate limit")
-            return self.reject()
-        return self.form_valid(form)
+    def get_posted_form(self):
+        return self.get_form()
 
-    def is_ratelimited(self) -> bool:
-        """Count this accepted post against the visitor's address (off without Redis)."""
-        return is_ratelimited(
-            self.request,
-            group=self.ratelimit_group,
-            key="ip",
-            rate=settings.SIGNUP_RATE_LIMIT,
-            method="POST",
-            increment=True,
-        )
+    def rebuild_form(self, data):
+        return self.form_class(data, form_action=reverse("partner:apply") + "#bewerbung")
 
-    def reject(self):
-        messages.error(self.request, NEUTRAL_APPLICATION_REJECTION)
-        return redirect("partner:apply")
-
-    def form_too_fast(self, form):
-        data = form.data.copy()
-        data[form.add_prefix(form.STAMP)] = fill_stamp()
-        form = self.form_class(data, form_action=form.helper.form_action)
-        form.is_valid()
-        form.add_error(None, NEUTRAL_APPLICATION_REJECTION)
-        return self.form_invalid(form)
+    def rejection_url(self) -> str:
+        return reverse("partner:apply")
 
     def form_invalid(self, form):
         # 422: the page shows the form with its errors; nothing was stored.
@@ -276,6 +246,7 @@ class ApplicationLinkMixin(PersonalLinkMixin):
             ],
             "confirm_url": reverse("partner:application_confirm", kwargs=self.kwargs),
             "manage_url": reverse("partner:application_manage", kwargs=self.kwargs),
+            "personal_data_url": reverse("personal_data", kwargs=self.kwargs),
         }
 
 
@@ -324,5 +295,8 @@ class ApplicationManageView(ApplicationLinkMixin, TemplateView):
         if application is None:
             return self.invalid_link()
         if request.POST.get("action") == "erase" and not application.purged_at:
-            services.application_erase(application=application)
+            if not self.confirmed_by_person():
+                context = self.application_context(application, "")
+                return self.confirm_step(context, action="erase", entry=application)
+            submission_services.entry_erase(entry=application, base_url=self.get_base_url())
         return redirect(request.path)

@@ -482,6 +482,7 @@ class Signup(SignupBase):
     """A volunteer's sign-up for an opportunity (Anmeldung), through the shared engine."""
 
     TARGET_FIELD = "opportunity"
+    ROUTES = "quartiere:signup"
 
     opportunity = models.ForeignKey(
         Opportunity,

@@ -34,20 +34,10 @@ from engagierte_stadt.submissions.capacity import (
     signup_erase,
     signup_move_up,
 )
+from engagierte_stadt.submissions.services import csv_safe
 
 # A CSV column: its heading and how to get the cell from a row.
 Column = tuple[str, Callable[[models.Model], object]]
-
-
-def csv_safe(value) -> str:
-    """A cell that spreadsheet programs show as text, never run as a formula.
-
-    Names and messages come from a public form; "=HYPERLINK(…)" must stay text.
-    """
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
 
 
 def local_time(value) -> str:

@@ -1,26 +1,20 @@
-"""The sign-up engine: one set of rules for every sign-up with places and a waiting list.
+"""The capacity layer: sign-ups that take a place, with a waiting list.
 
-Opportunity sign-ups (`quartiere.Signup`) use it now, conference registrations next. A concrete
-model subclasses `SignupBase`, names its target in `TARGET_FIELD` (the opportunity, the meeting;
-its `places` field limits the confirmed sign-ups, None or no such field meaning unlimited) and
-gets:
+It stands on the submission layer (`submission.py`: personal fields, consent, personal links,
+opt-in, expiry, purge). A concrete model subclasses `SignupBase`, names its target in
+`TARGET_FIELD` (the opportunity, the meeting, the Quartier of a wish) and gets:
 
-- double opt-in: a sign-up is stored unconfirmed with a personal link; only confirmed ones take
-  places; unconfirmed ones expire after `CONFIRMATION_HOURS`;
 - capacity: confirming locks the target row (`SELECT … FOR UPDATE` on PostgreSQL), so
-  confirmed sign-ups never exceed the places; the rest wait in line and move up on cancellation;
+  confirmed sign-ups never exceed the target's `places` (None: unlimited); the rest wait in
+  line and move up on cancellation;
 - idempotence: one active sign-up per target and e-mail address (a partial unique constraint),
-  so a double submit gives one row.
-
-Tokens are random, sent only by e-mail, and stored as SHA-256 hashes: a database dump does not
-contain working links.
+  so a double submit gives one row;
+- the retention rule: data goes a while after the target ended (`target_ended_q`), after a
+  cancellation, or after an opt-in link ran out.
 """
 
-import hashlib
 import logging
-import secrets
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
@@ -28,9 +22,24 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-logger = logging.getLogger(__name__)
+from engagierte_stadt.submissions.submission import (  # noqa: F401 (re-exported)
+    CONFIRMATION_HOURS,
+    SubmissionBase,
+    SubmissionQuerySet,
+    hash_token,
+    new_link,
+    new_token,
+    normalise_email,
+    retention_cutoff,
+    submission_by_token,
+    submission_confirm,
+    submission_erase,
+    submissions_expire,
+    submissions_purge,
+    submissions_to_purge,
+)
 
-CONFIRMATION_HOURS = 48
+logger = logging.getLogger(__name__)
 
 
 class SignupStatus(models.TextChoices):
@@ -50,21 +59,11 @@ class Source(models.TextChoices):
     PAPER = "paper", _("on paper")
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+# The personal fields of a sign-up: the purge and "delete my data" empty them.
+PERSONAL_FIELDS = ("name", "email", "phone", "message", "needs")
 
 
-def new_token() -> tuple[str, str]:
-    """A fresh personal token and its hash (only the hash is stored)."""
-    token = secrets.token_urlsafe(32)
-    return token, hash_token(token)
-
-
-def normalise_email(email: str) -> str:
-    return (email or "").strip().lower()
-
-
-class SignupQuerySet(models.QuerySet):
+class SignupQuerySet(SubmissionQuerySet):
     def active(self):
         return self.filter(status__in=ACTIVE_STATUSES)
 
@@ -74,38 +73,37 @@ class SignupQuerySet(models.QuerySet):
     def waiting(self):
         return self.filter(status=SignupStatus.WAITING).order_by("confirmed_at", "pk")
 
-    def expired_unconfirmed(self, now=None):
-        now = now or timezone.now()
-        return self.filter(
-            status=SignupStatus.UNCONFIRMED,
-            created_at__lt=now - timedelta(hours=CONFIRMATION_HOURS),
+    def due_for_purge(self, cutoff):
+        """Sign-ups whose target ended before `cutoff` (the model's `target_ended_q`), those
+        cancelled before it, and unconfirmed or expired ones whose link ran out before it."""
+        cancelled = models.Q(status=SignupStatus.CANCELLED, cancelled_at__lt=cutoff)
+        return self.not_purged().filter(
+            self.model.target_ended_q(cutoff) | cancelled | self.lapsed_before(cutoff)
         )
 
+    def for_personal_page(self):
+        return self.select_related(self.model.TARGET_FIELD)
 
-class SignupBase(models.Model):
-    """Personal data of one sign-up: the minimum, deletable, with the time of consent."""
+
+class SignupBase(SubmissionBase):
+    """A sign-up for a target: the minimum of personal data, deletable, with consent time."""
 
     TARGET_FIELD = ""  # the ForeignKey to the thing with places, set by the subclass
+    PERSONAL_FIELDS = PERSONAL_FIELDS
+    ROUTES = ""  # set by the subclass, e.g. "quartiere:signup"
 
     name = models.CharField(_("name"), max_length=150)
-    email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     message = models.TextField(_("message"), blank=True)
     needs = models.TextField(_("what I need to take part"), blank=True)
-    consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=12, choices=SignupStatus.choices, default=SignupStatus.UNCONFIRMED
     )
     source = models.CharField(
         _("source"), max_length=10, choices=Source.choices, default=Source.ONLINE
     )
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("signed up at"), default=timezone.now, editable=False)
-    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True, editable=False)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True, editable=False)
-    purged_at = models.DateTimeField(
-        _("personal data deleted at"), null=True, blank=True, editable=False
-    )
     reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True, editable=False)
 
     objects = SignupQuerySet.as_manager()
@@ -123,6 +121,18 @@ class SignupBase(models.Model):
     @property
     def takes_place(self) -> bool:
         return self.status == SignupStatus.CONFIRMED
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.status == SignupStatus.WAITING
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == SignupStatus.CANCELLED
 
     def waiting_position(self) -> int | None:
         """1 for the first in line; None when not waiting."""
@@ -148,6 +158,74 @@ class SignupBase(models.Model):
             condition=models.Q(status__in=ACTIVE_STATUSES) & ~models.Q(email=""),
             name=name,
         )
+
+    @classmethod
+    def target_ended_q(cls, cutoff) -> models.Q:
+        """Sign-ups whose target ended before `cutoff`, for the retention rule.
+
+        The default reads the target's fields: it ends at `ends_at`, else at `starts_at`; a
+        target with neither date ends when it is closed for sign-ups (`is_open` off) and has
+        not been changed (`updated_at`) since. A target without any of these fields never
+        ends; its sign-ups are purged only after cancellation or expiry. A model with another
+        rule overrides this.
+        """
+        target_model = cls._meta.get_field(cls.TARGET_FIELD).related_model
+        fields = {f.name for f in target_model._meta.concrete_fields}
+        prefix = f"{cls.TARGET_FIELD}__"
+        rules, no_date = [], models.Q()
+        for field in ("ends_at", "starts_at"):
+            if field in fields:
+                rules.append(no_date & models.Q(**{f"{prefix}{field}__lt": cutoff}))
+                no_date &= models.Q(**{f"{prefix}{field}__isnull": True})
+        if {"is_open", "updated_at"} <= fields:
+            rules.append(
+                no_date & models.Q(**{f"{prefix}is_open": False, f"{prefix}updated_at__lt": cutoff})
+            )
+        if not rules:
+            return models.Q(pk__in=[])  # never ends
+        ended = rules[0]
+        for rule in rules[1:]:
+            ended |= rule
+        return ended
+
+    # -- the submission contract -----------------------------------------------------------
+
+    def lock_for_confirm(self):
+        """Lock the target's places, then read this sign-up again under that lock."""
+        target = _lock_target(self.target)
+        fresh = type(self).objects.get(pk=self.pk)
+        fresh._locked_target = target
+        return fresh
+
+    def confirmed_status(self) -> str:
+        """A place if one is free, else the waiting list (after `lock_for_confirm`)."""
+        if _has_free_place(type(self), self._locked_target):
+            return SignupStatus.CONFIRMED
+        return SignupStatus.WAITING
+
+    @property
+    def subject(self) -> str:
+        return str(self.target)
+
+    def subject_url(self) -> str | None:
+        return self.target.get_absolute_url()
+
+    @property
+    def status_label(self) -> str:
+        if self.status == SignupStatus.WAITING:
+            position = self.waiting_position()
+            return str(_("on the waiting list, in position %(position)s") % {"position": position})
+        return super().status_label
+
+    @property
+    def can_cancel(self) -> bool:
+        return self.is_active
+
+    def cancel_submission(self) -> list:
+        return signup_cancel(model=type(self), signup=self)
+
+    def export_fields(self) -> list[str]:
+        return [*self.PERSONAL_FIELDS, "source"]
 
 
 def status_count(model, status):
@@ -185,7 +263,7 @@ def annotate_places(queryset, model):
 @dataclass
 class SubmitResult:
     signup: SignupBase
-    token: str | None  # None when the person had signed up before (no new link is made)
+    token: str | None  # the personal link's token (the same in every mail about the sign-up)
     created: bool
 
 
@@ -193,7 +271,6 @@ def _create_signup(
     *,
     model,
     target,
-    token_hash: str,
     name: str,
     email: str,
     phone: str,
@@ -202,8 +279,10 @@ def _create_signup(
     source: str,
     **extra,
 ):
-    """Insert one sign-up row with its personal fields tidied (shared by every entry path)."""
-    return model.objects.create(
+    """Insert one sign-up row with its personal fields tidied and its personal link (shared by
+    every entry path). Returns the row and its token."""
+    link = new_link()
+    signup = model.objects.create(
         **{model.TARGET_FIELD: target},
         name=name.strip(),
         email=email,
@@ -211,9 +290,11 @@ def _create_signup(
         message=message.strip(),
         needs=needs.strip(),
         source=source,
-        token_hash=token_hash,
+        token_hash=link.token_hash,
+        link_key=link.key,
         **extra,
     )
+    return signup, link.token
 
 
 def signup_submit(
@@ -237,14 +318,12 @@ def signup_submit(
     email = normalise_email(email)
     existing = model.objects.active().filter(**{model.TARGET_FIELD: target}, email=email)
     if email and (found := existing.first()):
-        return SubmitResult(found, None, False)
-    token, token_hash = new_token()
+        return SubmitResult(found, found.personal_token(), False)
     try:
         with transaction.atomic():
-            signup = _create_signup(
+            signup, token = _create_signup(
                 model=model,
                 target=target,
-                token_hash=token_hash,
                 name=name,
                 email=email,
                 phone=phone,
@@ -258,16 +337,21 @@ def signup_submit(
         found = existing.first()
         if found is None:
             raise
-        return SubmitResult(found, None, False)
+        return SubmitResult(found, found.personal_token(), False)
     logger.info("sign-up %s stored for %s %s", signup.pk, model.TARGET_FIELD, target.pk)
     return SubmitResult(signup, token, True)
 
 
+def _locking() -> bool:
+    """`SIGNUP_LOCKING = False` exists only for the control run of the concurrency test,
+    which must show that without the lock places get overbooked."""
+    return getattr(settings, "SIGNUP_LOCKING", True)
+
+
 def _lock_target(target):
     """Lock the target row until the end of the transaction (a no-op on SQLite, which
-    serialises writers anyway). `SIGNUP_LOCKING = False` exists only for the control run of
-    the concurrency test, which must show that without the lock places get overbooked."""
-    if getattr(settings, "SIGNUP_LOCKING", True):
+    serialises writers anyway)."""
+    if _locking():
         return type(target).objects.select_for_update().get(pk=target.pk)
     return type(target).objects.get(pk=target.pk)
 
@@ -283,33 +367,11 @@ def _has_free_place(model, target) -> bool:
 def signup_confirm(*, model, token: str):
     """Confirm by the personal link: a place if one is free, otherwise the waiting list.
 
-    Returns the sign-up, or None for an unknown link. Confirming twice changes nothing; the
-    returned sign-up's `confirmed_now` tells whether this call confirmed it (and so whether
-    to send mails), which matters when two clicks arrive at once.
+    The submission layer's opt-in (`submission_confirm`) with the sign-up's capacity rules:
+    the target's row is locked while the place is decided. Returns the sign-up, or None for an
+    unknown link; `confirmed_now` tells whether this call confirmed it.
     """
-    with transaction.atomic():
-        signup = model.objects.filter(token_hash=hash_token(token)).first()
-        if signup is None or signup.purged_at:
-            return None
-        if signup.status != SignupStatus.UNCONFIRMED:
-            return signup
-        if signup.created_at < timezone.now() - timedelta(hours=CONFIRMATION_HOURS):
-            signup.status = SignupStatus.EXPIRED
-            signup.save(update_fields=["status"])
-            return signup
-        target = _lock_target(signup.target)
-        # Read the sign-up again under the lock: a second click may have confirmed it meanwhile.
-        signup = model.objects.get(pk=signup.pk)
-        if signup.status != SignupStatus.UNCONFIRMED:
-            return signup
-        signup.status = (
-            SignupStatus.CONFIRMED if _has_free_place(model, target) else SignupStatus.WAITING
-        )
-        signup.confirmed_at = timezone.now()
-        signup.save(update_fields=["status", "confirmed_at"])
-    signup.confirmed_now = True
-    logger.info("sign-up %s confirmed as %s", signup.pk, signup.status)
-    return signup
+    return submission_confirm(model=model, token=token)
 
 
 def signup_cancel(*, model, signup) -> list:
@@ -355,26 +417,15 @@ def signup_move_up(*, model, signup) -> bool:
     return True
 
 
-def signup_erase(*, model, signup) -> None:
-    """Delete the personal data now; the anonymous row stays for the counts."""
+def signup_erase(*, model, signup) -> list:
+    """Delete the personal data now; an active sign-up is cancelled first (the anonymous row
+    stays for the counts). Returns the sign-ups that moved up into the freed place."""
+    moved = []
     if signup.status in ACTIVE_STATUSES:
-        signup_cancel(model=model, signup=signup)
+        moved = signup_cancel(model=model, signup=signup)
         signup.refresh_from_db()
-    model.objects.filter(pk=signup.pk).update(
-        name="", email="", phone="", message="", needs="", purged_at=timezone.now()
-    )
-    logger.info("personal data of sign-up %s deleted on request", signup.pk)
-
-
-def _locking() -> bool:
-    return getattr(settings, "SIGNUP_LOCKING", True)
-
-
-# --- staff entries, expiry and retention ---------------------------------------------------
-
-# The personal fields `signups_purge` empties (the same five `signup_erase` empties). A concrete
-# model with more personal fields names them all in its own `PERSONAL_FIELDS`.
-PERSONAL_FIELDS = ("name", "email", "phone", "message", "needs")
+    submission_erase(entry=signup)
+    return moved
 
 
 def signup_enter_by_staff(
@@ -397,17 +448,15 @@ def signup_enter_by_staff(
     personal cancel link, for a mail when there is an address; nothing is sent here.
     """
     email = normalise_email(email)
-    token, token_hash = new_token()
     with transaction.atomic():
         target = _lock_target(target)
         existing = model.objects.active().filter(**{model.TARGET_FIELD: target}, email=email)
         if email and (found := existing.first()):
             return SubmitResult(found, None, False)
         now = timezone.now()
-        signup = _create_signup(
+        signup, token = _create_signup(
             model=model,
             target=target,
-            token_hash=token_hash,
             name=name,
             email=email,
             phone=phone,
@@ -431,118 +480,15 @@ def signup_enter_by_staff(
     return SubmitResult(signup, token, True)
 
 
-def signups_expire(*, model, now=None) -> int:
-    """Mark sign-ups whose opt-in link was not clicked within `CONFIRMATION_HOURS` as expired.
-
-    They never held a place, so nobody moves up. Returns how many changed (0 on a second run).
-    """
-    count = model.objects.expired_unconfirmed(now=now).update(status=SignupStatus.EXPIRED)
-    if count:
-        logger.info("%d unconfirmed %s expired", count, model._meta.label)
-    return count
-
-
-def retention_cutoff(*, now=None, days: int | None = None):
-    """The moment before which personal data is no longer kept."""
-    if days is None:
-        days = settings.PERSONAL_DATA_RETENTION_DAYS
-    return (now or timezone.now()) - timedelta(days=days)
-
-
-def target_ended_q(model, cutoff) -> models.Q:
-    """Sign-ups whose target ended before `cutoff`.
-
-    A concrete model may define its own rule as a classmethod `target_ended_q(cutoff)`. The
-    default reads the target's fields: it ends at `ends_at`, else at `starts_at`; a target with
-    neither date (a regular or flexible opportunity) ends when it is closed for sign-ups
-    (`is_open` off) and has not been changed (`updated_at`) since. A target without any of
-    these fields never ends; its sign-ups are purged only after cancellation or expiry.
-    """
-    if hasattr(model, "target_ended_q"):
-        return model.target_ended_q(cutoff)
-    target_model = model._meta.get_field(model.TARGET_FIELD).related_model
-    fields = {f.name for f in target_model._meta.concrete_fields}
-    prefix = f"{model.TARGET_FIELD}__"
-    rules, no_date = [], models.Q()
-    for field in ("ends_at", "starts_at"):
-        if field in fields:
-            rules.append(no_date & models.Q(**{f"{prefix}{field}__lt": cutoff}))
-            no_date &= models.Q(**{f"{prefix}{field}__isnull": True})
-    if {"is_open", "updated_at"} <= fields:
-        rules.append(
-            no_date & models.Q(**{f"{prefix}is_open": False, f"{prefix}updated_at__lt": cutoff})
-        )
-    if not rules:
-        return models.Q(pk__in=[])  # never ends
-    ended = rules[0]
-    for rule in rules[1:]:
-        ended |= rule
-    return ended
-
-
-def signups_to_purge(*, model, now=None, days: int | None = None):
-    """Sign-ups whose personal data is due for deletion and still there.
-
-    Due are those whose target ended before the cutoff (see `target_ended_q`), those cancelled
-    before it, and unconfirmed or expired ones whose link ran out before it.
-    """
-    cutoff = retention_cutoff(now=now, days=days)
-    lapsed = models.Q(
-        status__in=[SignupStatus.UNCONFIRMED, SignupStatus.EXPIRED],
-        created_at__lt=cutoff - timedelta(hours=CONFIRMATION_HOURS),
-    )
-    cancelled = models.Q(status=SignupStatus.CANCELLED, cancelled_at__lt=cutoff)
-    return model.objects.filter(purged_at__isnull=True).filter(
-        target_ended_q(model, cutoff) | cancelled | lapsed
-    )
-
-
-def _empty_values(model) -> dict:
-    values = {}
-    for name in getattr(model, "PERSONAL_FIELDS", PERSONAL_FIELDS):
-        field = model._meta.get_field(name)
-        values[name] = None if field.null else ""
-    return values
-
-
-def signups_purge(*, model, now=None, days: int | None = None) -> int:
-    """Delete the personal data of sign-ups past the retention period (see `signups_to_purge`).
-
-    The rows stay, with their status and times, so counts survive as anonymous numbers.
-    `days` defaults to `settings.PERSONAL_DATA_RETENTION_DAYS`. Returns how many rows were
-    emptied; a second run returns 0.
-    """
-    now = now or timezone.now()
-    with transaction.atomic():
-        count = signups_to_purge(model=model, now=now, days=days).update(
-            **_empty_values(model), purged_at=now
-        )
-    if count:
-        logger.info("personal data of %d %s deleted (retention)", count, model._meta.label)
-    return count
-
-
-# --- personal links ----------------------------------------------------------------------
+# Retention and expiry are the submission layer's, under the names the apps use.
+signups_expire = submissions_expire
+signups_purge = submissions_purge
+signups_to_purge = submissions_to_purge
 
 
 def signup_by_token(*, model, token: str):
-    """The sign-up behind a personal link, or None (unknown, replaced or malformed token)."""
-    if not token or len(token) > 100:
-        return None
-    return (
-        model.objects.select_related(model.TARGET_FIELD)
-        .filter(token_hash=hash_token(token))
-        .first()
-    )
-
-
-def signup_renew_token(*, model, signup) -> str:
-    """Give a sign-up a fresh personal link and return it; the previous link stops working.
-
-    Only the hash is stored, so a mail that needs the link again (a repeated sign-up, moving
-    up, a reminder) has to make a new one: the link in the newest mail is the one that works.
-    """
-    token, token_hash = new_token()
-    model.objects.filter(pk=signup.pk).update(token_hash=token_hash)
-    signup.token_hash = token_hash
-    return token
+    """The sign-up behind a personal link, or None (unknown or malformed token)."""
+    signup = submission_by_token(model=model, token=token)
+    if signup is not None:
+        getattr(signup, model.TARGET_FIELD)  # the pages show it anyway
+    return signup

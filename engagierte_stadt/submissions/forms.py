@@ -40,6 +40,7 @@ logger = logging.getLogger(__name__)
 STAMP_SALT = "engagierte_stadt.submissions.forms.started"
 MAX_FORM_AGE_SECONDS = 24 * 60 * 60
 TEXT_MAX_LENGTH = 2000
+TOO_FAST = "sent too fast"  # the spam reason that keeps what was typed (could be autofill)
 
 phone_validator = RegexValidator(
     r"^[0-9+()/.\-\s]*$",
@@ -124,7 +125,7 @@ class SpamProtectionMixin:
             if age is None:
                 self.spam_reason = "timestamp missing, forged or expired"
             elif age < getattr(settings, "SIGNUP_MIN_FILL_SECONDS", 3):
-                self.spam_reason = "sent too fast"
+                self.spam_reason = TOO_FAST
         if self.spam_reason:
             logger.info("%s rejected: %s", self.spam_log_name, self.spam_reason)
         return bool(self.spam_reason)

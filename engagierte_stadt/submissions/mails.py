@@ -1,9 +1,8 @@
 """The mails of the submission engine, for every model built on it.
 
-The personal links come from the routes `<app_label>:signup_confirm` and
-`<app_label>:signup_manage` (keyword `token`), or from the routes a model names in
-`SIGNUP_ROUTES` (a namespace prefix such as `"konferenzen:registration"`); the templates are
-`mail/signup_<kind>`, or `<MAIL_PREFIX>_<kind>` for a model that names its own. The target (the
+The personal links come from the routes `<ROUTES>_confirm` and `<ROUTES>_manage` of the model
+(keyword `token`; `ROUTES` is a namespace prefix such as `"konferenzen:registration"`) and lead
+to the same entry in every mail; the templates are `<MAIL_PREFIX>_<kind>`. The target (the
 opportunity, the meeting) only needs `__str__` and `get_absolute_url()`; a `starts_at` field
 puts its date into the mails.
 
@@ -24,8 +23,7 @@ logger = logging.getLogger(__name__)
 
 def signup_route(model, name: str) -> str:
     """The route name of a sign-up page: `confirm` or `manage`."""
-    prefix = getattr(model, "SIGNUP_ROUTES", None) or f"{model._meta.app_label}:signup"
-    return f"{prefix}_{name}"
+    return model.route(name)
 
 
 def signup_link(model, name: str, token: str, base_url: str) -> str:
@@ -66,6 +64,7 @@ def _signup_context(signup, base_url: str, token: str | None = None, **extra) ->
         model = type(signup)
         context["manage_url"] = signup_link(model, "manage", token, base_url)
         context["confirm_url"] = signup_link(model, "confirm", token, base_url)
+        context["personal_data_url"] = base_url + reverse("personal_data", kwargs={"token": token})
     context.update(extra)
     return context
 
@@ -77,9 +76,9 @@ def _confirmation_hours() -> int:
 
 
 def mail_prefix(model) -> str:
-    """The templates of a model's mails: `mail/signup_<kind>` unless it names `MAIL_PREFIX`
-    (a conference wish is no sign-up for a date and says so in its own words)."""
-    return getattr(model, "MAIL_PREFIX", "mail/signup")
+    """The templates of a model's mails: `<MAIL_PREFIX>_<kind>` (a conference wish is no
+    sign-up for a date and says so in its own words)."""
+    return model.MAIL_PREFIX
 
 
 def _send_to_person(kind: str, signup, context: dict, reply_to=None) -> bool:
@@ -120,9 +119,7 @@ def mail_signup_moved_up(*, signup, base_url: str, reply_to=None) -> bool:
     """
     if not signup.email:
         return False
-    from engagierte_stadt.submissions.capacity import signup_renew_token
-
-    token = signup_renew_token(model=type(signup), signup=signup)
+    token = signup.personal_token()  # the same link as in the earlier mails
     return _send_to_person("moved_up", signup, _signup_context(signup, base_url, token), reply_to)
 
 
@@ -142,9 +139,7 @@ def mail_signup_cancelled(*, signup, token: str, base_url: str, reply_to=None) -
 
 def mail_signup_reminder(*, signup, base_url: str, reply_to=None) -> bool:
     """A reminder before a dated opportunity or meeting, with a fresh personal link."""
-    from engagierte_stadt.submissions.capacity import signup_renew_token
-
-    token = signup_renew_token(model=type(signup), signup=signup)
+    token = signup.personal_token()
     return _send_to_person("reminder", signup, _signup_context(signup, base_url, token), reply_to)
 
 

@@ -24,35 +24,39 @@ is still unconfirmed, or "you are already signed up" with a fresh personal link.
 """
 
 import ipaddress
+import json
 import logging
-from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponseRedirect
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.generic import TemplateView
+from django.views.generic import TemplateView, View
 from django_ratelimit.core import is_ratelimited
 
-from engagierte_stadt.submissions import mails
+from engagierte_stadt.submissions import mails, services
 from engagierte_stadt.submissions.capacity import (
     ACTIVE_STATUSES,
     CONFIRMATION_HOURS,
     SignupStatus,
     signup_by_token,
-    signup_cancel,
     signup_confirm,
-    signup_erase,
-    signup_renew_token,
     signup_submit,
 )
-from engagierte_stadt.submissions.forms import fill_stamp
+from engagierte_stadt.submissions.forms import TOO_FAST, fill_stamp
+from engagierte_stadt.submissions.submission import (
+    RESEND_AFTER,
+    entries_of_address,
+    find_by_token,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -105,20 +109,68 @@ class SignupFlowMixin:
         return []
 
 
-class SignupFormMixin(SignupFlowMixin):
+class SpamCheckedPostMixin:
+    """The POST of every public form that stores personal data (sign-ups, "Partner werden",
+    accessibility feedback): spam check (honeypot, fill time), validation, per-IP rate limit,
+    then `form_valid()`. Rejected posts store nothing and get one neutral message, whichever
+    check failed; a post sent too fast (perhaps autofill) keeps what was typed.
+
+    A view provides `get_posted_form()`, `rebuild_form(data)` (the form again from data),
+    `rejection_url()`, `form_invalid(form)` (422 with the errors) and `form_valid(form)`.
+    """
+
+    ratelimit_group = "submission-form"
+    rejection_message = NEUTRAL_REJECTION
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_posted_form()
+        if form.is_spam():
+            if form.spam_reason == TOO_FAST:
+                return self.form_too_fast(form)
+            return self.reject()
+        if not form.is_valid():
+            return self.form_invalid(form)
+        if self.is_ratelimited():
+            logger.info("%s rejected: rate limit", form.spam_log_name)
+            return self.reject()
+        return self.form_valid(form)
+
+    def is_ratelimited(self) -> bool:
+        """Count this accepted post against the visitor's address (off without Redis)."""
+        return is_ratelimited(
+            self.request,
+            group=self.ratelimit_group,
+            key="ip",
+            rate=settings.SIGNUP_RATE_LIMIT,
+            method="POST",
+            increment=True,
+        )
+
+    def reject(self):
+        messages.error(self.request, self.rejection_message)
+        return redirect(self.rejection_url())
+
+    def form_too_fast(self, form):
+        """Show the typed form again with a fresh time stamp and the neutral message."""
+        data = form.data.copy()
+        data[form.add_prefix(form.STAMP)] = fill_stamp()
+        form = self.rebuild_form(data)
+        form.is_valid()
+        form.add_error(None, self.rejection_message)
+        return self.form_invalid(form)
+
+
+class SignupFormMixin(SpamCheckedPostMixin, SignupFlowMixin):
     """POST of the sign-up form, on a view that shows the target (`get_object()`).
 
-    The view renders the target's page with the bound form when it has errors (status 200,
+    The view renders the target's page with the bound form when it has errors (status 422,
     the input kept, errors next to the fields) and redirects after everything else.
     """
 
     form_class = None
     form_anchor = "anmelden"
     ratelimit_group = "signup-form"
-    rejection_message = NEUTRAL_REJECTION
-    # A second submit within this time (a double click, an impatient reload) sends no new
-    # mail: the first one is on its way, and a new link would void the one in it.
-    resend_after = timedelta(minutes=10)
+    resend_after = RESEND_AFTER  # a second submit within it sends no new mail
 
     def get_target(self):
         return self.get_object()
@@ -131,6 +183,12 @@ class SignupFormMixin(SignupFlowMixin):
 
     def get_signup_form(self, data=None):
         return self.form_class(data, form_action=self.get_form_action() + f"#{self.form_anchor}")
+
+    def get_posted_form(self):
+        return self.get_signup_form(self.request.POST)
+
+    def rebuild_form(self, data):
+        return self.get_signup_form(data)
 
     def target_accepts_signups(self, target) -> bool:
         return getattr(target, "accepts_signups", True)
@@ -146,51 +204,17 @@ class SignupFormMixin(SignupFlowMixin):
         if not self.target_accepts_signups(target):
             messages.warning(request, _("Sign-up for this offer is closed."))
             return redirect(target.get_absolute_url())
-        form = self.get_signup_form(request.POST)
-        if form.is_spam():
-            if form.spam_reason == "sent too fast":
-                # Could be a person with autofill: store nothing, but keep what they typed.
-                return self.form_too_fast(form)
-            return self.reject(target)
-        if not form.is_valid():
-            return self.form_invalid(form)
-        if self.is_ratelimited():
-            logger.info("sign-up form rejected: rate limit")
-            return self.reject(target)
-        return self.form_valid(form)
+        return super().post(request, *args, **kwargs)
 
-    def is_ratelimited(self) -> bool:
-        """Count this accepted post against the visitor's address (off without Redis)."""
-        return is_ratelimited(
-            self.request,
-            group=self.ratelimit_group,
-            key="ip",
-            rate=settings.SIGNUP_RATE_LIMIT,
-            method="POST",
-            increment=True,
-        )
-
-    def rejection_url(self, target) -> str:
+    def rejection_url(self) -> str:
         """Where a rejected post goes: the top of the page, where the message is shown (and
         read out: role="alert")."""
-        return target.get_absolute_url()
-
-    def reject(self, target):
-        messages.error(self.request, self.rejection_message)
-        return redirect(self.rejection_url(target))
+        return self.object.get_absolute_url()
 
     def form_invalid(self, form):
         # 422: the page shows the form with its errors; nothing was stored.
         context = self.get_context_data(object=self.object, signup_form=form)
         return self.render_to_response(context, status=422)
-
-    def form_too_fast(self, form):
-        """Show the typed form again with a fresh time stamp and the neutral message."""
-        data = form.data.copy()
-        data[form.add_prefix(form.STAMP)] = fill_stamp()
-        form = self.get_signup_form(data)
-        form.add_error(None, self.rejection_message)
-        return self.form_invalid(form)
 
     def form_valid(self, form):
         result = signup_submit(model=self.signup_model, target=self.object, **form.signup_data())
@@ -211,12 +235,12 @@ class SignupFormMixin(SignupFlowMixin):
             if signup.created_at > timezone.now() - self.resend_after:
                 logger.info("sign-up %s submitted again at once: no new mail", signup.pk)
                 return
-            token = signup_renew_token(model=self.signup_model, signup=signup)
+            token = signup.personal_token()
             mails.mail_signup_confirm_request(
                 signup=signup, token=token, base_url=base_url, again=True, reply_to=reply_to
             )
         else:
-            token = signup_renew_token(model=self.signup_model, signup=signup)
+            token = signup.personal_token()
             mails.mail_signup_already(
                 signup=signup, token=token, base_url=base_url, reply_to=reply_to
             )
@@ -252,10 +276,30 @@ class PersonalLinkMixin(SignupFlowMixin):
         )
 
     def link_expired(self, signup) -> bool:
-        return signup.status == SignupStatus.EXPIRED or (
-            signup.status == SignupStatus.UNCONFIRMED
-            and signup.created_at < timezone.now() - timedelta(hours=CONFIRMATION_HOURS)
+        return signup.link_expired
+
+    def confirm_step(self, context: dict, *, action: str, entry=None, entry_key: str = ""):
+        """Ask once more before cancelling or deleting `entry` (or everything): a page with
+        one button that sends the same request again, confirmed."""
+        titles = {
+            "cancel": _("Do you really want to cancel?"),
+            "erase": _("Do you really want to delete your data?"),
+            "erase_all": _("Do you really want to delete everything?"),
+        }
+        context = {
+            **context,
+            "page_title": titles[action],
+            "action": action,
+            "subject": entry.subject if entry is not None else "",
+            "entry_key": entry_key,
+            "back_url": self.request.path,
+        }
+        return self.response_class(
+            request=self.request, template=["signups/confirm_step.html"], context=context
         )
+
+    def confirmed_by_person(self) -> bool:
+        return self.request.POST.get("confirmed") == "yes"
 
     def signup_context(self, signup, page_title) -> dict:
         target = signup.target
@@ -278,6 +322,7 @@ class PersonalLinkMixin(SignupFlowMixin):
             "manage_url": reverse(
                 mails.signup_route(self.signup_model, "manage"), kwargs=self.kwargs
             ),
+            "personal_data_url": reverse("personal_data", kwargs=self.kwargs),
         }
 
 
@@ -339,31 +384,17 @@ class SignupManageView(PersonalLinkMixin, TemplateView):
         if signup is None:
             return self.invalid_link()
         action = request.POST.get("action")
-        if action == "cancel" and signup.status in ACTIVE_STATUSES:
-            moved = signup_cancel(model=self.signup_model, signup=signup)
-            signup.refresh_from_db()
-            mails.mail_signup_cancelled(
-                signup=signup,
-                token=self.kwargs["token"],
-                base_url=self.get_base_url(),
-                reply_to=self.get_reply_to(signup.target),
-            )
-            self.notify_moved_up(moved)
+        if action == "cancel" and signup.can_cancel:
+            if not self.confirmed_by_person():
+                context = self.signup_context(signup, "")
+                return self.confirm_step(context, action=action, entry=signup)
+            services.entry_cancel(entry=signup, base_url=self.get_base_url())
         elif action == "erase" and not signup.purged_at:
-            moved = []
-            if signup.status in ACTIVE_STATUSES:
-                moved = signup_cancel(model=self.signup_model, signup=signup)
-                signup.refresh_from_db()
-            signup_erase(model=self.signup_model, signup=signup)
-            self.notify_moved_up(moved)
+            if not self.confirmed_by_person():
+                context = self.signup_context(signup, "")
+                return self.confirm_step(context, action=action, entry=signup)
+            services.entry_erase(entry=signup, base_url=self.get_base_url())
         return redirect(request.path)
-
-    def notify_moved_up(self, moved) -> None:
-        base_url = self.get_base_url()
-        for signup in moved:
-            mails.mail_signup_moved_up(
-                signup=signup, base_url=base_url, reply_to=self.get_reply_to(signup.target)
-            )
 
 
 class SignupCheckMailView(SignupFlowMixin, TemplateView):
@@ -395,3 +426,107 @@ class SignupCheckMailView(SignupFlowMixin, TemplateView):
             ],
         )
         return context
+
+
+class PersonalDataView(PersonalLinkMixin, TemplateView):
+    """/meine-daten/<token>/: everything the portal holds under the address a personal link
+    proves — every sign-up, registration, wish, application and feedback — with cancel or
+    delete per entry, "delete everything", and the downloads. Each step that cancels or deletes
+    asks once more."""
+
+    template_name = "signups/personal_data.html"
+
+    def get_entry(self):
+        return find_by_token(self.kwargs["token"])
+
+    def get(self, request, *args, **kwargs):
+        entry = self.get_entry()
+        if entry is None:
+            return self.invalid_link()
+        return self.render_to_response(self.page_context(entry))
+
+    def page_context(self, entry) -> dict:
+        title = _("Your data")
+        entries = [] if entry.purged_at else entries_of_address(entry.email)
+        return {
+            "page_title": title,
+            "email": entry.email if not entry.purged_at else "",
+            "entries": [(entry_key(item), item) for item in entries],
+            "breadcrumbs": [(_("Home"), reverse("home")), (title, None)],
+            "personal_data_url": self.request.path,
+            "json_url": reverse("personal_data_download", kwargs={**self.kwargs, "fmt": "json"}),
+            "csv_url": reverse("personal_data_download", kwargs={**self.kwargs, "fmt": "csv"}),
+        }
+
+    def post(self, request, *args, **kwargs):
+        entry = self.get_entry()
+        if entry is None:
+            return self.invalid_link()
+        if entry.purged_at:
+            return redirect(request.path)
+        action = request.POST.get("action")
+        entries = {entry_key(item): item for item in entries_of_address(entry.email)}
+        base_url = self.get_base_url()
+        if action == "erase_all" and entries:
+            if not self.confirmed_by_person():
+                return self.confirm_step(self.page_context(entry), action=action)
+            services.address_erase(email=entry.email, base_url=base_url)
+        elif action in ("cancel", "erase"):
+            key = request.POST.get("entry", "")
+            chosen = entries.get(key)  # only entries of this address can be chosen
+            if chosen is not None and (action == "erase" or chosen.can_cancel):
+                if not self.confirmed_by_person():
+                    return self.confirm_step(
+                        self.page_context(entry), action=action, entry=chosen, entry_key=key
+                    )
+                if action == "cancel":
+                    services.entry_cancel(entry=chosen, base_url=base_url)
+                else:
+                    services.entry_erase(entry=chosen, base_url=base_url)
+        return redirect(request.path)
+
+
+class PersonalDataDownloadView(PersonalLinkMixin, View):
+    """…/daten.json and …/daten.csv: the person's data to take away (DSGVO Art. 15, 20)."""
+
+    def get(self, request, *args, **kwargs):
+        entry = find_by_token(self.kwargs["token"])
+        if entry is None or entry.purged_at:
+            return self.invalid_link()
+        exported = [item.export() for item in entries_of_address(entry.email)]
+        stem = f"meine-daten-{timezone.localdate():%Y-%m-%d}"
+        if self.kwargs["fmt"] == "json":
+            response = HttpResponse(
+                json.dumps(
+                    {
+                        "email": entry.email,
+                        "exported_at": timezone.localtime().isoformat(),
+                        "entries": exported,
+                    },
+                    ensure_ascii=False,
+                    indent=2,
+                    cls=DjangoJSONEncoder,
+                ),
+                content_type="application/json; charset=utf-8",
+            )
+            response["Content-Disposition"] = f'attachment; filename="{stem}.json"'
+        else:
+            response = HttpResponse(
+                services.export_csv(exported), content_type="text/csv; charset=utf-8"
+            )
+            response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
+        logger.info("personal data of one address downloaded (%d entries)", len(exported))
+        return response
+
+    def invalid_link(self):
+        return TemplateResponse(
+            self.request,
+            [self.invalid_template_name],
+            {"page_title": _("This link is not valid")},
+            status=404,
+        )
+
+
+def entry_key(entry) -> str:
+    """How the personal page names an entry in its forms: model and number."""
+    return f"{entry._meta.label_lower}.{entry.pk}"

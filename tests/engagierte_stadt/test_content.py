@@ -1,5 +1,8 @@
 """News, editable pages, Markdown sanitising and the accessibility feedback form."""
 
+import re
+import time
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
@@ -7,6 +10,7 @@ from django.utils import timezone
 
 from engagierte_stadt.markup import render_markdown
 from engagierte_stadt.models import AccessibilityFeedback, Article, SiteSettings
+from engagierte_stadt.submissions.forms import fill_stamp
 from tests.factories import ArticleFactory, PageFactory
 from tests.html import find_all
 
@@ -92,13 +96,18 @@ def test_article_page_shows_photo_with_alt_caption_and_credit(db, client):
     assert "Pflanzaktion in Welper" in html and "Foto: Stadt Hattingen" in html
 
 
+def feedback_form(**fields) -> dict:
+    """The feedback form as a person sends it: shown 10 seconds ago, honeypot empty."""
+    return {"website": "", "started": fill_stamp(time.time() - 10), **fields}
+
+
 def test_feedback_form_stores_message_and_mails_contact(db, client):
     site = SiteSettings.load()
     site.contact_email = "redaktion@hattingen.example"
     site.save()
     response = client.post(
         "/barrierefreiheit/",
-        {"message": "Der Kontrast im Menü ist zu schwach.", "page_url": "/quartiere/"},
+        feedback_form(message="Der Kontrast im Menü ist zu schwach.", page_url="/quartiere/"),
     )
     assert response.status_code == 302
     assert response["Location"].startswith("/barrierefreiheit/")
@@ -117,7 +126,7 @@ def test_feedback_form_stores_message_and_mails_contact(db, client):
 
 
 def test_feedback_without_message_shows_german_error_and_keeps_input(db, client):
-    response = client.post("/barrierefreiheit/", {"message": "", "page_url": "/aktuelles/"})
+    response = client.post("/barrierefreiheit/", feedback_form(message="", page_url="/aktuelles/"))
     assert response.status_code == 422
     html = response.content.decode()
     assert "Dieses Feld ist zwingend erforderlich." in html
@@ -127,7 +136,57 @@ def test_feedback_without_message_shows_german_error_and_keeps_input(db, client)
 
 
 def test_feedback_with_email_needs_consent(db, client):
-    response = client.post("/barrierefreiheit/", {"message": "Text", "email": "a@example.org"})
+    response = client.post(
+        "/barrierefreiheit/", feedback_form(message="Text", email="a@example.org")
+    )
     assert response.status_code == 422
     assert "Bitte stimmen Sie der Speicherung" in response.content.decode()
     assert AccessibilityFeedback.objects.count() == 0
+
+
+def test_feedback_from_a_bot_is_not_stored(db, client):
+    response = client.post("/barrierefreiheit/", feedback_form(message="Spam", website="http://x"))
+    assert response.status_code == 302
+    assert AccessibilityFeedback.objects.count() == 0
+    assert mail.outbox == []
+    without_stamp = client.post("/barrierefreiheit/", {"message": "Spam"})
+    assert without_stamp.status_code == 302
+    assert AccessibilityFeedback.objects.count() == 0
+
+
+def test_feedback_sent_too_fast_keeps_the_text(db, client):
+    response = client.post(
+        "/barrierefreiheit/",
+        feedback_form(message="Das PDF ist nicht lesbar.", started=fill_stamp(time.time())),
+    )
+    assert response.status_code == 422
+    assert "Das PDF ist nicht lesbar." in response.content.decode()
+    assert AccessibilityFeedback.objects.count() == 0
+
+
+def test_feedback_double_submit_stores_one_row(db, client):
+    data = feedback_form(message="Der Fokus ist unsichtbar.", page_url="/partner/")
+    client.post("/barrierefreiheit/", data)
+    client.post("/barrierefreiheit/", data)
+    assert AccessibilityFeedback.objects.count() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_feedback_with_address_gets_a_receipt_leading_to_the_personal_page(db, client):
+    client.post(
+        "/barrierefreiheit/",
+        feedback_form(
+            message="Die Karte ist nicht per Tastatur bedienbar.",
+            name="Erika",
+            email="Erika@Example.org",
+            consent="on",
+        ),
+    )
+    stored = AccessibilityFeedback.objects.get()
+    assert stored.email == "erika@example.org" and stored.consent_at is not None
+    [receipt] = [m for m in mail.outbox if m.to == ["erika@example.org"]]
+    assert receipt.subject == "Ihre Nachricht zu einer Barriere ist angekommen"
+    path = re.search(r"http://testserver(/meine-daten/[\w-]+/)", receipt.body).group(1)
+    page = client.get(path).content.decode()
+    assert "Die Karte ist nicht per Tastatur bedienbar." in page
+    assert "Erika" in page

@@ -14,7 +14,6 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 
-from engagierte_stadt.management.commands.purge_personal_data import signup_models
 from engagierte_stadt.models import AccessibilityFeedback
 from engagierte_stadt.submissions.capacity import (
     SignupStatus,
@@ -24,6 +23,7 @@ from engagierte_stadt.submissions.capacity import (
     signup_enter_by_staff,
     signup_submit,
 )
+from engagierte_stadt.submissions.submission import submission_models
 from konferenzen.models import WISH_MAX_DAYS, Conference, ConferenceWish, Meeting, Registration
 from quartiere.models import Opportunity, Quartier, Signup
 
@@ -325,8 +325,9 @@ def test_accessibility_feedback_loses_name_and_email_after_retention(db):
     recent.refresh_from_db()
     assert (old.name, old.email, old.message) == ("", "", "Der Kontrast ist zu schwach.")
     assert (recent.name, recent.email) == ("Max", "max@example.org")
-    assert "engagierte_stadt.AccessibilityFeedback: 1 with name and e-mail deleted" in output
-    assert "engagierte_stadt.AccessibilityFeedback: 0 with name and e-mail deleted" in again
+    line = "engagierte_stadt.AccessibilityFeedback: 0 unconfirmed expired, {} with personal data"
+    assert line.format(1) in output
+    assert line.format(0) in again
 
 
 def test_dry_run_counts_but_changes_nothing(ended):
@@ -355,11 +356,17 @@ def test_negative_days_are_refused(db):
         run("--days", "-1")
 
 
-def test_every_concrete_signup_model_is_covered():
-    models = signup_models()
-    assert Signup in models
-    assert Registration in models
-    assert ConferenceWish in models
+def test_every_model_with_personal_data_is_covered():
+    from partner.models import PartnerApplication
+
+    models = submission_models()
+    assert set(models) == {
+        Signup,
+        Registration,
+        ConferenceWish,
+        PartnerApplication,
+        AccessibilityFeedback,
+    }
 
 
 def test_staff_entry_counts_against_the_same_places(welper, kind):

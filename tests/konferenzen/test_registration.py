@@ -348,7 +348,9 @@ def test_cancel_moves_the_first_waiting_up_and_mails_them(meeting, client):
     assert Registration.objects.get(pk=waiting.pk).status == SignupStatus.WAITING
     mail.outbox.clear()
 
-    html = client.post(first_manage, {"action": "cancel"}, follow=True).content.decode()
+    html = client.post(
+        first_manage, {"action": "cancel", "confirmed": "yes"}, follow=True
+    ).content.decode()
 
     assert "Sie haben Ihre Anmeldung abgesagt" in html
     assert Registration.objects.get(pk=first.pk).status == SignupStatus.CANCELLED
@@ -373,7 +375,9 @@ def test_delete_my_data_empties_the_personal_fields_and_moves_the_next_up(meetin
     rows = Registration.objects.count()
     mail.outbox.clear()
 
-    html = client.post(manage, {"action": "erase"}, follow=True).content.decode()
+    html = client.post(
+        manage, {"action": "erase", "confirmed": "yes"}, follow=True
+    ).content.decode()
 
     assert "Ihre Daten sind gelöscht" in html and "person1@example.org" not in html
     first.refresh_from_db()
@@ -572,14 +576,14 @@ def test_logs_of_the_whole_journey_hold_no_address_and_no_name(meeting, client, 
     deliver()
     manage = registration_manage_link(mails_to(EMAIL)[-1])
     client.get(manage)
-    client.post(manage, {"action": "cancel"})  # the second person moves up
+    client.post(manage, {"action": "cancel", "confirmed": "yes"})  # the second person moves up
     deliver()
     remind()
     deliver()
     second_manage = registration_manage_link(mails_to("zweite@example.org")[-1])
     assert "Erinnerung" in mails_to("zweite@example.org")[-1].subject
-    client.post(second_manage, {"action": "erase"})
-    client.post(manage, {"action": "erase"})
+    client.post(second_manage, {"action": "erase", "confirmed": "yes"})
+    client.post(manage, {"action": "erase", "confirmed": "yes"})
     deliver()
 
     assert len(mail.outbox) >= 7

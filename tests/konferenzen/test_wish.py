@@ -367,7 +367,9 @@ def test_manage_page_shows_what_is_stored(quartier, client):
 def test_withdrawing_stops_the_wish_counting_and_mails(quartier, client):
     wish, manage = wished_and_confirmed(client, quartier, 1)
     mail.outbox.clear()
-    html = client.post(manage, {"action": "cancel"}, follow=True).content.decode()
+    html = client.post(
+        manage, {"action": "cancel", "confirmed": "yes"}, follow=True
+    ).content.decode()
     assert "Sie haben Ihren Wunsch zurückgezogen" in html
     wish.refresh_from_db()
     assert wish.status == SignupStatus.CANCELLED and wish.name == "Person 1"
@@ -383,7 +385,9 @@ def test_withdrawing_stops_the_wish_counting_and_mails(quartier, client):
 def test_delete_my_data_empties_the_personal_fields_and_keeps_an_anonymous_row(quartier, client):
     wish, manage = wished_and_confirmed(client, quartier, 1)
     mail.outbox.clear()
-    html = client.post(manage, {"action": "erase"}, follow=True).content.decode()
+    html = client.post(
+        manage, {"action": "erase", "confirmed": "yes"}, follow=True
+    ).content.decode()
     assert "Ihre Daten sind gelöscht" in html and "person1@example.org" not in html
     wish.refresh_from_db()
     assert (wish.name, wish.email) == ("", "")
@@ -454,8 +458,8 @@ def test_logs_of_the_whole_journey_hold_no_address_and_no_name(quartier, client,
     submit(client, quartier)  # the "already" mail
     submit(client, quartier, website="spam")
     manage = wish_manage_link(mails_to(EMAIL)[-1])
-    client.post(manage, {"action": "cancel"})
-    client.post(manage, {"action": "erase"})
+    client.post(manage, {"action": "cancel", "confirmed": "yes"})
+    client.post(manage, {"action": "erase", "confirmed": "yes"})
     assert len(mail.outbox) >= 4
     for record in caplog.records:
         text = record.getMessage()

@@ -4,7 +4,7 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from engagierte_stadt.submissions.capacity import new_token
+from engagierte_stadt.submissions.submission import new_link
 from partner.models import (
     ApplicationStatus,
     ExchangeTopic,
@@ -63,8 +63,9 @@ class ApplicationFactory(DjangoModelFactory):
     website = "https://musterfirma.example.org"
     offer = "Ein Freiwilligentag für unser Team im Frühjahr."
     status = ApplicationStatus.NEW
-    token = factory.LazyFunction(new_token)  # (token, hash); only the hash is stored
-    token_hash = factory.LazyAttribute(lambda o: o.token[1])
+    link = factory.LazyFunction(new_link)  # only the key and the token's hash are stored
+    token_hash = factory.LazyAttribute(lambda o: o.link.token_hash)
+    link_key = factory.LazyAttribute(lambda o: o.link.key)
     consent_at = factory.LazyFunction(timezone.now)
     confirmed_at = factory.LazyFunction(timezone.now)
 
@@ -73,9 +74,9 @@ class ApplicationFactory(DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        token = kwargs.pop("token")
+        link = kwargs.pop("link")
         application = super()._create(model_class, *args, **kwargs)
-        application.token = token[0]
+        application.token = link.token
         return application
 
     @factory.post_generation

@@ -179,27 +179,26 @@ def test_double_submit_makes_one_application_and_one_mail(client):
     assert len(mails_to(EMAIL)) == 1
 
 
-def test_sending_again_later_renews_the_link(client):
+def test_sending_again_later_mails_the_same_link_again(client):
     apply(client)
     first = link(mails_to(EMAIL)[0], CONFIRM_LINK)
     with time_machine.travel(timezone.now() + timedelta(minutes=11)):
         apply(client)
     assert PartnerApplication.objects.count() == 1
     second_mail = mails_to(EMAIL)[1]
-    assert "Hier ist ein neuer Link" in second_mail.body
-    assert client.get(first).status_code == 404
-    assert client.get(link(second_mail, CONFIRM_LINK)).status_code == 200
+    assert link(second_mail, CONFIRM_LINK) == first
+    assert client.get(first).status_code == 200
 
 
-def test_applying_again_while_under_review_says_so_with_a_fresh_link(client):
+def test_applying_again_while_under_review_says_so_with_the_same_link(client):
     application = ApplicationFactory(organisation="Musterfirma GmbH", email=EMAIL)
     with time_machine.travel(timezone.now() + timedelta(minutes=11)):
         apply(client)
     assert PartnerApplication.objects.count() == 1
     [message] = mails_to(EMAIL)
     assert message.subject == "Ihre Partner-Bewerbung liegt uns schon vor: Musterfirma GmbH"
-    assert client.get(link(message, MANAGE_LINK)).status_code == 200
-    assert client.get(f"/partner/bewerbung/{application.token}/").status_code == 404
+    assert link(message, MANAGE_LINK) == f"/partner/bewerbung/{application.token}/"
+    assert client.get(f"/partner/bewerbung/{application.token}/").status_code == 200
 
 
 def test_logs_hold_no_address_and_no_name(client, site, caplog):
@@ -285,7 +284,12 @@ def test_manage_page_shows_what_is_stored(client, welper):
 def test_applicant_can_delete_their_data_which_withdraws_the_application(client):
     apply(client)
     manage = link(mails_to(EMAIL)[0], MANAGE_LINK)
-    response = client.post(manage, {"action": "erase"})
+    # Asked once more first: nothing happens yet.
+    step = client.post(manage, {"action": "erase"})
+    assert step.status_code == 200
+    assert "Wollen Sie Ihre Daten wirklich löschen?" in step.content.decode()
+    assert PartnerApplication.objects.get().contact_name
+    response = client.post(manage, {"action": "erase", "confirmed": "yes"})
     assert response.status_code == 302
     application = PartnerApplication.objects.get()
     assert application.status == ApplicationStatus.WITHDRAWN
