@@ -155,10 +155,6 @@ class MeetingQuerySet(models.QuerySet):
             models.Q(ends_at__gte=now) | models.Q(ends_at__isnull=True, starts_at__gte=now)
         ).order_by("-starts_at", "-pk")
 
-    def public(self):
-        """Meetings of active and inactive conferences alike; drafts do not exist."""
-        return self
-
     def in_quartier(self, quartier):
         return self.filter(
             models.Q(conference__quartier=quartier)

@@ -194,12 +194,6 @@ ROLE_ORDER = list(ProjectRole.values)
 
 
 class ProjectPartnerQuerySet(models.QuerySet):
-    def published(self):
-        """Roles whose partner and project are both public."""
-        return self.filter(partner__is_published=True).filter(
-            project__in=Project.objects.published()
-        )
-
     def by_role(self):
         """Responsible body first, then cooperation partners, funders, supporters."""
         rank = models.Case(
@@ -407,10 +401,6 @@ class PartnerApplication(models.Model):
 
     def __str__(self):
         return self.organisation
-
-    @property
-    def is_pending(self) -> bool:
-        return self.status in PENDING_STATUSES
 
     @property
     def link_expired(self) -> bool:
