@@ -6,17 +6,14 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt.images import CleanImageField
 from engagierte_stadt.models import PublicContactMixin
 from engagierte_stadt.submissions.capacity import CONFIRMATION_HOURS
+from engagierte_stadt.urlwords import PublicAddressMixin
 from quartiere.models import Project, Quartier
-
-# Fixed words under /partner/ (see partner/urls.py); a partner's address cannot be one of them.
-RESERVED_SLUGS = frozenset({"fuer-unternehmen", "partner-werden", "netzwerk", "bewerbung"})
 
 # Logos are fitted into this box (width × height, never enlarged), so the directory stays calm.
 LOGO_BOX = (600, 300)
@@ -72,10 +69,11 @@ class PartnerQuerySet(models.QuerySet):
         )
 
 
-class Partner(PublicContactMixin, models.Model):
+class Partner(PublicContactMixin, PublicAddressMixin, models.Model):
     """An organisation in the network: association, institution, business, …"""
 
     Kind = PartnerKind
+    DETAIL_ROUTE = "partner:detail"
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(
@@ -152,16 +150,8 @@ class Partner(PublicContactMixin, models.Model):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return reverse("partner:detail", kwargs={"slug": self.slug})
-
     def clean(self):
-        errors = {}
-        if self.slug in RESERVED_SLUGS:
-            errors["slug"] = _(
-                "“%(slug)s” is the address of another page under /partner/. "
-                "Please choose another address."
-            ) % {"slug": self.slug}
+        errors = self.address_errors()
         if self.cooperation_since and not self.is_cooperation_partner:
             errors["cooperation_since"] = _(
                 "Only a cooperation partner has a date since when it is one. Tick "
