@@ -2,12 +2,12 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt.images import CleanImageField
 from engagierte_stadt.submissions.submission import SubmissionBase, SubmissionQuerySet
+from engagierte_stadt.urlwords import PublicAddressMixin
 
 
 class PublicContactMixin:
@@ -84,8 +84,10 @@ class SiteSettings(models.Model):
         return cls.objects.filter(pk=1).first() or cls(pk=1)
 
 
-class Page(models.Model):
+class Page(PublicAddressMixin, models.Model):
     """An editable page with a fixed German address (Impressum, Datenschutz, …)."""
+
+    DETAIL_ROUTE = "page"
 
     class Slug(models.TextChoices):
         IMPRESSUM = "impressum", _("Imprint")
@@ -95,6 +97,9 @@ class Page(models.Model):
         GEBAERDENSPRACHE = "gebaerdensprache", _("Sign language")
         UEBER = "ueber-das-programm", _("About the programme")
         KONTAKT = "kontakt", _("Contact")
+
+    # /barrierefreiheit/ shows this page together with the feedback form (AccessibilityView).
+    SLUGS_WITH_OWN_ROUTE = frozenset({Slug.BARRIEREFREIHEIT})
 
     slug = models.SlugField(_("address"), max_length=50, unique=True, choices=Slug.choices)
     title = models.CharField(_("title"), max_length=200)
@@ -111,9 +116,6 @@ class Page(models.Model):
 
     def __str__(self):
         return self.title
-
-    def get_absolute_url(self):
-        return reverse("page", kwargs={"slug": self.slug})
 
 
 class AccessibilityStatement(models.Model):
@@ -225,8 +227,10 @@ class ArticleQuerySet(models.QuerySet):
         return self.order_by("-publish_at", "-pk")
 
 
-class Article(models.Model):
+class Article(PublicAddressMixin, models.Model):
     """A news item ("Aktuelles")."""
+
+    DETAIL_ROUTE = "article_detail"
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
@@ -275,11 +279,8 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
-    def get_absolute_url(self):
-        return reverse("article_detail", kwargs={"slug": self.slug})
-
     def clean(self):
-        errors = {}
+        errors = self.address_errors()
         if self.photo and not self.photo_alt.strip():
             errors["photo_alt"] = _("Please describe the photo for people who cannot see it.")
         if self.photo and not self.photo_credit.strip():

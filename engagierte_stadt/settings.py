@@ -94,9 +94,11 @@ TEMPLATES = [
 WSGI_APPLICATION = "engagierte_stadt.wsgi.application"
 
 # Database: DATABASE_URL (e.g. postgres://user:pass@host:5432/name); unset → SQLite file.
+# Empty counts as unset: env files often carry `DATABASE_URL=`, and dj_database_url.config()
+# would turn that into an empty database configuration.
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", "").strip() or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("DJANGO_DB_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )

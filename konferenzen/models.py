@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +17,7 @@ from engagierte_stadt.submissions.capacity import (
     annotate_places,
     status_count,
 )
+from engagierte_stadt.urlwords import PublicAddressMixin
 from quartiere.models import Quartier
 
 
@@ -76,8 +76,10 @@ class ConferenceQuerySet(models.QuerySet):
         )
 
 
-class Conference(models.Model):
+class Conference(PublicAddressMixin, models.Model):
     """The Stadtteilkonferenz of one Quartier: a series of meetings."""
+
+    DETAIL_ROUTE = "konferenzen:conference_detail"
 
     quartier = models.ForeignKey(
         Quartier,
@@ -129,17 +131,6 @@ class Conference(models.Model):
     def __str__(self):
         return self.title
 
-    def get_absolute_url(self):
-        return reverse("konferenzen:conference_detail", kwargs={"slug": self.slug})
-
-    def clean(self):
-        from konferenzen.urls import RESERVED_SLUGS
-
-        if self.slug in RESERVED_SLUGS:
-            raise ValidationError(
-                {"slug": _("This address is used by the portal itself. Please choose another.")}
-            )
-
 
 class MeetingQuerySet(models.QuerySet):
     def upcoming(self, now=None):
@@ -154,10 +145,6 @@ class MeetingQuerySet(models.QuerySet):
         return self.exclude(
             models.Q(ends_at__gte=now) | models.Q(ends_at__isnull=True, starts_at__gte=now)
         ).order_by("-starts_at", "-pk")
-
-    def public(self):
-        """Meetings of active and inactive conferences alike; drafts do not exist."""
-        return self
 
     def in_quartier(self, quartier):
         return self.filter(
@@ -201,8 +188,10 @@ class MeetingQuerySet(models.QuerySet):
         return annotate_places(self, Registration)
 
 
-class Meeting(models.Model):
+class Meeting(PublicAddressMixin, models.Model):
     """One date of a conference: when, where, agenda, registration and afterwards minutes."""
+
+    DETAIL_ROUTE = "konferenzen:meeting_detail"
 
     class Status(models.TextChoices):
         PLANNED = "geplant", _("planned")
@@ -318,14 +307,11 @@ class Meeting(models.Model):
         super().save(*args, **kwargs)
         self._loaded_schedule = self._schedule()
 
-    def get_absolute_url(self):
-        return reverse(
-            "konferenzen:meeting_detail",
-            kwargs={"conference": self.conference.slug, "slug": self.slug},
-        )
+    def url_kwargs(self):
+        return {"conference": self.conference.slug, "slug": self.slug}
 
     def clean(self):
-        errors = {}
+        errors = self.address_errors()
         if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
             errors["ends_at"] = _("The end cannot be before the start.")
         if self.places is not None and not self.registration_enabled:

@@ -2,7 +2,8 @@
 
 They are printed on notices (with a QR code), so they are short, German and stable: a meeting
 keeps its address when it moves. Fixed words (archiv, anmeldung, wunsch, …) come before the
-conference addresses; `Conference.clean()` refuses them as a conference's address.
+conference addresses; `Conference.clean()` refuses them as a conference's address (read from
+these routes by `engagierte_stadt.urlwords`).
 """
 
 from django.urls import path
@@ -10,8 +11,6 @@ from django.urls import path
 from konferenzen import calendar, print_views, registration_views, views
 
 app_name = "konferenzen"
-
-RESERVED_SLUGS = {"archiv", "anmeldung", "wunsch", "mein-wunsch", "quartier", "kalender"}
 
 urlpatterns = [
     path("stadtteilkonferenzen/", views.OverviewView.as_view(), name="overview"),

@@ -4,17 +4,14 @@ join ("Partner werden"), and the national network of Engagierte Städte."""
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt.images import CleanImageField
 from engagierte_stadt.models import PublicContactMixin
 from engagierte_stadt.submissions.submission import SubmissionBase, SubmissionQuerySet
+from engagierte_stadt.urlwords import PublicAddressMixin
 from quartiere.models import Project, Quartier
-
-# Fixed words under /partner/ (see partner/urls.py); a partner's address cannot be one of them.
-RESERVED_SLUGS = frozenset({"fuer-unternehmen", "partner-werden", "netzwerk", "bewerbung"})
 
 # Logos are fitted into this box (width × height, never enlarged), so the directory stays calm.
 LOGO_BOX = (600, 300)
@@ -70,10 +67,11 @@ class PartnerQuerySet(models.QuerySet):
         )
 
 
-class Partner(PublicContactMixin, models.Model):
+class Partner(PublicContactMixin, PublicAddressMixin, models.Model):
     """An organisation in the network: association, institution, business, …"""
 
     Kind = PartnerKind
+    DETAIL_ROUTE = "partner:detail"
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(
@@ -150,16 +148,8 @@ class Partner(PublicContactMixin, models.Model):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return reverse("partner:detail", kwargs={"slug": self.slug})
-
     def clean(self):
-        errors = {}
-        if self.slug in RESERVED_SLUGS:
-            errors["slug"] = _(
-                "“%(slug)s” is the address of another page under /partner/. "
-                "Please choose another address."
-            ) % {"slug": self.slug}
+        errors = self.address_errors()
         if self.cooperation_since and not self.is_cooperation_partner:
             errors["cooperation_since"] = _(
                 "Only a cooperation partner has a date since when it is one. Tick "
@@ -192,12 +182,6 @@ ROLE_ORDER = list(ProjectRole.values)
 
 
 class ProjectPartnerQuerySet(models.QuerySet):
-    def published(self):
-        """Roles whose partner and project are both public."""
-        return self.filter(partner__is_published=True).filter(
-            project__in=Project.objects.published()
-        )
-
     def by_role(self):
         """Responsible body first, then cooperation partners, funders, supporters."""
         rank = models.Case(

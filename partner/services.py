@@ -29,7 +29,6 @@ from engagierte_stadt.submissions.submission import (
 from partner import notifications
 from partner.models import (
     PENDING_STATUSES,
-    RESERVED_SLUGS,
     ApplicationStatus,
     Partner,
     PartnerApplication,
@@ -149,7 +148,7 @@ def application_start_review(*, application: PartnerApplication) -> bool:
 def _unique_partner_slug(name: str) -> str:
     base = slugify(name)[:140].strip("-") or "partner"
     slug, n = base, 1
-    while slug in RESERVED_SLUGS or Partner.objects.filter(slug=slug).exists():
+    while Partner.slug_is_reserved(slug) or Partner.objects.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
     return slug

@@ -2,7 +2,8 @@
 
 They are printed on flyers, so they are short, German and stable. The fixed words
 (fuer-unternehmen, partner-werden, netzwerk, bewerbung) come before the partner addresses;
-`Partner.clean()` refuses them as a partner's address (`RESERVED_SLUGS`).
+`Partner.clean()` refuses them as a partner's address (read from these routes by
+`engagierte_stadt.urlwords`).
 """
 
 from django.urls import path

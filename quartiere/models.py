@@ -2,13 +2,13 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt.images import CleanImageField
 from engagierte_stadt.models import PublicContactMixin
 from engagierte_stadt.submissions.capacity import SignupBase, annotate_places, status_count
+from engagierte_stadt.urlwords import PublicAddressMixin
 
 
 class QuartierQuerySet(models.QuerySet):
@@ -19,8 +19,10 @@ class QuartierQuerySet(models.QuerySet):
         return self.select_related("parent")
 
 
-class Quartier(models.Model):
+class Quartier(PublicAddressMixin, models.Model):
     """A Stadtteil (district) or a Quartier (neighbourhood), optionally inside another."""
+
+    DETAIL_ROUTE = "quartiere:detail"
 
     class Kind(models.TextChoices):
         DISTRICT = "stadtteil", _("district")
@@ -57,15 +59,16 @@ class Quartier(models.Model):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return reverse("quartiere:detail", kwargs={"slug": self.slug})
-
     def clean(self):
+        errors = self.address_errors()
         ancestor = self.parent
         while ancestor is not None:
             if ancestor.pk == self.pk and self.pk is not None:
-                raise ValidationError({"parent": _("A district cannot lie inside itself.")})
+                errors["parent"] = _("A district cannot lie inside itself.")
+                break
             ancestor = ancestor.parent
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def has_contact(self) -> bool:
@@ -149,8 +152,10 @@ class ProjectQuerySet(models.QuerySet):
         models.prefetch_related_objects(list(projects), *ProjectQuerySet.card_prefetches())
 
 
-class Project(PublicContactMixin, models.Model):
+class Project(PublicContactMixin, PublicAddressMixin, models.Model):
     """A neighbourhood project (Quartiersprojekt)."""
+
+    DETAIL_ROUTE = "quartiere:project_detail"
 
     class Status(models.TextChoices):
         IDEA = "idee", _("idea")
@@ -216,12 +221,12 @@ class Project(PublicContactMixin, models.Model):
     def __str__(self):
         return self.title
 
-    def get_absolute_url(self):
-        return reverse("quartiere:project_detail", kwargs={"slug": self.slug})
-
     def clean(self):
+        errors = self.address_errors()
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": _("The end cannot be before the start.")})
+            errors["end_date"] = _("The end cannot be before the start.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_published(self) -> bool:
@@ -341,8 +346,10 @@ class OpportunityQuerySet(models.QuerySet):
         )
 
 
-class Opportunity(models.Model):
+class Opportunity(PublicAddressMixin, models.Model):
     """A way to help (Mitmach-Angebot), in a project or directly in a Quartier."""
+
+    DETAIL_ROUTE = "quartiere:opportunity_detail"
 
     class Commitment(models.TextChoices):
         ONCE = "einmalig", _("once, on a date")
@@ -442,11 +449,8 @@ class Opportunity(models.Model):
             self.quartier_id = self.project.quartier_id
         super().save(*args, **kwargs)
 
-    def get_absolute_url(self):
-        return reverse("quartiere:opportunity_detail", kwargs={"slug": self.slug})
-
     def clean(self):
-        errors = {}
+        errors = self.address_errors()
         if self.project_id is None and self.quartier_id is None:
             errors["quartier"] = _("Choose a project or a district.")
         if self.commitment == self.Commitment.ONCE and not self.starts_at:

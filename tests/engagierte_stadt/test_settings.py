@@ -49,6 +49,18 @@ def test_database_url_selects_postgresql_and_sqlite_is_the_default():
     assert pg.stdout.strip() == "django.db.backends.postgresql"
 
 
+def test_empty_database_url_means_the_sqlite_default():
+    # Env files often have `DATABASE_URL=`; that must not leave the portal without a database.
+    code = (
+        "from django.conf import settings; db = settings.DATABASES['default'];"
+        " print(db['ENGINE'], db['NAME'].endswith('db.sqlite3'))"
+    )
+    for empty in ("", "  "):
+        result = run_settings({"DJANGO_DEBUG": "true", "DATABASE_URL": empty}, code)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.split() == ["django.db.backends.sqlite3", "True"], empty
+
+
 def test_language_and_time_zone():
     result = run_settings(
         {"DJANGO_DEBUG": "true"},

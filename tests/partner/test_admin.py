@@ -235,7 +235,7 @@ def test_partner_admin_refuses_a_fixed_word_as_address(admin_client):
         },
     )
     assert response.status_code == 200
-    assert "ist die Adresse einer anderen Seite unter /partner/" in response.content.decode()
+    assert "vom Portal selbst verwendet" in response.content.decode()
     assert not Partner.objects.exists()
 
 

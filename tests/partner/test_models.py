@@ -4,24 +4,27 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
-from partner.models import RESERVED_SLUGS, Partner, PartnerKind, ProjectPartner, ProjectRole
+from engagierte_stadt.urlwords import reserved_words
+from partner.models import Partner, PartnerKind, ProjectPartner, ProjectRole
 from tests.factories import ProjectFactory, QuartierFactory
 from tests.partner.factories import PartnerFactory, ProjectPartnerFactory
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("slug", sorted(RESERVED_SLUGS))
+@pytest.mark.parametrize("slug", ["fuer-unternehmen", "partner-werden", "netzwerk", "bewerbung"])
 def test_fixed_words_under_partner_are_refused_as_address(slug):
     partner = PartnerFactory.build(slug=slug)
     with pytest.raises(ValidationError) as error:
         partner.full_clean()
-    assert "ist die Adresse einer anderen Seite unter /partner/" in str(error.value)
+    assert "vom Portal selbst verwendet" in str(error.value.message_dict["slug"])
 
 
 def test_every_fixed_word_is_a_page_of_its_own(client):
     # The reserved words are exactly the fixed pages (bewerbung has only personal links).
-    for slug in sorted(RESERVED_SLUGS - {"bewerbung"}):
+    words = reserved_words(Partner.DETAIL_ROUTE)
+    assert words == {"fuer-unternehmen", "partner-werden", "netzwerk", "bewerbung"}
+    for slug in sorted(words - {"bewerbung"}):
         assert client.get(f"/partner/{slug}/").status_code == 200, slug
 
 
