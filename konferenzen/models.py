@@ -324,6 +324,18 @@ class Meeting(models.Model):
             kwargs={"conference": self.conference.slug, "slug": self.slug},
         )
 
+    def get_calendar_url(self):
+        return reverse(
+            "konferenzen:meeting_ics",
+            kwargs={"conference": self.conference.slug, "slug": self.slug},
+        )
+
+    def calendar_event(self):
+        """The meeting as a calendar event (`engagierte_stadt.ical.CalendarTarget`)."""
+        from konferenzen.calendar import meeting_calendar_event  # it imports this module
+
+        return meeting_calendar_event(self)
+
     def clean(self):
         errors = {}
         if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
