@@ -11,6 +11,10 @@ Nothing here logs an address or a name.
 import logging
 import re
 import smtplib
+from email import encoders
+from email.message import Message
+from email.mime.base import MIMEBase
+from email.mime.text import MIMEText
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -33,18 +37,47 @@ class RedactEmailAddresses(logging.Filter):
         return True
 
 
+def mime_attachment(filename: str, content: str | bytes, mimetype: str) -> MIMEBase:
+    """An attachment part whose Content-Type is `mimetype` as given, parameters included.
+
+    Django's `attach()` takes a bare type: parameters would end up in the subtype, next to a
+    second charset. The part is a plain `email` object, so it pickles into django-mailer's
+    outbox and comes out unchanged.
+    """
+    header = Message()
+    header["Content-Type"] = mimetype
+    maintype, subtype = header.get_content_maintype(), header.get_content_subtype()
+    if maintype == "text":
+        charset = header.get_content_charset() or "utf-8"
+        if isinstance(content, bytes):
+            content = content.decode(charset)
+        part = MIMEText(content, subtype, charset)
+    else:
+        part = MIMEBase(maintype, subtype)
+        part.set_payload(content.encode() if isinstance(content, str) else content)
+        encoders.encode_base64(part)
+    part.replace_header("Content-Type", mimetype)
+    if maintype == "text" and not header.get_content_charset():
+        part.set_param("charset", charset)
+    part.add_header("Content-Disposition", "attachment", filename=filename)
+    return part
+
+
 def send_mail_template(
     prefix: str,
     context: dict,
     to: list[str],
     *,
     reply_to: list[str] | None = None,
+    attachments: list[tuple[str, str | bytes, str]] | None = None,
 ) -> bool:
     """Render `<prefix>_subject.txt`, `<prefix>.txt` and `<prefix>.html` and send the mail.
 
     `context` should hold `base_url` (scheme and host, no trailing slash) for absolute links;
-    `site_settings` is added. Returns False when there is no recipient or the backend failed
-    (only possible when the outbox is bypassed); the failure is logged without the address.
+    `site_settings` is added. `attachments` are (file name, content, MIME type), the type
+    possibly with parameters (`text/calendar; method=PUBLISH; charset=utf-8`). Returns False
+    when there is no recipient or the backend failed (only possible when the outbox is
+    bypassed); the failure is logged without the address.
     """
     recipients = [address for address in to if address]
     if not recipients:
@@ -64,6 +97,8 @@ def send_mail_template(
         reply_to=[address for address in reply_to or [] if address] or None,
     )
     mail.attach_alternative(html, "text/html")
+    for filename, content, mimetype in attachments or []:
+        mail.attach(mime_attachment(filename, content, mimetype))
     try:
         mail.send()
     except (OSError, smtplib.SMTPException):

@@ -1,5 +1,6 @@
 """Calendar data of the district conferences: iCalendar feeds (RFC 5545), a single meeting's
-.ics download, and the schema.org Event data of the meeting page.
+.ics download, and the schema.org Event data of the meeting page. How a calendar file is built
+is shared (`engagierte_stadt.ical`); what a meeting's event says is here.
 
 Subscribed calendars match events by UID and take a change only when SEQUENCE rises. So the
 UID is the meeting's own UUID with the portal's host from `SITE_URL` (never the request's
@@ -12,21 +13,22 @@ in many calendars for good.
 All links point to `SITE_URL`, the address that is printed on notices and flyers.
 """
 
-import hashlib
-from datetime import date, timedelta
-from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
-from django.conf import settings
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.cache import get_conditional_response, patch_cache_control, quote_etag
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
-from icalendar import Calendar, Event, Timezone, vDuration
 
+from engagierte_stadt.ical import (
+    CalendarEvent,
+    build_calendar,
+    calendar_response,
+    event_uid,
+    local,
+    portal_url,
+)
 from engagierte_stadt.models import SiteSettings
 from konferenzen.models import Conference, Meeting
 from quartiere.models import Quartier
@@ -34,8 +36,7 @@ from quartiere.models import Quartier
 # Feeds list meetings from this long ago onwards: enough for "when was the last one?",
 # while the size of a feed that calendars fetch every few hours stays bounded.
 FEED_HISTORY = timedelta(days=365)
-# How long browsers and proxies may keep a feed, and how often calendars should fetch it.
-CACHE_SECONDS = 15 * 60
+# How often calendars should fetch a feed.
 REFRESH_INTERVAL = timedelta(hours=6)
 PRODID = "-//Engagierte Stadt//Stadtteilkonferenzen//DE"
 
@@ -43,31 +44,13 @@ PRODID = "-//Engagierte Stadt//Stadtteilkonferenzen//DE"
 # --- addresses ------------------------------------------------------------------------------
 
 
-def portal_url(path: str = "") -> str:
-    """The absolute address of `path` on the portal (`SITE_URL`)."""
-    return settings.SITE_URL + path
-
-
-def uid_host() -> str:
-    return urlsplit(settings.SITE_URL).hostname or "localhost"
-
-
 def meeting_uid(meeting) -> str:
     """The event's UID: the same for the meeting's whole life, whatever changes about it."""
-    return f"{meeting.uid}@{uid_host()}"
+    return event_uid(meeting.uid)
 
 
 def meeting_page_url(meeting) -> str:
     return portal_url(meeting.get_absolute_url())
-
-
-def portal_timezone() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
-
-
-def local(dt):
-    """`dt` as wall-clock time of the portal's time zone (not of the active one)."""
-    return dt.astimezone(portal_timezone())
 
 
 # --- texts shared by the feed, the download and the JSON-LD ---------------------------------
@@ -147,73 +130,32 @@ def feed_meetings(now=None):
     return calendar_meetings().filter(starts_at__gte=now - FEED_HISTORY)
 
 
-def meeting_event(meeting) -> Event:
-    """One VEVENT. DTSTAMP is the last change, as RFC 5545 asks for calendars without METHOD;
-    that also makes an unchanged feed byte-identical, so its ETag holds."""
-    status = "CANCELLED" if meeting.is_cancelled else "CONFIRMED"
-    summary = meeting_summary(meeting)
-    if meeting.is_cancelled:
-        # Some calendars ignore STATUS and would keep showing the date as if nothing happened.
-        summary = _("Cancelled: %(title)s") % {"title": summary}
-    return Event.new(
-        uid=meeting_uid(meeting),
-        stamp=meeting.updated_at,
-        created=meeting.created_at,
-        last_modified=meeting.updated_at,
-        start=local(meeting.starts_at),
-        end=local(meeting.end),
-        sequence=meeting.sequence,
-        summary=summary,
-        location=meeting_location(meeting) or None,
-        description=meeting_description(meeting),
+def meeting_calendar_event(meeting) -> CalendarEvent:
+    """The meeting as a calendar event (`Meeting.calendar_event()`, the feeds, the mails)."""
+    return CalendarEvent(
+        uid=meeting.uid,
+        starts_at=meeting.starts_at,
+        ends_at=meeting.end,
+        summary=meeting_summary(meeting),
         url=meeting_page_url(meeting),
-        status=status,
+        sequence=meeting.sequence,
+        location=meeting_location(meeting),
+        description=meeting_description(meeting),
+        cancelled=meeting.is_cancelled,
+        created_at=meeting.created_at,
+        updated_at=meeting.updated_at,
     )
 
 
-def _timezone_range(meetings) -> tuple[date, date]:
-    """Years covering every meeting and today, for the VTIMEZONE's list of transitions."""
-    today = timezone.localdate()
-    first = min([local(m.starts_at).date() for m in meetings] + [today])
-    last = max([local(m.end).date() for m in meetings] + [today])
-    return date(first.year - 1, 1, 1), date(last.year + 2, 1, 1)
-
-
-def build_calendar(meetings, *, name: str, key: str) -> Calendar:
-    """A VCALENDAR named `name` with the time zone and one event per meeting.
-
-    `key` names the feed in the calendar's UID, which stays the same between fetches.
-    """
-    meetings = list(meetings)
-    calendar = Calendar.new(
+def meetings_calendar(meetings, *, name: str, key: str):
+    """A feed named `name` with one event per meeting; `key` names it in the calendar's UID."""
+    return build_calendar(
+        [meeting_calendar_event(meeting) for meeting in meetings],
         prodid=PRODID,
         name=name,
-        uid=f"{key}@{uid_host()}",
+        key=key,
         refresh_interval=REFRESH_INTERVAL,
     )
-    calendar.add("X-WR-TIMEZONE", settings.TIME_ZONE)
-    calendar.add("X-PUBLISHED-TTL", vDuration(REFRESH_INTERVAL))
-    first, last = _timezone_range(meetings)
-    # Always there, also for an empty feed: the feed names it in X-WR-TIMEZONE.
-    calendar.add_component(Timezone.from_tzid(settings.TIME_ZONE, first_date=first, last_date=last))
-    for meeting in meetings:
-        calendar.add_component(meeting_event(meeting))
-    return calendar
-
-
-def calendar_response(request, calendar: Calendar, *, filename: str | None = None):
-    """The calendar as text/calendar, cacheable for a while, with an ETag so that calendars
-    polling an unchanged feed get a 304 without the body."""
-    body = calendar.to_ical()
-    etag = quote_etag(hashlib.sha256(body).hexdigest()[:32])
-    response = get_conditional_response(request, etag=etag)
-    if response is None:
-        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-        if filename:
-            response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["ETag"] = etag
-    patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
-    return response
 
 
 def meeting_filename(meeting) -> str:
@@ -233,7 +175,7 @@ def all_meetings_feed(request):
     """Every conference's meetings: /stadtteilkonferenzen/kalender.ics."""
     city = SiteSettings.load().city_name
     name = _("District conferences %(city)s") % {"city": city}
-    return calendar_response(request, build_calendar(feed_meetings(), name=name, key="alle"))
+    return calendar_response(request, meetings_calendar(feed_meetings(), name=name, key="alle"))
 
 
 @require_safe
@@ -241,7 +183,7 @@ def quartier_feed(request, slug):
     """The meetings of the conferences of a Quartier and of its neighbourhoods."""
     quartier = get_object_or_404(Quartier, slug=slug)
     name = _("District conferences %(quartier)s") % {"quartier": quartier.name}
-    calendar = build_calendar(
+    calendar = meetings_calendar(
         feed_meetings().in_quartier(quartier), name=name, key=f"quartier-{quartier.pk}"
     )
     return calendar_response(request, calendar)
@@ -250,7 +192,7 @@ def quartier_feed(request, slug):
 @require_safe
 def conference_feed(request, slug):
     conference = get_object_or_404(Conference, slug=slug)
-    calendar = build_calendar(
+    calendar = meetings_calendar(
         feed_meetings().filter(conference=conference),
         name=conference.title,
         key=f"konferenz-{conference.pk}",
@@ -262,7 +204,9 @@ def conference_feed(request, slug):
 def meeting_ics(request, conference, slug):
     """One meeting as a file to add to a calendar (any date, also older than the feeds)."""
     meeting = get_object_or_404(calendar_meetings(), conference__slug=conference, slug=slug)
-    calendar = build_calendar([meeting], name=meeting.conference.title, key=f"termin-{meeting.uid}")
+    calendar = meetings_calendar(
+        [meeting], name=meeting.conference.title, key=f"termin-{meeting.uid}"
+    )
     return calendar_response(request, calendar, filename=meeting_filename(meeting))
 
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -309,6 +310,18 @@ class Meeting(PublicAddressMixin, models.Model):
 
     def url_kwargs(self):
         return {"conference": self.conference.slug, "slug": self.slug}
+
+    def get_calendar_url(self):
+        return reverse(
+            "konferenzen:meeting_ics",
+            kwargs={"conference": self.conference.slug, "slug": self.slug},
+        )
+
+    def calendar_event(self):
+        """The meeting as a calendar event (`engagierte_stadt.ical.CalendarTarget`)."""
+        from konferenzen.calendar import meeting_calendar_event  # it imports this module
+
+        return meeting_calendar_event(self)
 
     def clean(self):
         errors = self.address_errors()

@@ -178,13 +178,22 @@ class OpportunityAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["project", "quartier"]
     filter_horizontal = ["skills"]
-    readonly_fields = ["places_summary", "signup_links"]
+    readonly_fields = ["places_summary", "signup_links", "sequence"]
     inlines = [SignupInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "project", "quartier", "description"]}),
         (
             _("Time"),
-            {"fields": ["commitment", "starts_at", "ends_at", "hours_per_month", "weekdays"]},
+            {
+                "fields": [
+                    "commitment",
+                    "starts_at",
+                    "ends_at",
+                    "hours_per_month",
+                    "weekdays",
+                    "sequence",
+                ]
+            },
         ),
         (
             _("Place and places"),

@@ -1,7 +1,11 @@
 """Districts (Stadtteile) and neighbourhoods (Quartiere) of the town."""
 
+import uuid
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -365,6 +369,10 @@ class Opportunity(PublicAddressMixin, models.Model):
         SAT = "sa", _("Saturday")
         SUN = "so", _("Sunday")
 
+    # A change to one of these moves the opportunity in calendars (iCalendar SEQUENCE goes up).
+    # Opportunities have no cancelled state; closing the sign-up is the nearest to it.
+    SCHEDULE_FIELDS = ("commitment", "starts_at", "ends_at", "place", "title", "is_open")
+
     SUITABILITY_FIELDS = {
         "youth": "suitable_youth",
         "families": "suitable_families",
@@ -424,6 +432,13 @@ class Opportunity(PublicAddressMixin, models.Model):
     signup_deadline = models.DateField(_("sign-up deadline"), null=True, blank=True)
     is_open = models.BooleanField(_("open for sign-ups"), default=True)
     is_published = models.BooleanField(_("published"), default=True)
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(
+        _("calendar revision"),
+        default=0,
+        editable=False,
+        help_text=_("Goes up whenever date, place or status change, so calendars update."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -447,7 +462,44 @@ class Opportunity(PublicAddressMixin, models.Model):
         # The Quartier of an opportunity is always its project's, so filters need no join.
         if self.project_id is not None:
             self.quartier_id = self.project.quartier_id
+        # The calendar revision: a calendar replaces an event only when SEQUENCE is higher.
+        loaded = getattr(self, "_loaded_schedule", None)
+        if loaded is not None and loaded != self._schedule():
+            self.sequence += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "sequence"}
         super().save(*args, **kwargs)
+        self._loaded_schedule = self._schedule()
+
+    def get_calendar_url(self):
+        return reverse("quartiere:opportunity_ics", kwargs={"slug": self.slug})
+
+    @property
+    def has_date(self) -> bool:
+        """A one-off date: only then is the opportunity an event in a calendar. (A regular
+        opportunity's `starts_at` is just its first date.)"""
+        return self.commitment == self.Commitment.ONCE and self.starts_at is not None
+
+    @property
+    def end(self):
+        """The end, or two hours after the start when no end is given (None without date)."""
+        if self.starts_at is None:
+            return None
+        return self.ends_at or self.starts_at + timedelta(hours=2)
+
+    @property
+    def is_past(self) -> bool:
+        """A one-off date that is over (an opportunity without date never is)."""
+        return self.has_date and self.end < timezone.now()
+
+    def calendar_event(self):
+        """The opportunity as a calendar event, None without a one-off date
+        (`engagierte_stadt.ical.CalendarTarget`)."""
+        if not self.has_date:
+            return None
+        from quartiere.calendar import opportunity_calendar_event  # it imports this module
+
+        return opportunity_calendar_event(self)
 
     def clean(self):
         errors = self.address_errors()
@@ -462,6 +514,15 @@ class Opportunity(PublicAddressMixin, models.Model):
             errors["weekdays"] = _("Unknown weekday.")
         if errors:
             raise ValidationError(errors)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_schedule = instance._schedule()
+        return instance
+
+    def _schedule(self):
+        return tuple(self.__dict__.get(name) for name in self.SCHEDULE_FIELDS)
 
     @property
     def suitability_labels(self) -> list[str]:

@@ -6,7 +6,7 @@ project package includes this module at the root.
 
 from django.urls import path
 
-from quartiere import views
+from quartiere import calendar, views
 
 app_name = "quartiere"
 
@@ -37,6 +37,7 @@ urlpatterns = [
         views.OpportunitySignupSentView.as_view(),
         name="opportunity_signup_sent",
     ),
+    path("mitmachen/<slug:slug>/termin.ics", calendar.opportunity_ics, name="opportunity_ics"),
     path(
         "mitmachen/<slug:slug>/",
         views.OpportunityDetailView.as_view(),

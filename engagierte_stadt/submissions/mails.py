@@ -4,7 +4,8 @@ The personal links come from the routes `<ROUTES>_confirm` and `<ROUTES>_manage`
 (keyword `token`; `ROUTES` is a namespace prefix such as `"konferenzen:registration"`) and lead
 to the same entry in every mail; the templates are `<MAIL_PREFIX>_<kind>`. The target (the
 opportunity, the meeting) only needs `__str__` and `get_absolute_url()`; a `starts_at` field
-puts its date into the mails.
+puts its date into the mails; a target that is an `engagierte_stadt.ical.CalendarTarget` with a
+date has its .ics attached to the mails about a place (`CALENDAR_KINDS`).
 
 Nothing here logs an address or a name: log lines name the mail and the sign-up's number.
 """
@@ -13,6 +14,7 @@ import logging
 
 from django.urls import NoReverseMatch, reverse
 
+from engagierte_stadt import ical
 from engagierte_stadt.mails import send_mail_template
 
 logger = logging.getLogger(__name__)
@@ -81,9 +83,27 @@ def mail_prefix(model) -> str:
     return model.MAIL_PREFIX
 
 
+# The mails about a place (or a spot in line) carry the date as .ics, with a link to it.
+CALENDAR_KINDS = {"confirmed", "waiting", "moved_up", "reminder"}
+
+
+def _with_calendar(context: dict) -> list:
+    """For a target with a date (`engagierte_stadt.ical.CalendarTarget`): put the link to its
+    .ics into `context` (`calendar_url`) and return the .ics as the mail's attachment.
+    A target without a date (an undated opportunity, a conference wish's Quartier): nothing."""
+    attachment = ical.target_attachment(context["target"])
+    if attachment is None:
+        return []
+    context["calendar_url"] = context["base_url"] + context["target"].get_calendar_url()
+    return [attachment]
+
+
 def _send_to_person(kind: str, signup, context: dict, reply_to=None) -> bool:
     prefix = f"{mail_prefix(type(signup))}_{kind}"
-    sent = send_mail_template(prefix, context, [signup.email], reply_to=reply_to)
+    attachments = _with_calendar(context) if kind in CALENDAR_KINDS else None
+    sent = send_mail_template(
+        prefix, context, [signup.email], reply_to=reply_to, attachments=attachments
+    )
     if sent:
         logger.info("sign-up %s: mail '%s' queued", signup.pk, kind)
     return sent
