@@ -76,6 +76,7 @@ class Partner(PublicContactMixin, models.Model):
     """An organisation in the network: association, institution, business, …"""
 
     Kind = PartnerKind
+    contact_source_label = _("partner “%(title)s”")
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(

@@ -18,6 +18,7 @@ from django.contrib import admin, messages
 from django.db import models, transaction
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.text import slugify
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +35,7 @@ from engagierte_stadt.submissions.capacity import (
     signup_erase,
     signup_move_up,
 )
+from engagierte_stadt.submissions.targets import Contact
 
 # A CSV column: its heading and how to get the cell from a row.
 Column = tuple[str, Callable[[models.Model], object]]
@@ -73,6 +75,49 @@ def csv_response(
         count += 1
     logger.info("user %s exported %d %s as CSV", request.user.pk, count, what)
     return response
+
+
+def contact_summary_text(contact: Contact) -> str:
+    """The effective contact person for staff: all of it, whose it is, what the public pages
+    leave out, and a warning when nobody gets the "new sign-up" mails."""
+    if contact.is_empty:
+        return gettext(
+            "Nobody: no contact person is entered here, above it or in the site settings."
+        )
+    notes = []
+    if contact.source:
+        notes.append(gettext("source: %(source)s") % {"source": contact.source})
+    hidden = [
+        label
+        for label, value, shown in (
+            (gettext("name"), contact.name, contact.show_name),
+            (gettext("e-mail"), contact.email, contact.show_email),
+            (gettext("phone"), contact.phone, contact.show_phone),
+        )
+        if value and not shown
+    ]
+    if hidden:
+        notes.append(gettext("not public: %(parts)s") % {"parts": ", ".join(hidden)})
+    if not contact.email:
+        notes.append(gettext("no e-mail address, so nobody is told of new sign-ups"))
+    return f"{contact.as_text()} ({'; '.join(notes)})" if notes else contact.as_text()
+
+
+def contact_column(model) -> Column:
+    """A CSV column with the contact person of each row's target (its `contact()`, the one its
+    page and mails name), looked up once per target."""
+    from engagierte_stadt.models import SiteSettings
+
+    site = SimpleLazyObject(SiteSettings.load)  # loaded once, if any target falls back to it
+    found: dict[object, str] = {}
+
+    def cell(row) -> str:
+        key = getattr(row, f"{model.TARGET_FIELD}_id")
+        if key not in found:
+            found[key] = row.target.contact(site=site).as_text()
+        return found[key]
+
+    return (gettext("Contact person"), cell)
 
 
 def places_summary_text(*, signups, places: int | None) -> str:

@@ -1,8 +1,8 @@
 """The sign-up engine: one set of rules for every sign-up with places and a waiting list.
 
 Opportunity sign-ups (`quartiere.Signup`) use it now, conference registrations next. A concrete
-model subclasses `SignupBase`, names its target in `TARGET_FIELD` (the opportunity, the meeting;
-its `places` field limits the confirmed sign-ups, None or no such field meaning unlimited) and
+model subclasses `SignupBase`, names its target in `TARGET_FIELD` (the opportunity, the meeting,
+a `SignupTarget`: its `places` limits the confirmed sign-ups, None meaning unlimited) and
 gets:
 
 - double opt-in: a sign-up is stored unconfirmed with a personal link; only confirmed ones take
@@ -273,7 +273,7 @@ def _lock_target(target):
 
 
 def _has_free_place(model, target) -> bool:
-    places = getattr(target, "places", None)  # a target without places has no limit
+    places = target.places  # None: no limit (a Quartier that takes wishes has none)
     if places is None:
         return True
     taken = model.objects.filter(**{model.TARGET_FIELD: target}).confirmed().count()

@@ -4,8 +4,8 @@ The personal links come from the routes `<app_label>:signup_confirm` and
 `<app_label>:signup_manage` (keyword `token`), or from the routes a model names in
 `SIGNUP_ROUTES` (a namespace prefix such as `"konferenzen:registration"`); the templates are
 `mail/signup_<kind>`, or `<MAIL_PREFIX>_<kind>` for a model that names its own. The target (the
-opportunity, the meeting) only needs `__str__` and `get_absolute_url()`; a `starts_at` field
-puts its date into the mails.
+opportunity, the meeting) is a `SignupTarget`: its title, page, date and place go into the
+mails, and its `contact()` gets the replies unless the caller names other addresses.
 
 Nothing here logs an address or a name: log lines name the mail and the sign-up's number.
 """
@@ -56,8 +56,8 @@ def _signup_context(signup, base_url: str, token: str | None = None, **extra) ->
         "signup": signup,
         "target": target,
         "target_url": base_url + target.get_absolute_url(),
-        "starts_at": getattr(target, "starts_at", None),
-        "place": getattr(target, "place", ""),
+        "starts_at": target.starts_at,
+        "place": target.place,
         "base_url": base_url,
         "confirmation_hours": _confirmation_hours(),
         "position": signup.waiting_position(),
@@ -83,6 +83,8 @@ def mail_prefix(model) -> str:
 
 
 def _send_to_person(kind: str, signup, context: dict, reply_to=None) -> bool:
+    if reply_to is None:  # also mails sent from the admin and by commands reach the contact
+        reply_to = signup.target.contact().reply_to
     prefix = f"{mail_prefix(type(signup))}_{kind}"
     sent = send_mail_template(prefix, context, [signup.email], reply_to=reply_to)
     if sent:

@@ -33,6 +33,7 @@ CSV_HEADER = [
     "Angemeldet am",
     "Bestätigt am",
     "Abgesagt am",
+    "Ansprechperson",
 ]
 
 
