@@ -7,20 +7,37 @@ from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt.images import CleanImageField
 from engagierte_stadt.submissions.submission import SubmissionBase, SubmissionQuerySet
+from engagierte_stadt.submissions.targets import Contact
 from engagierte_stadt.urlwords import PublicAddressMixin
 
 
 class PublicContactMixin:
-    """`public_contact` for a model with `contact_name/role/email/phone` and the switches
-    `show_contact_name/email/phone` that staff set: only what they chose is shown."""
+    """For a model with `contact_name/role/email/phone` and the switches
+    `show_contact_name/email/phone` that staff set: its own contact person as a `Contact`
+    (`own_contact()`), and the parts staff chose to show (`public_contact`)."""
+
+    contact_source_label = ""  # "project %(title)s": whose contact it is, for staff
+
+    def own_contact(self) -> Contact:
+        return Contact(
+            name=self.contact_name,
+            role=self.contact_role,
+            email=self.contact_email,
+            phone=self.contact_phone,
+            show_name=self.show_contact_name,
+            show_email=self.show_contact_email,
+            show_phone=self.show_contact_phone,
+            source=str(self.contact_source_label) % {"title": str(self)},
+        )
 
     @property
     def public_contact(self) -> dict:
+        public = self.own_contact().public
         return {
-            "name": self.contact_name if self.show_contact_name else "",
-            "role": self.contact_role if self.show_contact_name else "",
-            "email": self.contact_email if self.show_contact_email else "",
-            "phone": self.contact_phone if self.show_contact_phone else "",
+            "name": public.name,
+            "role": public.role,
+            "email": public.email,
+            "phone": public.phone,
         }
 
 
@@ -82,6 +99,30 @@ class SiteSettings(models.Model):
     def load(cls) -> "SiteSettings":
         """Return the settings row, or unsaved defaults before staff have saved any."""
         return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+    @classmethod
+    def for_request(cls, request) -> "SiteSettings":
+        """`load()` once per request: the header and a view that needs the portal's contact
+        share one query."""
+        cached = request.__dict__.get("_site_settings")
+        if cached is None:
+            cached = request._site_settings = cls.load()
+        return cached
+
+    def contact(self) -> Contact:
+        """The portal's contact: the last resort when a target names nobody of its own."""
+        return Contact(
+            name=self.contact_name,
+            role=self.contact_organisation,
+            email=self.contact_email,
+            phone=self.contact_phone,
+            source=str(_("site settings")),
+        )
+
+
+def site_contact(site=None) -> Contact:
+    """The portal's contact, from `site` (the site settings at hand) or loaded now."""
+    return (site if site is not None else SiteSettings.load()).contact()
 
 
 class Page(PublicAddressMixin, models.Model):

@@ -18,6 +18,8 @@ from engagierte_stadt.submissions.admin import (
     ReadOnlySignupInline,
     SignupAdminBase,
     StaffSignupFormBase,
+    contact_column,
+    contact_summary_text,
     csv_response,
     local_time,
     places_overview_text,
@@ -110,14 +112,26 @@ class ConferenceAdmin(admin.ModelAdmin):
     search_fields = ["title", "description", "quartier__name", "organiser", "contact_name"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["quartier", "usual_venue"]
-    readonly_fields = ["meeting_links"]
+    readonly_fields = ["meeting_links", "effective_contact"]
     inlines = [MeetingInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "quartier", "description", "is_active"]}),
         (_("Meetings"), {"fields": ["rhythm", "usual_venue", "meeting_links"]}),
         (
             _("Contact"),
-            {"fields": ["organiser", "contact_name", "contact_email", "contact_phone"]},
+            {
+                "fields": [
+                    "organiser",
+                    "contact_name",
+                    "contact_email",
+                    "contact_phone",
+                    "effective_contact",
+                ],
+                "description": _(
+                    "Without a contact person here, the district's contact person is named "
+                    "for the conference and its meetings, else the portal's."
+                ),
+            },
         ),
     ]
 
@@ -145,6 +159,12 @@ class ConferenceAdmin(admin.ModelAdmin):
     @admin.display(description=_("next meeting"), ordering="next_starts_at")
     def next_meeting(self, obj):
         return local_time(obj.next_starts_at) or "–"
+
+    @admin.display(description=_("contact person (effective)"))
+    def effective_contact(self, obj):
+        if obj is None or obj.pk is None:
+            return gettext("Shown after saving.")
+        return contact_summary_text(obj.contact())
 
     @admin.display(description=_("add a meeting"))
     def meeting_links(self, obj):
@@ -303,6 +323,7 @@ class MeetingAdmin(admin.ModelAdmin):
         "places_summary",
         "registration_links",
         "sequence",
+        "effective_contact",
     ]
     inlines = [AgendaItemInline, DecisionInline, ActionItemInline, RegistrationInline]
     actions = ["copy_agenda", "create_next", "publish_minutes"]
@@ -321,6 +342,17 @@ class MeetingAdmin(admin.ModelAdmin):
             {"fields": ["registration_enabled", "places", "places_summary"]},
         ),
         (
+            _("Contact"),
+            {
+                "fields": ["effective_contact"],
+                "description": _(
+                    "Named on the meeting page and the notice, gets the replies and is told of "
+                    "new registrations: the contact person of the district conference, else "
+                    "of the district, else of the portal. Change it there."
+                ),
+            },
+        ),
+        (
             _("Minutes"),
             {
                 "fields": ["minutes_summary", "minutes_file", "minutes_published_at"],
@@ -337,7 +369,7 @@ class MeetingAdmin(admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .select_related("conference", "venue")
+            .select_related("conference__quartier", "venue")
             .annotate_places()
             .annotate(places_waiting=registration_count(SignupStatus.WAITING))
         )
@@ -400,6 +432,12 @@ class MeetingAdmin(admin.ModelAdmin):
         text = ", ".join(str(label) for label in labels) or gettext("no accessibility details")
         change_url = reverse("admin:konferenzen_venue_change", args=[venue.pk])
         return format_html('{} (<a href="{}">{}</a>)', text, change_url, gettext("edit venue"))
+
+    @admin.display(description=_("contact person (effective)"))
+    def effective_contact(self, obj):
+        if obj is None or obj.pk is None:
+            return gettext("Shown after saving.")
+        return contact_summary_text(obj.contact())
 
     @admin.display(description=_("places overview"))
     def places_summary(self, obj):
@@ -685,6 +723,7 @@ class RegistrationAdmin(SignupAdminBase):
             (gettext("Signed up at"), lambda r: local_time(r.created_at)),
             (gettext("Confirmed at"), lambda r: local_time(r.confirmed_at)),
             (gettext("Cancelled at"), lambda r: local_time(r.cancelled_at)),
+            contact_column(Registration),
         ]
 
     def csv_rows(self, queryset):
@@ -764,6 +803,7 @@ class ConferenceWishAdmin(admin.ModelAdmin):
             (gettext("E-mail"), lambda w: w.email),
             (gettext("Would help organise it"), lambda w: gettext("yes") if w.would_help else ""),
             (gettext("Confirmed at"), lambda w: local_time(w.confirmed_at)),
+            contact_column(ConferenceWish),
         ]
         return csv_response(
             rows=rows,

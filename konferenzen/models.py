@@ -18,6 +18,7 @@ from engagierte_stadt.submissions.capacity import (
     annotate_places,
     status_count,
 )
+from engagierte_stadt.submissions.targets import Contact
 from engagierte_stadt.urlwords import PublicAddressMixin
 from quartiere.models import Quartier
 
@@ -132,6 +133,21 @@ class Conference(PublicAddressMixin, models.Model):
     def __str__(self):
         return self.title
 
+    def own_contact(self) -> Contact:
+        """The contact person entered for the conference (all of it public)."""
+        return Contact(
+            name=self.contact_name,
+            email=self.contact_email,
+            phone=self.contact_phone,
+            source=_("district conference “%(title)s”") % {"title": self.title},
+        )
+
+    def contact(self, site=None) -> Contact:
+        """Who to ask about the conference and its meetings, the first of: the conference's
+        own contact person, its Quartier's, the portal's (a level counts when it has a name,
+        an address or a phone number)."""
+        return self.own_contact() or self.quartier.contact(site)
+
 
 class MeetingQuerySet(models.QuerySet):
     def upcoming(self, now=None):
@@ -190,7 +206,10 @@ class MeetingQuerySet(models.QuerySet):
 
 
 class Meeting(PublicAddressMixin, models.Model):
-    """One date of a conference: when, where, agenda, registration and afterwards minutes."""
+    """One date of a conference: when, where, agenda, registration and afterwards minutes.
+
+    The target of registrations (`Registration`): it has the members of `SignupTarget`.
+    """
 
     DETAIL_ROUTE = "konferenzen:meeting_detail"
 
@@ -360,6 +379,12 @@ class Meeting(PublicAddressMixin, models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == self.Status.CANCELLED
+
+    def contact(self, site=None) -> Contact:
+        """The conference's contact (`Conference.contact`: its own, else the Quartier's, else
+        the portal's), on the meeting page, the notice, the attendance list, the mails, the
+        admin and the CSV export alike."""
+        return self.conference.contact(site)
 
     @property
     def is_past(self) -> bool:

@@ -76,22 +76,6 @@ class MeetingPrintMixin(BreadcrumbMixin):
         ]
 
 
-def notice_contact(meeting) -> dict:
-    """Who to ask: the conference's contact, else the Quartier's, else the portal's."""
-    conference = meeting.conference
-    quartier = conference.quartier
-    for owner in (conference, quartier, None):
-        if owner is None:
-            owner = SiteSettings.load()
-        if owner.contact_name or owner.contact_email or owner.contact_phone:
-            return {
-                "name": owner.contact_name,
-                "email": owner.contact_email,
-                "phone": owner.contact_phone,
-            }
-    return {}
-
-
 class MeetingNoticeView(MeetingPrintMixin, DetailView):
     """The notice to print and hang up: when, where, agenda, how to take part, QR code."""
 
@@ -108,7 +92,7 @@ class MeetingNoticeView(MeetingPrintMixin, DetailView):
         context.update(
             page_url=url,
             qr_code=qr_code_svg(url, _("QR code with the address %(url)s") % {"url": url}),
-            contact=notice_contact(meeting),
+            contact=meeting.contact(site=SiteSettings.for_request(self.request)),
         )
         return context
 
@@ -146,6 +130,8 @@ class AttendanceListView(MeetingPrintMixin, PermissionRequiredMixin, DetailView)
             confirmed=confirmed,
             waiting=waiting,
             blank_rows=range(len(confirmed) + 1, len(confirmed) + 1 + BLANK_ROWS),
+            # Who organises it, as on the notice and in the mails (`Meeting.contact`).
+            contact=self.object.contact(site=SiteSettings.for_request(self.request)),
         )
         return super().get_context_data(**kwargs)
 

@@ -2,13 +2,15 @@
 
 A registration is an opportunity sign-up with another target: the same engine functions, the
 same views (`engagierte_stadt.submissions.views`), the same form base and the same mails. Only the
-wiring differs: the meeting is the target, the conference's contact person hears of new
-registrations and gets the replies.
+wiring differs: the meeting is the target, and its contact person (`Meeting.contact()`: the
+conference's, else the Quartier's, else the portal's) hears of new registrations and gets the
+replies.
 
 A wish ("I wish for a district conference in …") uses the same engine with the Quartier as the
 target. A Quartier has no places, so a confirmed wish never waits; the wish has its own page,
-mails and wording. A Quartier that already has an active conference (its own, or one of its
-neighbourhoods') sends visitors to that conference instead of taking wishes.
+mails and wording, and the Quartier's contact (`Quartier.contact()`) hears of it. A Quartier
+that already has an active conference (its own, or one of its neighbourhoods') sends visitors
+to that conference instead of taking wishes.
 """
 
 from django.contrib import messages
@@ -18,7 +20,6 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
-from engagierte_stadt.models import SiteSettings
 from engagierte_stadt.submissions.capacity import CONFIRMATION_HOURS, SignupStatus
 from engagierte_stadt.submissions.views import (
     SignupCheckMailView,
@@ -32,27 +33,11 @@ from konferenzen.models import Conference, ConferenceWish, Meeting, Registration
 from konferenzen.views import MeetingDetailView
 from quartiere.models import Quartier
 
-
-def _site_contact() -> list[str]:
-    site_contact = SiteSettings.load().contact_email
-    return [site_contact] if site_contact else []
-
-
 # --- registration for a meeting ----------------------------------------------------------
 
 
 class RegistrationMixin:
     signup_model = Registration
-
-    def get_reply_to(self, meeting) -> list[str]:
-        """Replies go to the conference's contact address, else to the portal's."""
-        contact = meeting.conference.contact_email
-        return [contact] if contact else _site_contact()
-
-    def get_contact_recipients(self, meeting) -> list[str]:
-        """The conference's contact person hears of new registrations, else the editorial
-        team."""
-        return self.get_reply_to(meeting)
 
 
 class MeetingRegisterView(RegistrationMixin, SignupFormMixin, MeetingDetailView):
@@ -124,13 +109,6 @@ WISH_REJECTION = _(
 
 class WishMixin:
     signup_model = ConferenceWish
-
-    def get_reply_to(self, quartier) -> list[str]:
-        """Replies go to the Quartier's contact person, else to the portal's contact."""
-        return [quartier.contact_email] if quartier.contact_email else _site_contact()
-
-    def get_contact_recipients(self, quartier) -> list[str]:
-        return self.get_reply_to(quartier)
 
 
 class WishPageMixin(BreadcrumbMixin):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
 
+from engagierte_stadt.models import SiteSettings
 from engagierte_stadt.views import BreadcrumbMixin
 from konferenzen.forms import RegistrationForm
 from konferenzen.models import ActionItem, Conference, ConferenceWish, Meeting
@@ -114,6 +115,7 @@ class ConferenceDetailView(BreadcrumbMixin, DetailView):
             past_meetings=past[:CONFERENCE_PAST_MEETINGS],
             more_past_meetings=len(past) > CONFERENCE_PAST_MEETINGS,
             open_action_items=list(ActionItem.objects.not_done().of_conference(conference)),
+            contact=conference.contact(site=SiteSettings.for_request(self.request)),
         )
         return super().get_context_data(**kwargs)
 
@@ -171,7 +173,12 @@ class MeetingDetailView(BreadcrumbMixin, DetailView):
                 "action_items": list(meeting.action_items.order_by("position", "pk")),
                 "file_size": _file_size(meeting.minutes_file),
             }
-        kwargs.update(open_before=open_before, minutes=minutes)
+        kwargs.update(
+            open_before=open_before,
+            minutes=minutes,
+            # The contact the notice and the mails name too (`Meeting.contact`).
+            contact=meeting.contact(site=SiteSettings.for_request(self.request)),
+        )
         return super().get_context_data(**kwargs)
 
 

@@ -72,6 +72,7 @@ class Partner(PublicContactMixin, PublicAddressMixin, models.Model):
 
     Kind = PartnerKind
     DETAIL_ROUTE = "partner:detail"
+    contact_source_label = _("partner “%(title)s”")
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(

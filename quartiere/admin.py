@@ -10,12 +10,13 @@ from engagierte_stadt.submissions.admin import (
     ReadOnlySignupInline,
     SignupAdminBase,
     StaffSignupFormBase,
+    contact_column,
+    contact_summary_text,
     local_time,
     places_overview_text,
     places_summary_text,
 )
 from engagierte_stadt.submissions.capacity import SignupStatus
-from quartiere import signup_notifications
 from quartiere.models import (
     Opportunity,
     Project,
@@ -43,9 +44,24 @@ class QuartierAdmin(admin.ModelAdmin):
         ),
         (
             _("Contact"),
-            {"fields": ["contact_name", "contact_role", "contact_email", "contact_phone"]},
+            {
+                "fields": [
+                    "contact_name",
+                    "contact_role",
+                    "contact_email",
+                    "contact_phone",
+                    "effective_contact",
+                ]
+            },
         ),
     ]
+    readonly_fields = ["effective_contact"]
+
+    @admin.display(description=_("contact person (effective)"))
+    def effective_contact(self, obj):
+        if obj is None or obj.pk is None:
+            return gettext("Shown after saving.")
+        return contact_summary_text(obj.contact())
 
 
 @admin.register(Topic)
@@ -178,7 +194,7 @@ class OpportunityAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["project", "quartier"]
     filter_horizontal = ["skills"]
-    readonly_fields = ["places_summary", "signup_links", "sequence"]
+    readonly_fields = ["places_summary", "signup_links", "sequence", "effective_contact"]
     inlines = [SignupInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "project", "quartier", "description"]}),
@@ -212,6 +228,27 @@ class OpportunityAdmin(admin.ModelAdmin):
             },
         ),
         (_("Requirements"), {"fields": ["requirements", "skills"]}),
+        (
+            _("Contact"),
+            {
+                "fields": [
+                    "contact_name",
+                    "contact_role",
+                    "contact_email",
+                    "contact_phone",
+                    "show_contact_name",
+                    "show_contact_email",
+                    "show_contact_phone",
+                    "effective_contact",
+                ],
+                "description": _(
+                    "Only for a contact person of this offer's own. Without one, the project's "
+                    "contact person is named, else the district's, else the portal's. The "
+                    "effective contact person is named on the page, gets the replies of "
+                    "volunteers and is told of new sign-ups."
+                ),
+            },
+        ),
         (_("Publication"), {"fields": ["is_published"]}),
     ]
 
@@ -219,7 +256,7 @@ class OpportunityAdmin(admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .select_related("project", "quartier")
+            .select_related("project__quartier", "quartier")
             .annotate_places()
             .annotate(places_waiting=signup_count(SignupStatus.WAITING))
         )
@@ -253,6 +290,12 @@ class OpportunityAdmin(admin.ModelAdmin):
         if obj is None or obj.pk is None:
             return "–"
         return places_summary_text(signups=obj.signups.all(), places=obj.places)
+
+    @admin.display(description=_("contact person (effective)"))
+    def effective_contact(self, obj):
+        if obj is None or obj.pk is None:
+            return gettext("Shown after saving.")
+        return contact_summary_text(obj.contact())
 
     @admin.display(description=_("sign-ups"))
     def signup_links(self, obj):
@@ -313,13 +356,6 @@ class SignupAdmin(SignupAdminBase):
         # and in SignupInline.
         return super().get_queryset(request).select_related("opportunity__quartier")
 
-    # The mails go through `signup_notifications`, looked up at call time.
-    def send_moved_up(self, signups) -> None:
-        signup_notifications.notify_moved_up(signups)
-
-    def send_entered_by_staff(self, signup, token: str) -> None:
-        signup_notifications.notify_entered_by_staff(signup, token)
-
     def csv_columns(self):
         return [
             (gettext("Opportunity"), lambda s: s.opportunity.title),
@@ -338,9 +374,10 @@ class SignupAdmin(SignupAdminBase):
             (gettext("Signed up at"), lambda s: local_time(s.created_at)),
             (gettext("Confirmed at"), lambda s: local_time(s.confirmed_at)),
             (gettext("Cancelled at"), lambda s: local_time(s.cancelled_at)),
+            contact_column(Signup),
         ]
 
     def csv_rows(self, queryset):
-        return queryset.select_related("opportunity__quartier").order_by(
+        return queryset.select_related("opportunity__quartier", "opportunity__project").order_by(
             "opportunity__title", "opportunity_id", "created_at", "pk"
         )

@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt.images import CleanImageField
-from engagierte_stadt.models import PublicContactMixin
+from engagierte_stadt.models import PublicContactMixin, site_contact
 from engagierte_stadt.submissions.capacity import SignupBase, annotate_places, status_count
+from engagierte_stadt.submissions.targets import Contact
 from engagierte_stadt.urlwords import PublicAddressMixin
 
 
@@ -24,7 +25,11 @@ class QuartierQuerySet(models.QuerySet):
 
 
 class Quartier(PublicAddressMixin, models.Model):
-    """A Stadtteil (district) or a Quartier (neighbourhood), optionally inside another."""
+    """A Stadtteil (district) or a Quartier (neighbourhood), optionally inside another.
+
+    Also the target of wishes for a district conference (`konferenzen.ConferenceWish`), so it
+    has the members of `SignupTarget`: no date, no place and no limit of places.
+    """
 
     DETAIL_ROUTE = "quartiere:detail"
 
@@ -55,6 +60,14 @@ class Quartier(PublicAddressMixin, models.Model):
 
     objects = QuartierQuerySet.as_manager()
 
+    # As a sign-up target (wishes): no date, no place, no limit. Whether it takes wishes now
+    # (not when it has a conference) the konferenzen views decide, which this app cannot see.
+    starts_at = None
+    ends_at = None
+    place = ""
+    places = None
+    accepts_signups = True
+
     class Meta:
         verbose_name = _("district or neighbourhood")
         verbose_name_plural = _("districts and neighbourhoods")
@@ -76,7 +89,25 @@ class Quartier(PublicAddressMixin, models.Model):
 
     @property
     def has_contact(self) -> bool:
-        return bool(self.contact_name or self.contact_email or self.contact_phone)
+        return bool(self.own_contact())
+
+    def own_contact(self) -> Contact:
+        """The contact person entered for this Quartier (all of it public)."""
+        return Contact(
+            name=self.contact_name,
+            role=self.contact_role,
+            email=self.contact_email,
+            phone=self.contact_phone,
+            source=_("district or neighbourhood “%(title)s”") % {"title": self.name},
+        )
+
+    def contact(self, site=None) -> Contact:
+        """Who to ask about this Quartier: its own contact person, else the portal's.
+
+        The contact of a wish for a conference here, and the end of the chain of every
+        project, opportunity and conference in it.
+        """
+        return self.own_contact() or site_contact(site)
 
 
 class Topic(models.Model):
@@ -160,6 +191,7 @@ class Project(PublicContactMixin, PublicAddressMixin, models.Model):
     """A neighbourhood project (Quartiersprojekt)."""
 
     DETAIL_ROUTE = "quartiere:project_detail"
+    contact_source_label = _("project “%(title)s”")
 
     class Status(models.TextChoices):
         IDEA = "idee", _("idea")
@@ -350,8 +382,13 @@ class OpportunityQuerySet(models.QuerySet):
         )
 
 
-class Opportunity(PublicAddressMixin, models.Model):
-    """A way to help (Mitmach-Angebot), in a project or directly in a Quartier."""
+class Opportunity(PublicAddressMixin, PublicContactMixin, models.Model):
+    """A way to help (Mitmach-Angebot), in a project or directly in a Quartier.
+
+    The target of volunteers' sign-ups (`Signup`): it has the members of `SignupTarget`.
+    """
+
+    contact_source_label = _("opportunity “%(title)s”")
 
     DETAIL_ROUTE = "quartiere:opportunity_detail"
 
@@ -429,6 +466,21 @@ class Opportunity(PublicAddressMixin, models.Model):
     skills = models.ManyToManyField(
         Skill, verbose_name=_("skills and interests"), blank=True, related_name="opportunities"
     )
+    contact_name = models.CharField(
+        _("contact person"),
+        max_length=150,
+        blank=True,
+        help_text=_(
+            "Only if this offer has a contact person of its own. Empty: the project's contact "
+            "person, else the district's, else the portal's."
+        ),
+    )
+    contact_role = models.CharField(_("contact role"), max_length=150, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
+    show_contact_name = models.BooleanField(_("show name publicly"), default=True)
+    show_contact_email = models.BooleanField(_("show e-mail publicly"), default=True)
+    show_contact_phone = models.BooleanField(_("show phone publicly"), default=False)
     signup_deadline = models.DateField(_("sign-up deadline"), null=True, blank=True)
     is_open = models.BooleanField(_("open for sign-ups"), default=True)
     is_published = models.BooleanField(_("published"), default=True)
@@ -541,6 +593,31 @@ class Opportunity(PublicAddressMixin, models.Model):
         if not self.is_open:
             return False
         return not (self.signup_deadline and self.signup_deadline < timezone.localdate())
+
+    def contact(self, site=None) -> Contact:
+        """Who volunteers ask and who hears of their sign-ups, the first of:
+
+        1. the opportunity's own contact person, if staff entered one;
+        2. its project's contact person;
+        3. its Quartier's contact person (`Quartier.contact`);
+        4. the portal's contact (site settings).
+
+        This is what the opportunity page showed before there was one rule, with the
+        opportunity's own level in front. A level counts when it has a name, an address or a
+        phone number, whether public or not: a contact person who keeps the address private
+        still gets the mails, and the page then shows only what they made public (it does not
+        name another level's person instead). The Quartier is the opportunity's, which is
+        always the project's (see `save`) and loaded with it on every page.
+        """
+        if own := self.own_contact():
+            return own
+        if self.project_id is not None and (project_contact := self.project.own_contact()):
+            return project_contact
+        if self.quartier_id is not None:
+            return self.quartier.contact(site)
+        if self.project_id is not None:  # rows stored without `save()` (bulk_create)
+            return self.project.quartier.contact(site)
+        return site_contact(site)
 
 
 class Signup(SignupBase):

@@ -225,6 +225,8 @@ class OpportunityDetailView(BreadcrumbMixin, DetailView):
                 form_action=reverse("quartiere:opportunity_signup", args=[self.object.slug])
                 + "#anmelden"
             )
+        # The same contact the mails use; the site settings are the header's (no 2nd query).
+        kwargs["contact"] = self.object.contact(site=SiteSettings.for_request(self.request))
         return super().get_context_data(**kwargs)
 
 
@@ -232,23 +234,8 @@ class OpportunityDetailView(BreadcrumbMixin, DetailView):
 
 
 class OpportunitySignupMixin:
+    # Replies and "new sign-up" mails go to `Opportunity.contact()` (the engine asks it).
     signup_model = Signup
-
-    def get_reply_to(self, opportunity) -> list[str]:
-        """Volunteers' replies go to the contact address shown on the page, if any."""
-        if opportunity.project_id and opportunity.project.public_contact["email"]:
-            return [opportunity.project.public_contact["email"]]
-        quartier = opportunity.quartier
-        return [quartier.contact_email] if quartier and quartier.contact_email else []
-
-    def get_contact_recipients(self, opportunity) -> list[str]:
-        """The project's contact person, else the Quartier's, else the editorial team."""
-        if opportunity.project_id and opportunity.project.contact_email:
-            return [opportunity.project.contact_email]
-        if opportunity.quartier_id and opportunity.quartier.contact_email:
-            return [opportunity.quartier.contact_email]
-        site_contact = SiteSettings.load().contact_email
-        return [site_contact] if site_contact else []
 
 
 class OpportunitySignupView(OpportunitySignupMixin, SignupFormMixin, OpportunityDetailView):

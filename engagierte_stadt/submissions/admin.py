@@ -18,11 +18,12 @@ from django.contrib import admin, messages
 from django.db import models, transaction
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.text import slugify
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from engagierte_stadt.submissions import mails
+from engagierte_stadt.submissions import mails, services
 from engagierte_stadt.submissions.capacity import (
     ACTIVE_STATUSES,
     PERSONAL_FIELDS,
@@ -35,6 +36,7 @@ from engagierte_stadt.submissions.capacity import (
     signup_move_up,
 )
 from engagierte_stadt.submissions.services import csv_safe
+from engagierte_stadt.submissions.targets import Contact
 
 # A CSV column: its heading and how to get the cell from a row.
 Column = tuple[str, Callable[[models.Model], object]]
@@ -63,6 +65,49 @@ def csv_response(
         count += 1
     logger.info("user %s exported %d %s as CSV", request.user.pk, count, what)
     return response
+
+
+def contact_summary_text(contact: Contact) -> str:
+    """The effective contact person for staff: all of it, whose it is, what the public pages
+    leave out, and a warning when nobody gets the "new sign-up" mails."""
+    if contact.is_empty:
+        return gettext(
+            "Nobody: no contact person is entered here, above it or in the site settings."
+        )
+    notes = []
+    if contact.source:
+        notes.append(gettext("source: %(source)s") % {"source": contact.source})
+    hidden = [
+        label
+        for label, value, shown in (
+            (gettext("name"), contact.name, contact.show_name),
+            (gettext("e-mail"), contact.email, contact.show_email),
+            (gettext("phone"), contact.phone, contact.show_phone),
+        )
+        if value and not shown
+    ]
+    if hidden:
+        notes.append(gettext("not public: %(parts)s") % {"parts": ", ".join(hidden)})
+    if not contact.email:
+        notes.append(gettext("no e-mail address, so nobody is told of new sign-ups"))
+    return f"{contact.as_text()} ({'; '.join(notes)})" if notes else contact.as_text()
+
+
+def contact_column(model) -> Column:
+    """A CSV column with the contact person of each row's target (its `contact()`, the one its
+    page and mails name), looked up once per target."""
+    from engagierte_stadt.models import SiteSettings
+
+    site = SimpleLazyObject(SiteSettings.load)  # loaded once, if any target falls back to it
+    found: dict[object, str] = {}
+
+    def cell(row) -> str:
+        key = getattr(row, f"{model.TARGET_FIELD}_id")
+        if key not in found:
+            found[key] = row.target.contact(site=site).as_text()
+        return found[key]
+
+    return (gettext("Contact person"), cell)
 
 
 def places_summary_text(*, signups, places: int | None) -> str:
@@ -247,10 +292,9 @@ class SignupAdminBase(admin.ModelAdmin):
 
     # --- mails (after the commit, so nothing goes out for a change that was rolled back) ---
 
+    # Mails after staff actions have no request behind them: links are built from SITE_URL.
     def send_moved_up(self, signups) -> None:
-        for signup in signups:
-            if signup.email:
-                mails.mail_signup_moved_up(signup=signup, base_url=settings.SITE_URL)
+        services.notify_moved_up(signups, base_url=settings.SITE_URL)
 
     def send_entered_by_staff(self, signup, token: str) -> None:
         if signup.email:

@@ -2,7 +2,8 @@
 
 It stands on the submission layer (`submission.py`: personal fields, consent, personal links,
 opt-in, expiry, purge). A concrete model subclasses `SignupBase`, names its target in
-`TARGET_FIELD` (the opportunity, the meeting, the Quartier of a wish) and gets:
+`TARGET_FIELD` (the opportunity, the meeting, the Quartier of a wish: a `SignupTarget`, whose
+`places` limits the confirmed sign-ups, None meaning unlimited) and gets:
 
 - capacity: confirming locks the target row (`SELECT … FOR UPDATE` on PostgreSQL), so
   confirmed sign-ups never exceed the target's `places` (None: unlimited); the rest wait in
@@ -357,7 +358,7 @@ def _lock_target(target):
 
 
 def _has_free_place(model, target) -> bool:
-    places = getattr(target, "places", None)  # a target without places has no limit
+    places = target.places  # None: no limit (a Quartier that takes wishes has none)
     if places is None:
         return True
     taken = model.objects.filter(**{model.TARGET_FIELD: target}).confirmed().count()

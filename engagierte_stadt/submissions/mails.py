@@ -3,9 +3,10 @@
 The personal links come from the routes `<ROUTES>_confirm` and `<ROUTES>_manage` of the model
 (keyword `token`; `ROUTES` is a namespace prefix such as `"konferenzen:registration"`) and lead
 to the same entry in every mail; the templates are `<MAIL_PREFIX>_<kind>`. The target (the
-opportunity, the meeting) only needs `__str__` and `get_absolute_url()`; a `starts_at` field
-puts its date into the mails; a target that is an `engagierte_stadt.ical.CalendarTarget` with a
-date has its .ics attached to the mails about a place (`CALENDAR_KINDS`).
+opportunity, the meeting) is a `SignupTarget`: its title, page, date and place go into the
+mails, and its `contact()` gets the replies unless the caller names other addresses; a target
+that is an `engagierte_stadt.ical.CalendarTarget` with a date has its .ics attached to the
+mails about a place (`CALENDAR_KINDS`).
 
 Nothing here logs an address or a name: log lines name the mail and the sign-up's number.
 """
@@ -56,8 +57,8 @@ def _signup_context(signup, base_url: str, token: str | None = None, **extra) ->
         "signup": signup,
         "target": target,
         "target_url": base_url + target.get_absolute_url(),
-        "starts_at": getattr(target, "starts_at", None),
-        "place": getattr(target, "place", ""),
+        "starts_at": target.starts_at,
+        "place": target.place,
         "base_url": base_url,
         "confirmation_hours": _confirmation_hours(),
         "position": signup.waiting_position(),
@@ -99,6 +100,8 @@ def _with_calendar(context: dict) -> list:
 
 
 def _send_to_person(kind: str, signup, context: dict, reply_to=None) -> bool:
+    if reply_to is None:  # also mails sent from the admin and by commands reach the contact
+        reply_to = signup.target.contact().reply_to
     prefix = f"{mail_prefix(type(signup))}_{kind}"
     attachments = _with_calendar(context) if kind in CALENDAR_KINDS else None
     sent = send_mail_template(

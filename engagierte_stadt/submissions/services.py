@@ -19,13 +19,9 @@ from engagierte_stadt.submissions.submission import entries_of_address
 logger = logging.getLogger(__name__)
 
 
-def _reply_to(entry) -> list[str]:
-    """Where a reply to a mail about the entry goes: its target's contact person."""
-    target = getattr(entry, "target", None)
-    if target is None:
-        return []
-    contact = target.contact() if hasattr(target, "contact") else None
-    return list(contact.reply_to) if contact else []
+def _reply_to(signup) -> list[str]:
+    """Where a reply to a mail about a sign-up goes: its target's contact person."""
+    return signup.target.contact().reply_to
 
 
 def notify_moved_up(moved, *, base_url: str) -> None:

@@ -93,7 +93,8 @@ def client_ip(request) -> str:
 
 
 class SignupFlowMixin:
-    """What every sign-up view needs to know: the model and who to tell."""
+    """What every sign-up view needs to know: the model, and who to tell, which is the
+    target's contact person (`SignupTarget.contact()`), the same one its page names."""
 
     signup_model = None
 
@@ -101,12 +102,12 @@ class SignupFlowMixin:
         return self.request.build_absolute_uri("/").rstrip("/")
 
     def get_reply_to(self, target) -> list[str]:
-        """Addresses a volunteer's reply goes to (public contact addresses only)."""
-        return []
+        """Where a person's reply goes: the contact's address, if it is public."""
+        return target.contact().reply_to
 
     def get_contact_recipients(self, target) -> list[str]:
-        """Who is told about a new confirmed sign-up."""
-        return []
+        """Who is told about a new confirmed sign-up: the contact, public address or not."""
+        return target.contact().recipients
 
 
 class SpamCheckedPostMixin:
@@ -191,7 +192,7 @@ class SignupFormMixin(SpamCheckedPostMixin, SignupFlowMixin):
         return self.get_signup_form(data)
 
     def target_accepts_signups(self, target) -> bool:
-        return getattr(target, "accepts_signups", True)
+        return target.accepts_signups
 
     def target_page_url(self, target) -> str:
         return target.get_absolute_url() + f"#{self.form_anchor}"

@@ -620,6 +620,7 @@ def test_wish_export_contains_only_confirmed_wishes(staff_client, wishes):
         "E-Mail",
         "Würde bei der Organisation helfen",
         "Bestätigt am",
+        "Ansprechperson",
     ]
     assert [row[:4] for row in rows[1:]] == [
         ["Niederwenigern", "Sabine Kortmann", "sabine@example.org", "ja"],

@@ -267,8 +267,11 @@ def test_confirming_gives_a_place_says_so_and_mails_person_and_contact(meeting, 
 
 def test_without_a_conference_contact_the_portal_contact_hears_and_gets_replies(meeting, client):
     SiteSettings.objects.create(contact_email=SITE_CONTACT)
-    meeting.conference.contact_email = ""
+    # No contact at all: a name alone would be the contact person (see tests/konferenzen/
+    # test_contact.py), and neither the conference nor its Quartier has one.
+    meeting.conference.contact_name = meeting.conference.contact_email = ""
     meeting.conference.save()
+    assert not meeting.conference.quartier.has_contact
     submit(client, meeting)
     assert mail.outbox[0].reply_to == [SITE_CONTACT]
     client.post(registration_confirm_link(mail.outbox[0]))

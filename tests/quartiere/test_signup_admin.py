@@ -14,7 +14,7 @@ from engagierte_stadt.submissions.capacity import (
     signup_confirm,
     signup_submit,
 )
-from quartiere import signup_notifications
+from quartiere.admin import SignupAdmin
 from quartiere.models import Opportunity, Quartier, Signup
 
 SIGNUPS_URL = "/admin/quartiere/signup/"
@@ -33,6 +33,7 @@ CSV_HEADER = [
     "Angemeldet am",
     "Bestätigt am",
     "Abgesagt am",
+    "Ansprechperson",
 ]
 
 
@@ -56,14 +57,14 @@ def notified(monkeypatch):
     """What the admin handed to the mail hooks (the mails themselves live elsewhere)."""
     calls = {"moved_up": [], "entered": []}
     monkeypatch.setattr(
-        signup_notifications,
-        "notify_moved_up",
-        lambda signups: calls["moved_up"].append([s.pk for s in signups]),
+        SignupAdmin,
+        "send_moved_up",
+        lambda self, signups: calls["moved_up"].append([s.pk for s in signups]),
     )
     monkeypatch.setattr(
-        signup_notifications,
-        "notify_entered_by_staff",
-        lambda signup, token: calls["entered"].append((signup.pk, token)),
+        SignupAdmin,
+        "send_entered_by_staff",
+        lambda self, signup, token: calls["entered"].append((signup.pk, token)),
     )
     return calls
 
