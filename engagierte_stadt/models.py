@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt.images import CleanImageField
@@ -229,6 +230,7 @@ class AccessibilityFeedback(SubmissionBase):
 
     PERSONAL_FIELDS = ("name", "email")
     REQUIRES_OPT_IN = False
+    KIND_LABEL = _("Feedback on accessibility")
 
     message = models.TextField(_("message"))
     page_url = models.CharField(_("page concerned"), max_length=500, blank=True)
@@ -247,6 +249,10 @@ class AccessibilityFeedback(SubmissionBase):
         return _("Feedback of %(date)s") % {
             "date": timezone.localtime(self.created_at).strftime("%d.%m.%Y %H:%M")
         }
+
+    @property
+    def subject(self) -> str:
+        return Truncator(" ".join(self.message.split())).chars(60)
 
     def manage_path(self) -> str:
         """Feedback has no page of its own: its link leads to the personal page."""

@@ -527,6 +527,7 @@ class Registration(SignupBase):
 
     TARGET_FIELD = "meeting"
     ROUTES = "konferenzen:registration"
+    KIND_LABEL = _("Registration for a district conference")
 
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="registrations"

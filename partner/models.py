@@ -339,6 +339,7 @@ class PartnerApplication(SubmissionBase):
     Status = ApplicationStatus
     PERSONAL_FIELDS = ("contact_name", "email", "phone", "offer")
     ROUTES = "partner:application"
+    KIND_LABEL = _("Application to become a partner")
     MAIL_PREFIX = "mail/partner_application"
     CONFIRMED_STATUS = ApplicationStatus.NEW
 

@@ -142,6 +142,7 @@ class SubmissionBase(models.Model):
     ROUTES = ""  # e.g. "quartiere:signup": routes `<ROUTES>_confirm` and `<ROUTES>_manage`
     MAIL_PREFIX = "mail/signup"
     REQUIRES_OPT_IN = True
+    KIND_LABEL = None  # what the personal page calls an entry; default: the verbose name
     UNCONFIRMED_STATUS = "unconfirmed"
     CONFIRMED_STATUS = "confirmed"
     EXPIRED_STATUS = "expired"
@@ -216,7 +217,7 @@ class SubmissionBase(models.Model):
 
     @property
     def kind_label(self) -> str:
-        return str(self._meta.verbose_name)
+        return str(self.KIND_LABEL or self._meta.verbose_name)
 
     @property
     def subject(self) -> str:
