@@ -1,5 +1,3 @@
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Layout
 from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -52,15 +50,7 @@ class AccessibilityFeedbackForm(SpamProtectionMixin, forms.ModelForm):
             'Read more in the <a href="%(url)s">privacy policy</a>.'
         ) % {"url": reverse_lazy("page", kwargs={"slug": "datenschutz"})}
         self.init_spam_protection()
-        self.helper = FormHelper(self)
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
-            *self._meta.fields,
-            # The honeypot: hidden from people (CSS), screen readers and keyboards.
-            Div(self.HONEYPOT, css_class="site-hp", aria_hidden="true"),
-            self.STAMP,
-            "consent",
-        )
+        self.helper = self.protected_helper(form_tag=False)  # the template has the <form>
 
     def clean(self):
         data = super().clean()

@@ -1,7 +1,5 @@
 """The form "Partner werden": an organisation applies to join the network."""
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Layout, Submit
 from django import forms
 from django.core.validators import MaxLengthValidator
 from django.urls import reverse_lazy
@@ -144,17 +142,9 @@ class PartnerApplicationForm(SpamProtectionMixin, forms.ModelForm):
         offer.validators.append(MaxLengthValidator(TEXT_MAX_LENGTH))
         self.fields["consent"].help_text = _consent_help()
         self.init_spam_protection()
-        self.helper = FormHelper(self)
-        self.helper.form_action = form_action
-        self.helper.form_class = "site-form"
-        self.helper.layout = Layout(
-            *self._meta.fields,
-            # The honeypot: hidden from people (CSS), screen readers and keyboards.
-            Div(self.HONEYPOT, css_class="site-hp", aria_hidden="true"),
-            self.STAMP,
-            "consent",
+        self.helper = self.protected_helper(
+            form_action=form_action, submit_label=_("Send application")
         )
-        self.helper.add_input(Submit("send", _("Send application")))
 
     def application_data(self) -> dict:
         """The cleaned values for `partner.services.application_submit`."""

@@ -111,6 +111,26 @@ class SpamProtectionMixin:
             self.initial[self.STAMP] = fill_stamp()
         self.spam_reason = ""
 
+    def protected_helper(
+        self, *, form_action: str = "", submit_label=None, form_tag: bool = True
+    ) -> FormHelper:
+        """The crispy helper of such a form: its model fields, the honeypot (hidden from
+        people, screen readers and keyboards), the stamp, the consent, and a submit button
+        (none when the template has its own)."""
+        helper = FormHelper(self)
+        helper.form_tag = form_tag
+        helper.form_action = form_action
+        helper.form_class = "site-form"
+        helper.layout = Layout(
+            *self._meta.fields,
+            Div(self.HONEYPOT, css_class="site-hp", aria_hidden="true"),
+            self.STAMP,
+            "consent",
+        )
+        if submit_label:
+            helper.add_input(Submit("send", submit_label))
+        return helper
+
     def is_spam(self) -> bool:
         """Whether the post comes from a bot: honeypot filled, too fast, or a bad timestamp.
 
@@ -203,17 +223,7 @@ class SignupFormBase(SpamProtectionMixin, forms.ModelForm):
             self.fields[name].validators.append(MaxLengthValidator(TEXT_MAX_LENGTH))
         self.fields["consent"].help_text = _consent_help()
         self.init_spam_protection()
-        self.helper = FormHelper(self)
-        self.helper.form_action = form_action
-        self.helper.form_class = "site-form"
-        self.helper.layout = Layout(
-            *self._meta.fields,
-            # The honeypot: hidden from people (CSS), screen readers and keyboards.
-            Div(self.HONEYPOT, css_class="site-hp", aria_hidden="true"),
-            self.STAMP,
-            "consent",
-        )
-        self.helper.add_input(Submit("send", self.submit_label))
+        self.helper = self.protected_helper(form_action=form_action, submit_label=self.submit_label)
 
     def signup_data(self) -> dict:
         """The cleaned values for `signup_submit`."""
