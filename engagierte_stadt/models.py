@@ -259,6 +259,11 @@ class AccessibilityFeedback(SubmissionBase):
         return self.personal_page_path()
 
     @property
+    def status(self) -> str:
+        """Feedback needs no opt-in: it is received, then handled by staff."""
+        return "handled" if self.handled else "received"
+
+    @property
     def status_label(self) -> str:
         return str(_("handled") if self.handled else _("received"))
 

@@ -272,7 +272,7 @@ class ApplicationConfirmView(ApplicationLinkMixin, TemplateView):
         if application is None or application.purged_at:
             return self.invalid_link()
         confirmed = services.application_confirm(token=self.kwargs["token"])
-        if confirmed is not None and getattr(confirmed, "confirmed_now", False):
+        if confirmed is not None and confirmed.confirmed_now:
             notifications.mail_staff_new(application=confirmed, base_url=self.get_base_url())
         return redirect(request.path)
 

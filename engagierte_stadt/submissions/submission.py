@@ -8,7 +8,9 @@ defaults here — no `getattr` hooks:
   them (the row stays, for anonymous counts);
 - `ROUTES`: the namespace prefix of its personal-link pages (`<ROUTES>_confirm`,
   `<ROUTES>_manage`); `MAIL_PREFIX`: its mail templates;
-- `REQUIRES_OPT_IN`: whether it counts only after the e-mail link was clicked;
+- `REQUIRES_OPT_IN`: whether it counts only after the e-mail link was clicked; such a model
+  has a `status` field whose values include `UNCONFIRMED_STATUS`, `CONFIRMED_STATUS` and
+  `EXPIRED_STATUS` (one without opt-in offers `status` as a property);
 - its queryset's `due_for_purge(cutoff)`: which entries' data is past the retention;
 - `subject`, `status_label`, `can_cancel` and `cancel_submission()` for the personal page.
 
@@ -143,6 +145,8 @@ class SubmissionBase(models.Model):
     MAIL_PREFIX = "mail/signup"
     REQUIRES_OPT_IN = True
     KIND_LABEL = None  # what the personal page calls an entry; default: the verbose name
+    # Set on the entry `submission_confirm` returns when that call confirmed it.
+    confirmed_now = False
     UNCONFIRMED_STATUS = "unconfirmed"
     CONFIRMED_STATUS = "confirmed"
     EXPIRED_STATUS = "expired"
@@ -202,14 +206,13 @@ class SubmissionBase(models.Model):
 
     @property
     def is_unconfirmed(self) -> bool:
-        return getattr(self, "status", None) == self.UNCONFIRMED_STATUS
+        return self.status == self.UNCONFIRMED_STATUS
 
     @property
     def link_expired(self) -> bool:
         """The opt-in link ran out (marked expired, or not yet marked by the daily run)."""
-        status = getattr(self, "status", None)
-        return status == self.EXPIRED_STATUS or (
-            status == self.UNCONFIRMED_STATUS
+        return self.status == self.EXPIRED_STATUS or (
+            self.status == self.UNCONFIRMED_STATUS
             and self.created_at < timezone.now() - timedelta(hours=CONFIRMATION_HOURS)
         )
 
@@ -231,8 +234,7 @@ class SubmissionBase(models.Model):
     def status_label(self) -> str:
         if self.link_expired:
             return str(_("The confirmation link has expired"))
-        display = getattr(self, "get_status_display", None)
-        return str(display()) if display else str(_("received"))
+        return str(self.get_status_display())
 
     @property
     def can_cancel(self) -> bool:

@@ -350,7 +350,7 @@ class SignupConfirmView(PersonalLinkMixin, TemplateView):
         confirmed = signup_confirm(model=self.signup_model, token=self.kwargs["token"])
         # Of two clicks at once only the one that confirmed mails (the engine decides under
         # its lock).
-        if confirmed is not None and getattr(confirmed, "confirmed_now", False):
+        if confirmed is not None and confirmed.confirmed_now:
             self.notify_confirmed(confirmed)
         return redirect(request.path)
 
