@@ -12,19 +12,14 @@ from django.urls import reverse
 
 from engagierte_stadt.mails import send_mail_template
 from engagierte_stadt.models import SiteSettings
-from engagierte_stadt.submissions.capacity import CONFIRMATION_HOURS
+from engagierte_stadt.submissions.mails import personal_links
+from engagierte_stadt.submissions.submission import CONFIRMATION_HOURS
+from partner.models import PartnerApplication
 
 logger = logging.getLogger(__name__)
 
 PREFIX = "mail/partner_application"
 DECISIONS = ("in_review", "accepted", "rejected")
-
-
-def personal_links(token: str, base_url: str) -> dict:
-    return {
-        "confirm_url": base_url + reverse("partner:application_confirm", kwargs={"token": token}),
-        "manage_url": base_url + reverse("partner:application_manage", kwargs={"token": token}),
-    }
 
 
 def _context(application, base_url: str, token: str | None = None, **extra) -> dict:
@@ -36,7 +31,7 @@ def _context(application, base_url: str, token: str | None = None, **extra) -> d
         "directory_url": base_url + reverse("partner:directory"),
     }
     if token:
-        context.update(personal_links(token, base_url))
+        context.update(personal_links(PartnerApplication, token, base_url))
     context.update(extra)
     return context
 

@@ -33,6 +33,16 @@ def signup_link(model, name: str, token: str, base_url: str) -> str:
     return base_url + reverse(signup_route(model, name), kwargs={"token": token})
 
 
+def personal_links(model, token: str, base_url: str) -> dict:
+    """The links every mail about an entry may carry: confirm, the entry's own page, and the
+    personal page with everything stored under the address (all with the same token)."""
+    return {
+        "confirm_url": signup_link(model, "confirm", token, base_url),
+        "manage_url": signup_link(model, "manage", token, base_url),
+        "personal_data_url": base_url + reverse("personal_data", kwargs={"token": token}),
+    }
+
+
 def admin_link(signup, base_url: str) -> str:
     """Where staff see this sign-up: its admin page, else its target's, else the admin index."""
     candidates = [
@@ -64,10 +74,7 @@ def _signup_context(signup, base_url: str, token: str | None = None, **extra) ->
         "position": signup.waiting_position(),
     }
     if token:
-        model = type(signup)
-        context["manage_url"] = signup_link(model, "manage", token, base_url)
-        context["confirm_url"] = signup_link(model, "confirm", token, base_url)
-        context["personal_data_url"] = base_url + reverse("personal_data", kwargs={"token": token})
+        context.update(personal_links(type(signup), token, base_url))
     context.update(extra)
     return context
 
