@@ -527,6 +527,7 @@ class Registration(SignupBase):
 
     TARGET_FIELD = "meeting"
     ROUTES = "konferenzen:registration"
+    TARGET_RELATED = ("meeting__conference",)
     KIND_LABEL = _("Registration for a district conference")
 
     meeting = models.ForeignKey(

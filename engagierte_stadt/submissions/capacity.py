@@ -83,13 +83,14 @@ class SignupQuerySet(SubmissionQuerySet):
         )
 
     def for_personal_page(self):
-        return self.select_related(self.model.TARGET_FIELD)
+        return self.select_related(self.model.TARGET_FIELD, *self.model.TARGET_RELATED)
 
 
 class SignupBase(SubmissionBase):
     """A sign-up for a target: the minimum of personal data, deletable, with consent time."""
 
     TARGET_FIELD = ""  # the ForeignKey to the thing with places, set by the subclass
+    TARGET_RELATED: tuple[str, ...] = ()  # what the target's title and address need besides
     PERSONAL_FIELDS = PERSONAL_FIELDS
     ROUTES = ""  # set by the subclass, e.g. "quartiere:signup"
 

@@ -276,3 +276,38 @@ def test_every_mail_with_a_personal_link_reaches_the_page(world, client):
     assert registration.personal_token() == token
     assert client.get(f"/meine-daten/{token}/").status_code == 200
     assert PartnerApplication.objects.get().personal_token() == world["erika"]["application"].token
+
+
+def _more_entries(n: int) -> None:
+    """`n` more confirmed entries of each kind with places for Erika."""
+    welper = Quartier.objects.get(slug="welper")
+    conference = Conference.objects.get(slug="welper")
+    for i in range(n):
+        offer = Opportunity.objects.create(
+            quartier=welper, title=f"Angebot {i}", slug=f"angebot-{i}", description="…"
+        )
+        result = signup_submit(model=Signup, target=offer, name=NAME, email=EMAIL)
+        signup_confirm(model=Signup, token=result.token)
+        meeting = Meeting.objects.create(
+            conference=conference,
+            slug=f"termin-{i}",
+            starts_at=timezone.now() + timedelta(days=30 + i),
+            registration_enabled=True,
+        )
+        result = signup_submit(model=Registration, target=meeting, name=NAME, email=EMAIL)
+        signup_confirm(model=Registration, token=result.token)
+
+
+def test_the_page_costs_the_same_queries_for_many_entries(world, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(page_of(world)).status_code == 200
+    _more_entries(8)
+    with CaptureQueriesContext(connection) as many:
+        html = client.get(page_of(world)).content.decode()
+    assert html.count('class="site-section site-personal-entry"') == 5 + 16
+    # One query per kind of entry, not per entry: the count does not grow.
+    assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+    assert len(many) <= 20
