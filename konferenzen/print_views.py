@@ -19,7 +19,7 @@ from django.views.generic import DetailView
 
 from engagierte_stadt.models import SiteSettings
 from engagierte_stadt.submissions.capacity import SignupStatus
-from engagierte_stadt.views import BreadcrumbMixin
+from engagierte_stadt.viewmixins import BreadcrumbMixin
 from konferenzen.calendar import meeting_page_url
 from konferenzen.models import Meeting, Registration
 

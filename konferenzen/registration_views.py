@@ -27,7 +27,7 @@ from engagierte_stadt.submissions.views import (
     SignupFormMixin,
     SignupManageView,
 )
-from engagierte_stadt.views import BreadcrumbMixin
+from engagierte_stadt.viewmixins import BreadcrumbMixin
 from konferenzen.forms import RegistrationForm, WishForm
 from konferenzen.models import Conference, ConferenceWish, Meeting, Registration
 from konferenzen.views import MeetingDetailView

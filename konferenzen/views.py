@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
 
 from engagierte_stadt.models import SiteSettings
-from engagierte_stadt.views import BreadcrumbMixin
+from engagierte_stadt.viewmixins import BreadcrumbMixin
 from konferenzen.forms import RegistrationForm
 from konferenzen.models import ActionItem, Conference, ConferenceWish, Meeting
 from quartiere.models import Quartier

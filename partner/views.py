@@ -21,7 +21,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from engagierte_stadt.submissions import services as submission_services
 from engagierte_stadt.submissions.capacity import CONFIRMATION_HOURS
 from engagierte_stadt.submissions.views import PersonalLinkMixin, SpamCheckedPostMixin
-from engagierte_stadt.views import BreadcrumbMixin
+from engagierte_stadt.viewmixins import BreadcrumbMixin, FilteredListMixin
 from partner import notifications, services
 from partner.filters import PartnerFilter
 from partner.forms import PartnerApplicationForm
@@ -35,7 +35,6 @@ from partner.models import (
     ProjectPartner,
 )
 from quartiere.models import Opportunity, Project, Quartier
-from quartiere.views import FilteredListMixin
 
 logger = logging.getLogger(__name__)
 
