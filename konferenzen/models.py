@@ -64,6 +64,39 @@ class ConferenceQuerySet(models.QuerySet):
         """Conferences of the Quartier and of the Quartiere inside it."""
         return self.filter(models.Q(quartier=quartier) | models.Q(quartier__parent=quartier))
 
+    def around(self, quartier):
+        """Conferences meeting for the Quartier: its own, its neighbourhoods' and, for a
+        neighbourhood, its district's."""
+        if quartier.parent_id is None:
+            return self.in_quartier(quartier)
+        return self.filter(
+            models.Q(quartier=quartier)
+            | models.Q(quartier__parent=quartier)
+            | models.Q(quartier_id=quartier.parent_id)
+        )
+
+    def active_for(self, quartier):
+        """The active conference of the Quartier or, without one, of one of its
+        neighbourhoods (by title), or None: then people may wish for one there.
+
+        Like `first()`, it ends the chain and runs one query.
+        """
+        own_first = models.Case(
+            models.When(quartier=quartier, then=models.Value(0)), default=models.Value(1)
+        )
+        return (
+            self.active()
+            .in_quartier(quartier)
+            .annotate(own_first=own_first)
+            .order_by("own_first", "title", "pk")
+            .first()
+        )
+
+    def for_lists(self, now=None):
+        """What the overview and the Quartier page list of a conference: its Quartier and its
+        next meeting (`annotate_next_meeting`), by title, in the list's one query."""
+        return self.select_related("quartier").annotate_next_meeting(now).order_by("title", "pk")
+
     def annotate_next_meeting(self, now=None):
         """`next_starts_at` and `next_slug` of the next meeting that takes place (None if
         there is none), as subqueries, so a list of conferences stays one query."""
@@ -404,6 +437,16 @@ class Meeting(PublicAddressMixin, models.Model):
         return bool(self.minutes_published_at and self.minutes_published_at <= timezone.now())
 
     @property
+    def minutes_file_size(self) -> int | None:
+        """The size of the minutes' PDF, or None if there is none or it is missing on disk."""
+        if not self.minutes_file:
+            return None
+        try:
+            return self.minutes_file.size
+        except OSError:
+            return None
+
+    @property
     def accessibility_labels(self) -> list[str]:
         """What the venue and the meeting offer, as short German labels."""
         labels = []
@@ -546,6 +589,10 @@ WISH_MAX_DAYS = 365
 
 
 class ConferenceWishQuerySet(SignupQuerySet):
+    def in_quartier(self, quartier):
+        """Wishes for the Quartier and for the Quartiere inside it."""
+        return self.filter(models.Q(quartier=quartier) | models.Q(quartier__parent=quartier))
+
     def counts_by_quartier(self) -> dict[int, int]:
         """{Quartier id: number of wishes} of this queryset, in one query."""
         return dict(
