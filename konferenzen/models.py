@@ -410,8 +410,17 @@ class Meeting(PublicAddressMixin, models.Model):
         return ", ".join(part for part in (self.venue.name, self.room, self.venue.address) if part)
 
     @property
+    def is_planned(self) -> bool:
+        return self.status == self.Status.PLANNED
+
+    @property
     def is_cancelled(self) -> bool:
         return self.status == self.Status.CANCELLED
+
+    @property
+    def is_held(self) -> bool:
+        """Staff marked it as held (a meeting may also be past without that mark)."""
+        return self.status == self.Status.HELD
 
     def contact(self, site=None) -> Contact:
         """The conference's contact (`Conference.contact`: its own, else the Quartier's, else
@@ -426,11 +435,7 @@ class Meeting(PublicAddressMixin, models.Model):
     @property
     def accepts_signups(self) -> bool:
         """Registration is open: switched on, not cancelled and not begun."""
-        return (
-            self.registration_enabled
-            and self.status == self.Status.PLANNED
-            and self.starts_at > timezone.now()
-        )
+        return self.registration_enabled and self.is_planned and self.starts_at > timezone.now()
 
     @property
     def minutes_published(self) -> bool:
@@ -558,6 +563,10 @@ class ActionItem(models.Model):
     @property
     def is_done(self) -> bool:
         return self.status == self.Status.DONE
+
+    @property
+    def is_in_progress(self) -> bool:
+        return self.status == self.Status.IN_PROGRESS
 
 
 def registration_count(status):

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
-from engagierte_stadt.submissions.capacity import CONFIRMATION_HOURS, SignupStatus
+from engagierte_stadt.submissions.capacity import CONFIRMATION_HOURS
 from engagierte_stadt.submissions.views import (
     SignupCheckMailView,
     SignupConfirmView,
@@ -204,7 +204,7 @@ class WishConfirmView(WishLinkMixin, SignupConfirmView):
     template_name = "konferenzen/wish_confirm.html"
 
     def wish_title(self, signup):
-        if signup.status == SignupStatus.UNCONFIRMED and not self.link_expired(signup):
+        if signup.is_unconfirmed and not self.link_expired(signup):
             return _("Confirm your wish")
         return _("Your wish")
 

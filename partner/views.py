@@ -26,7 +26,6 @@ from partner import notifications, services
 from partner.filters import PartnerFilter
 from partner.forms import PartnerApplicationForm
 from partner.models import (
-    ApplicationStatus,
     ExchangeTopic,
     NetworkCity,
     Partner,
@@ -188,7 +187,7 @@ class ApplicationFormView(SpamCheckedPostMixin, BreadcrumbMixin, FormView):
         if result.token:
             base_url = self.request.build_absolute_uri("/").rstrip("/")
             application = result.application
-            if result.created or application.status == ApplicationStatus.UNCONFIRMED:
+            if result.created or application.is_unconfirmed:
                 notifications.mail_confirm_request(
                     application=application,
                     token=result.token,
@@ -258,7 +257,7 @@ class ApplicationConfirmView(ApplicationLinkMixin, TemplateView):
         application = self.get_application()
         if application is None or application.purged_at:
             return self.invalid_link()
-        if application.status == ApplicationStatus.UNCONFIRMED and not application.link_expired:
+        if application.is_unconfirmed and not application.link_expired:
             title = _("Confirm your application")
         elif application.link_expired:
             title = _("This link has expired")
