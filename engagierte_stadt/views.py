@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
@@ -12,38 +12,8 @@ from engagierte_stadt.forms import AccessibilityFeedbackForm
 from engagierte_stadt.models import AccessibilityStatement, Article, Page
 from engagierte_stadt.services import feedback_submit
 from engagierte_stadt.submissions.views import SpamCheckedPostMixin
+from engagierte_stadt.viewmixins import BreadcrumbMixin
 from quartiere.models import Project
-
-
-class BreadcrumbMixin:
-    """Adds `page_title` and `breadcrumbs` (label, url) pairs to the context.
-
-    `get_breadcrumbs()` returns pairs of label and URL, route name or None for the
-    current page; "Startseite" is always first.
-    """
-
-    page_title = None
-
-    def get_page_title(self):
-        return self.page_title or str(getattr(self, "object", "") or "")
-
-    def get_breadcrumbs(self):
-        return [(self.get_page_title(), None)]
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        crumbs = [(_("Home"), reverse("home"))]
-        for label, target in self.get_breadcrumbs():
-            url = target
-            if target and not target.startswith("/"):
-                try:
-                    url = reverse(target)
-                except NoReverseMatch:
-                    url = target
-            crumbs.append((label, url))
-        context["breadcrumbs"] = crumbs
-        context.setdefault("page_title", self.get_page_title())
-        return context
 
 
 class HomeView(TemplateView):

@@ -64,6 +64,39 @@ class ConferenceQuerySet(models.QuerySet):
         """Conferences of the Quartier and of the Quartiere inside it."""
         return self.filter(models.Q(quartier=quartier) | models.Q(quartier__parent=quartier))
 
+    def around(self, quartier):
+        """Conferences meeting for the Quartier: its own, its neighbourhoods' and, for a
+        neighbourhood, its district's."""
+        if quartier.parent_id is None:
+            return self.in_quartier(quartier)
+        return self.filter(
+            models.Q(quartier=quartier)
+            | models.Q(quartier__parent=quartier)
+            | models.Q(quartier_id=quartier.parent_id)
+        )
+
+    def active_for(self, quartier):
+        """The active conference of the Quartier or, without one, of one of its
+        neighbourhoods (by title), or None: then people may wish for one there.
+
+        Like `first()`, it ends the chain and runs one query.
+        """
+        own_first = models.Case(
+            models.When(quartier=quartier, then=models.Value(0)), default=models.Value(1)
+        )
+        return (
+            self.active()
+            .in_quartier(quartier)
+            .annotate(own_first=own_first)
+            .order_by("own_first", "title", "pk")
+            .first()
+        )
+
+    def for_lists(self, now=None):
+        """What the overview and the Quartier page list of a conference: its Quartier and its
+        next meeting (`annotate_next_meeting`), by title, in the list's one query."""
+        return self.select_related("quartier").annotate_next_meeting(now).order_by("title", "pk")
+
     def annotate_next_meeting(self, now=None):
         """`next_starts_at` and `next_slug` of the next meeting that takes place (None if
         there is none), as subqueries, so a list of conferences stays one query."""
@@ -377,8 +410,17 @@ class Meeting(PublicAddressMixin, models.Model):
         return ", ".join(part for part in (self.venue.name, self.room, self.venue.address) if part)
 
     @property
+    def is_planned(self) -> bool:
+        return self.status == self.Status.PLANNED
+
+    @property
     def is_cancelled(self) -> bool:
         return self.status == self.Status.CANCELLED
+
+    @property
+    def is_held(self) -> bool:
+        """Staff marked it as held (a meeting may also be past without that mark)."""
+        return self.status == self.Status.HELD
 
     def contact(self, site=None) -> Contact:
         """The conference's contact (`Conference.contact`: its own, else the Quartier's, else
@@ -393,15 +435,21 @@ class Meeting(PublicAddressMixin, models.Model):
     @property
     def accepts_signups(self) -> bool:
         """Registration is open: switched on, not cancelled and not begun."""
-        return (
-            self.registration_enabled
-            and self.status == self.Status.PLANNED
-            and self.starts_at > timezone.now()
-        )
+        return self.registration_enabled and self.is_planned and self.starts_at > timezone.now()
 
     @property
     def minutes_published(self) -> bool:
         return bool(self.minutes_published_at and self.minutes_published_at <= timezone.now())
+
+    @property
+    def minutes_file_size(self) -> int | None:
+        """The size of the minutes' PDF, or None if there is none or it is missing on disk."""
+        if not self.minutes_file:
+            return None
+        try:
+            return self.minutes_file.size
+        except OSError:
+            return None
 
     @property
     def accessibility_labels(self) -> list[str]:
@@ -516,6 +564,10 @@ class ActionItem(models.Model):
     def is_done(self) -> bool:
         return self.status == self.Status.DONE
 
+    @property
+    def is_in_progress(self) -> bool:
+        return self.status == self.Status.IN_PROGRESS
+
 
 def registration_count(status):
     """The number of registrations with `status` of the meeting in the outer query."""
@@ -548,6 +600,10 @@ WISH_MAX_DAYS = 365
 
 
 class ConferenceWishQuerySet(SignupQuerySet):
+    def in_quartier(self, quartier):
+        """Wishes for the Quartier and for the Quartiere inside it."""
+        return self.filter(models.Q(quartier=quartier) | models.Q(quartier__parent=quartier))
+
     def counts_by_quartier(self) -> dict[int, int]:
         """{Quartier id: number of wishes} of this queryset, in one query."""
         return dict(

@@ -19,7 +19,7 @@ from django.views.generic import DetailView
 
 from engagierte_stadt.models import SiteSettings
 from engagierte_stadt.submissions.capacity import SignupStatus
-from engagierte_stadt.views import BreadcrumbMixin
+from engagierte_stadt.viewmixins import BreadcrumbMixin
 from konferenzen.calendar import meeting_page_url
 from konferenzen.models import Meeting, Registration
 
@@ -120,10 +120,10 @@ class AttendanceListView(MeetingPrintMixin, PermissionRequiredMixin, DetailView)
             .only("pk", "name", "status", "confirmed_at")
             .order_by(Lower("name"), "pk")
         )
-        confirmed = [r for r in registrations if r.status == SignupStatus.CONFIRMED]
+        confirmed = [r for r in registrations if r.takes_place]
         # The waiting list in the engine's order: who confirmed first moves up first.
         waiting = sorted(
-            (r for r in registrations if r.status == SignupStatus.WAITING),
+            (r for r in registrations if r.is_waiting),
             key=lambda r: (r.confirmed_at is None, r.confirmed_at, r.pk),
         )
         kwargs.update(

@@ -14,20 +14,19 @@ to that conference instead of taking wishes.
 """
 
 from django.contrib import messages
-from django.db.models import Case, Q, Value, When
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
-from engagierte_stadt.submissions.capacity import CONFIRMATION_HOURS, SignupStatus
+from engagierte_stadt.submissions.capacity import CONFIRMATION_HOURS
 from engagierte_stadt.submissions.views import (
     SignupCheckMailView,
     SignupConfirmView,
     SignupFormMixin,
     SignupManageView,
 )
-from engagierte_stadt.views import BreadcrumbMixin
+from engagierte_stadt.viewmixins import BreadcrumbMixin
 from konferenzen.forms import RegistrationForm, WishForm
 from konferenzen.models import Conference, ConferenceWish, Meeting, Registration
 from konferenzen.views import MeetingDetailView
@@ -88,19 +87,6 @@ class RegistrationManageView(RegistrationMixin, SignupManageView):
 # --- wishes for a conference ---------------------------------------------------------------
 
 
-def active_conference_for(quartier):
-    """The active conference meeting for the Quartier (its own or one of its neighbourhoods'),
-    or None: then people may wish for one."""
-    own_first = Case(When(quartier=quartier, then=Value(0)), default=Value(1))
-    return (
-        Conference.objects.active()
-        .in_quartier(quartier)
-        .annotate(own_first=own_first)
-        .order_by("own_first", "title", "pk")
-        .first()
-    )
-
-
 WISH_REJECTION = _(
     "Your wish could not be accepted just now. Please wait a moment and try again. "
     "If it still does not work, please contact us."
@@ -148,12 +134,12 @@ class WishView(WishMixin, SignupFormMixin, WishPageMixin, DetailView):
 
     def get(self, request, *args, **kwargs):
         self.object = quartier = self.get_target()
-        if conference := active_conference_for(quartier):
+        if conference := Conference.objects.active_for(quartier):
             return redirect(conference)
         return self.render_to_response(self.get_context_data(object=quartier))
 
     def post(self, request, *args, **kwargs):
-        if conference := active_conference_for(self.get_target()):
+        if conference := Conference.objects.active_for(self.get_target()):
             # A conference exists (perhaps founded since the form was shown): no wish needed.
             return redirect(conference)
         return super().post(request, *args, **kwargs)
@@ -163,11 +149,7 @@ class WishView(WishMixin, SignupFormMixin, WishPageMixin, DetailView):
             kwargs["signup_form"] = self.get_signup_form()
         # Counted as on the Quartier page: wishes for it and for the Quartiere inside it.
         quartier = self.object
-        kwargs["wish_count"] = (
-            ConferenceWish.objects.confirmed()
-            .filter(Q(quartier=quartier) | Q(quartier__parent=quartier))
-            .count()
-        )
+        kwargs["wish_count"] = ConferenceWish.objects.confirmed().in_quartier(quartier).count()
         kwargs["confirmation_hours"] = CONFIRMATION_HOURS
         return super().get_context_data(**kwargs)
 
@@ -222,7 +204,7 @@ class WishConfirmView(WishLinkMixin, SignupConfirmView):
     template_name = "konferenzen/wish_confirm.html"
 
     def wish_title(self, signup):
-        if signup.status == SignupStatus.UNCONFIRMED and not self.link_expired(signup):
+        if signup.is_unconfirmed and not self.link_expired(signup):
             return _("Confirm your wish")
         return _("Your wish")
 

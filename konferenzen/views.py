@@ -1,9 +1,7 @@
-"""Public pages of the district conferences: overview with the town's coverage, a conference,
-a meeting, the archive; and the conference section of the Quartier page."""
+"""Public pages of the district conferences: overview with the town's coverage
+(`konferenzen.coverage`), a conference, a meeting, the archive. The conference section of the
+Quartier page is in `konferenzen.sections`."""
 
-from dataclasses import dataclass, field
-
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -11,10 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
 
 from engagierte_stadt.models import SiteSettings
-from engagierte_stadt.views import BreadcrumbMixin
+from engagierte_stadt.viewmixins import BreadcrumbMixin
+from konferenzen.coverage import district_coverage
 from konferenzen.forms import RegistrationForm
-from konferenzen.models import ActionItem, Conference, ConferenceWish, Meeting
-from quartiere.models import Quartier
+from konferenzen.models import ActionItem, Conference, Meeting
 
 # How many dates the overview lists, and how many past meetings a conference page lists
 # before pointing to the archive.
@@ -22,64 +20,6 @@ OVERVIEW_MEETINGS = 8
 CONFERENCE_PAST_MEETINGS = 20
 ARCHIVE_PAGE_SIZE = 50
 MIN_YEAR, MAX_YEAR = 1900, 2999
-
-
-@dataclass
-class DistrictCoverage:
-    """One Stadtteil on the overview: its active conferences, or how many people wish for one."""
-
-    district: Quartier
-    conferences: list = field(default_factory=list)
-    wishes: int = 0
-
-
-def district_coverage(now=None) -> list[DistrictCoverage]:
-    """Every Stadtteil with its active conferences (those of its neighbourhoods included) and
-    the confirmed wishes for a conference in it or its neighbourhoods. Three queries."""
-    quartiere = list(Quartier.objects.order_by("name", "pk"))
-    # The Stadtteil a Quartier belongs to: itself, or the district it lies in.
-    district_of = {
-        q.pk: q.pk if q.kind == Quartier.Kind.DISTRICT or q.parent_id is None else q.parent_id
-        for q in quartiere
-    }
-    rows = {
-        q.pk: DistrictCoverage(district=q) for q in quartiere if q.kind == Quartier.Kind.DISTRICT
-    }
-    conferences = (
-        Conference.objects.active()
-        .select_related("quartier")
-        .annotate_next_meeting(now)
-        .order_by("title", "pk")
-    )
-    for conference in conferences:
-        row = rows.get(district_of.get(conference.quartier_id))
-        if row is not None:
-            row.conferences.append(conference)
-    for quartier_id, count in ConferenceWish.objects.confirmed().counts_by_quartier().items():
-        row = rows.get(district_of.get(quartier_id))
-        if row is not None:
-            row.wishes += count
-    return list(rows.values())
-
-
-def quartier_section(quartier) -> dict:
-    """The conference section of a Quartier page, in one or two queries.
-
-    The conferences meeting for the Quartier: its own, its neighbourhoods' and, for a
-    neighbourhood, its district's. Without any, the number of confirmed wishes for one in the
-    Quartier (or its neighbourhoods).
-    """
-    here = Q(quartier=quartier) | Q(quartier__parent=quartier)
-    around = here | Q(quartier_id=quartier.parent_id) if quartier.parent_id else here
-    conferences = list(
-        Conference.objects.active()
-        .filter(around)
-        .select_related("quartier")
-        .annotate_next_meeting()
-        .order_by("title", "pk")
-    )
-    wishes = 0 if conferences else ConferenceWish.objects.confirmed().filter(here).count()
-    return {"conferences": conferences, "wishes": wishes, "quartier": quartier}
 
 
 class OverviewView(BreadcrumbMixin, TemplateView):
@@ -171,7 +111,7 @@ class MeetingDetailView(BreadcrumbMixin, DetailView):
             minutes = {
                 "decisions": list(meeting.decisions.order_by("position", "pk")),
                 "action_items": list(meeting.action_items.order_by("position", "pk")),
-                "file_size": _file_size(meeting.minutes_file),
+                "file_size": meeting.minutes_file_size,
             }
         kwargs.update(
             open_before=open_before,
@@ -180,16 +120,6 @@ class MeetingDetailView(BreadcrumbMixin, DetailView):
             contact=meeting.contact(site=SiteSettings.for_request(self.request)),
         )
         return super().get_context_data(**kwargs)
-
-
-def _file_size(file) -> int | None:
-    """The size of an uploaded file, or None if there is none or it is missing on disk."""
-    if not file:
-        return None
-    try:
-        return file.size
-    except OSError:
-        return None
 
 
 class ArchiveIndexView(BreadcrumbMixin, TemplateView):

@@ -387,6 +387,34 @@ class PartnerApplication(SubmissionBase):
         """Not yet decided: unconfirmed, new or in review."""
         return self.status in (ApplicationStatus.UNCONFIRMED, *PENDING_STATUSES)
 
+    # One question per status, so that templates need not know the stored values.
+
+    @property
+    def is_new(self) -> bool:
+        """Confirmed by the applicant, not yet looked at."""
+        return self.status == ApplicationStatus.NEW
+
+    @property
+    def is_in_review(self) -> bool:
+        return self.status == ApplicationStatus.IN_REVIEW
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.status == ApplicationStatus.ACCEPTED
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.status == ApplicationStatus.REJECTED
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == ApplicationStatus.WITHDRAWN
+
+    @property
+    def is_expired(self) -> bool:
+        """Marked expired by the daily run; `link_expired` is true already before that."""
+        return self.status == ApplicationStatus.EXPIRED
+
     # -- the submission contract -----------------------------------------------------------
 
     @property

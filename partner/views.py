@@ -21,12 +21,11 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from engagierte_stadt.submissions import services as submission_services
 from engagierte_stadt.submissions.capacity import CONFIRMATION_HOURS
 from engagierte_stadt.submissions.views import PersonalLinkMixin, SpamCheckedPostMixin
-from engagierte_stadt.views import BreadcrumbMixin
+from engagierte_stadt.viewmixins import BreadcrumbMixin, FilteredListMixin
 from partner import notifications, services
 from partner.filters import PartnerFilter
 from partner.forms import PartnerApplicationForm
 from partner.models import (
-    ApplicationStatus,
     ExchangeTopic,
     NetworkCity,
     Partner,
@@ -35,7 +34,6 @@ from partner.models import (
     ProjectPartner,
 )
 from quartiere.models import Opportunity, Project, Quartier
-from quartiere.views import FilteredListMixin
 
 logger = logging.getLogger(__name__)
 
@@ -189,7 +187,7 @@ class ApplicationFormView(SpamCheckedPostMixin, BreadcrumbMixin, FormView):
         if result.token:
             base_url = self.request.build_absolute_uri("/").rstrip("/")
             application = result.application
-            if result.created or application.status == ApplicationStatus.UNCONFIRMED:
+            if result.created or application.is_unconfirmed:
                 notifications.mail_confirm_request(
                     application=application,
                     token=result.token,
@@ -259,7 +257,7 @@ class ApplicationConfirmView(ApplicationLinkMixin, TemplateView):
         application = self.get_application()
         if application is None or application.purged_at:
             return self.invalid_link()
-        if application.status == ApplicationStatus.UNCONFIRMED and not application.link_expired:
+        if application.is_unconfirmed and not application.link_expired:
             title = _("Confirm your application")
         elif application.link_expired:
             title = _("This link has expired")

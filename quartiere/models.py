@@ -269,6 +269,10 @@ class Project(PublicContactMixin, PublicAddressMixin, models.Model):
         return self.publication == Publication.PUBLISHED and self.publish_at <= timezone.now()
 
     @property
+    def is_running(self) -> bool:
+        return self.status == self.Status.RUNNING
+
+    @property
     def cover(self):
         """The first gallery image (prefetched by `for_cards()`), or None."""
         gallery = getattr(self, "gallery", None)

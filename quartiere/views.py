@@ -1,6 +1,4 @@
-from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import Prefetch
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -14,7 +12,7 @@ from engagierte_stadt.submissions.views import (
     SignupFormMixin,
     SignupManageView,
 )
-from engagierte_stadt.views import BreadcrumbMixin
+from engagierte_stadt.viewmixins import BreadcrumbMixin, FilteredListMixin
 from quartiere import sections
 from quartiere.filters import OpportunityFilter, ProjectFilter
 from quartiere.forms import OpportunitySignupForm
@@ -75,80 +73,6 @@ class QuartierDetailView(BreadcrumbMixin, DetailView):
             more_opportunities=len(opportunities) > QUARTIER_PAGE_LIMIT,
             filter_query=urlencode({"quartier": self.object.slug}),
             sections=sections.render_list("quartier", self.object),
-        )
-        return context
-
-
-class FilteredListMixin:
-    """A paginated list narrowed by a FilterSet from the GET parameters.
-
-    Values the filter does not know are left out (the form explains them); a page
-    "number" that is no number shows the first page, one beyond the end is a 404.
-    """
-
-    filterset_class = None
-    paginate_by = 12
-
-    def get_base_queryset(self):
-        raise NotImplementedError
-
-    def get_queryset(self):
-        self.filterset = self.filterset_class(
-            self.request.GET or None, queryset=self.get_base_queryset(), request=self.request
-        )
-        return self.filterset.qs
-
-    def paginate_queryset(self, queryset, page_size):
-        paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
-        try:
-            number = paginator.validate_number(self.request.GET.get(self.page_kwarg, 1))
-        except PageNotAnInteger:
-            number = 1
-        except EmptyPage as error:
-            raise Http404(_("This page does not exist.")) from error
-        page = paginator.page(number)
-        return paginator, page, page.object_list, page.has_other_pages()
-
-    def get_filter_query(self):
-        """The filters as a query string without the page, for the pagination links."""
-        return urlencode(
-            [
-                (key, value)
-                for key in self.request.GET
-                if key != self.page_kwarg
-                for value in self.request.GET.getlist(key)
-                if value
-            ]
-        )
-
-    def get_filter_summary(self) -> str:
-        """The labels of the applied filters ("Welper, läuft"), for the page title."""
-        form = self.filterset.form
-        if not form.is_bound:
-            return ""
-        form.is_valid()  # unknown values drop out of cleaned_data
-        cleaned = form.cleaned_data
-        labels = []
-        for name, field in form.fields.items():
-            values = cleaned.get(name)
-            if not values or name in form.errors:
-                continue
-            choices = dict(field.choices)
-            for value in values if isinstance(values, list) else [values]:
-                if value in choices:
-                    labels.append(str(choices[value]))
-        return ", ".join(labels)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        query = self.get_filter_query()
-        context.update(
-            filter_summary=self.get_filter_summary(),
-            filter=self.filterset,
-            filter_form=self.filterset.form,
-            query=query,
-            is_filtered=bool(query),
-            result_count=context["paginator"].count,
         )
         return context
 

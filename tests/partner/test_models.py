@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
 from engagierte_stadt.urlwords import reserved_words
-from partner.models import Partner, PartnerKind, ProjectPartner, ProjectRole
+from partner.models import Partner, PartnerApplication, PartnerKind, ProjectPartner, ProjectRole
 from tests.factories import ProjectFactory, QuartierFactory
 from tests.partner.factories import PartnerFactory, ProjectPartnerFactory
 
@@ -106,3 +106,27 @@ def test_roles_sort_by_role_then_partner_name():
     ProjectPartnerFactory(project=project, partner__name="Omega", role=ProjectRole.RESPONSIBLE)
     names = [r.partner.name for r in ProjectPartner.objects.filter(project=project).by_role()]
     assert names == ["Omega", "Beta", "Alpha", "Zeta"]
+
+
+# Templates ask these questions instead of comparing stored status values.
+APPLICATION_QUESTIONS = {
+    "unconfirmed": "is_unconfirmed",
+    "expired": "is_expired",
+    "new": "is_new",
+    "in_review": "is_in_review",
+    "accepted": "is_accepted",
+    "rejected": "is_rejected",
+    "withdrawn": "is_withdrawn",
+}
+
+
+def test_every_application_status_has_its_question():
+    assert set(APPLICATION_QUESTIONS) == set(PartnerApplication.Status.values)
+
+
+@pytest.mark.parametrize("status", PartnerApplication.Status.values)
+def test_an_application_answers_yes_to_its_own_status_only(status):
+    application = PartnerApplication(status=status)
+    questions = APPLICATION_QUESTIONS.values()
+    yes = [question for question in questions if getattr(application, question)]
+    assert yes == [APPLICATION_QUESTIONS[status]]

@@ -1,0 +1,117 @@
+"""View mixins every app uses: breadcrumbs and page title, filtered and paginated lists.
+
+A shared building block (see "Architecture" in the design notes): it imports no app, so
+`quartiere`, `konferenzen` and `partner` can all build on it without importing each other or
+the site-wide views in `engagierte_stadt.views`.
+"""
+
+from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.http import Http404
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+
+class BreadcrumbMixin:
+    """Adds `page_title` and `breadcrumbs` (label, url) pairs to the context.
+
+    `get_breadcrumbs()` returns pairs of label and URL, route name or None for the
+    current page; "Startseite" is always first.
+    """
+
+    page_title = None
+
+    def get_page_title(self):
+        return self.page_title or str(getattr(self, "object", "") or "")
+
+    def get_breadcrumbs(self):
+        return [(self.get_page_title(), None)]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        crumbs = [(_("Home"), reverse("home"))]
+        for label, target in self.get_breadcrumbs():
+            url = target
+            if target and not target.startswith("/"):
+                try:
+                    url = reverse(target)
+                except NoReverseMatch:
+                    url = target
+            crumbs.append((label, url))
+        context["breadcrumbs"] = crumbs
+        context.setdefault("page_title", self.get_page_title())
+        return context
+
+
+class FilteredListMixin:
+    """A paginated list narrowed by a FilterSet from the GET parameters.
+
+    Values the filter does not know are left out (the form explains them); a page
+    "number" that is no number shows the first page, one beyond the end is a 404.
+    """
+
+    filterset_class = None
+    paginate_by = 12
+
+    def get_base_queryset(self):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        self.filterset = self.filterset_class(
+            self.request.GET or None, queryset=self.get_base_queryset(), request=self.request
+        )
+        return self.filterset.qs
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
+        try:
+            number = paginator.validate_number(self.request.GET.get(self.page_kwarg, 1))
+        except PageNotAnInteger:
+            number = 1
+        except EmptyPage as error:
+            raise Http404(_("This page does not exist.")) from error
+        page = paginator.page(number)
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_filter_query(self):
+        """The filters as a query string without the page, for the pagination links."""
+        return urlencode(
+            [
+                (key, value)
+                for key in self.request.GET
+                if key != self.page_kwarg
+                for value in self.request.GET.getlist(key)
+                if value
+            ]
+        )
+
+    def get_filter_summary(self) -> str:
+        """The labels of the applied filters ("Welper, läuft"), for the page title."""
+        form = self.filterset.form
+        if not form.is_bound:
+            return ""
+        form.is_valid()  # unknown values drop out of cleaned_data
+        cleaned = form.cleaned_data
+        labels = []
+        for name, field in form.fields.items():
+            values = cleaned.get(name)
+            if not values or name in form.errors:
+                continue
+            choices = dict(field.choices)
+            for value in values if isinstance(values, list) else [values]:
+                if value in choices:
+                    labels.append(str(choices[value]))
+        return ", ".join(labels)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.get_filter_query()
+        context.update(
+            filter_summary=self.get_filter_summary(),
+            filter=self.filterset,
+            filter_form=self.filterset.form,
+            query=query,
+            is_filtered=bool(query),
+            result_count=context["paginator"].count,
+        )
+        return context

@@ -1,0 +1,30 @@
+"""The conference section of the Quartier page (see `quartiere.sections`).
+
+`quartiere` does not import this app, so the section is registered from
+`KonferenzenConfig.ready()`. Its context function runs in the page's view.
+"""
+
+from konferenzen.models import Conference, ConferenceWish
+from quartiere import sections
+
+
+def quartier_section(quartier) -> dict:
+    """The conference section of a Quartier page, in one or two queries.
+
+    The conferences meeting for the Quartier: its own, its neighbourhoods' and, for a
+    neighbourhood, its district's. Without any, the number of confirmed wishes for one in the
+    Quartier (or its neighbourhoods).
+    """
+    conferences = list(Conference.objects.active().around(quartier).for_lists())
+    wishes = 0 if conferences else ConferenceWish.objects.confirmed().in_quartier(quartier).count()
+    return {"conferences": conferences, "wishes": wishes, "quartier": quartier}
+
+
+def register_all() -> None:
+    # The Quartier page shows its conference (or how to wish for one).
+    sections.register(
+        "quartier",
+        order=10,
+        template_name="konferenzen/includes/quartier_section.html",
+        context=quartier_section,
+    )
