@@ -1,8 +1,8 @@
 """Demo content of the partner network.
 
 `load()` can run again at any time: rows are looked up by their address (slug) or name and
-only created when missing, so edits made by staff survive. `bulk()` adds many generated
-partners fast, for performance work (`load_demo --scale N`).
+only created when missing, so edits made by staff survive. The bulk partners for
+performance work (`load_demo --scale N`) are made by bench/scale_data.py.
 
 The two cooperation partners are real organisations named in the founding article; they are
 described cautiously in our own words, without logo, address or website, which the town
@@ -13,7 +13,6 @@ network are public facts with neutral notes; the partner city is a marked placeh
 
 import io
 import random
-import time
 from datetime import date
 
 from django.core.files.base import ContentFile
@@ -359,85 +358,9 @@ def load(stdout=None) -> dict:
     return created
 
 
-# --- Bulk data for performance work --------------------------------------------------------
+def bulk(scale: int, stdout=None, seed: int = 0, unit: int | None = None) -> dict:
+    """Bulk partners for performance work: kept here for existing callers, the code and its
+    description are in bench/scale_data.py (`partners()`)."""
+    from bench import scale_data
 
-BULK_PARTNERS_PER_UNIT = 250
-_BULK_WORDS = ["Nachbarschaft", "Kultur", "Sport", "Umwelt", "Jugend", "Senioren", "Musik"]
-_BULK_FORMS = {
-    PartnerKind.ASSOCIATION: "Verein für {} e.V.",
-    PartnerKind.INITIATIVE: "Initiative {}",
-    PartnerKind.INSTITUTION: "Haus der {}",
-    PartnerKind.FEDERATION: "Verband {}",
-    PartnerKind.FOUNDATION: "Stiftung {}",
-    PartnerKind.BUSINESS: "{} GmbH",
-    PartnerKind.HOUSING: "Wohnen {} eG",
-    PartnerKind.ADMINISTRATION: "Fachstelle {}",
-}
-
-
-@transaction.atomic
-def bulk(scale: int, stdout=None, seed: int = 0, unit: int = BULK_PARTNERS_PER_UNIT) -> dict:
-    """Create `scale × unit` published test partners with Quartiere and project roles, fast.
-
-    bulk_create: no logos, no validation. Slugs are `bulk-partner-<run>-<n>`; each call adds
-    a new run.
-    """
-    started = time.perf_counter()
-    rng = random.Random(seed)
-    quartier_ids = list(Quartier.objects.values_list("pk", flat=True))
-    project_ids = list(Project.objects.values_list("pk", flat=True)[:5000])
-    run = 1
-    while Partner.objects.filter(slug__startswith=f"bulk-partner-{run}-").exists():
-        run += 1
-    prefix = f"bulk-partner-{run}"
-    kinds = PartnerKind.values
-    partners = [
-        Partner(
-            slug=f"{prefix}-{n + 1}",
-            name=_BULK_FORMS[kinds[n % len(kinds)]].format(f"{rng.choice(_BULK_WORDS)} {n + 1}"),
-            kind=kinds[n % len(kinds)],
-            teaser="Ein Testpartner für Last- und Geschwindigkeitstests.",
-            is_cooperation_partner=n % 97 == 0,
-            is_published=n % 10 != 9,
-        )
-        for n in range(scale * unit)
-    ]
-    Partner.objects.bulk_create(partners, batch_size=1000)
-    if partners and partners[0].pk is None:
-        ids = dict(Partner.objects.filter(slug__startswith=f"{prefix}-").values_list("slug", "pk"))
-        for partner in partners:
-            partner.pk = ids[partner.slug]
-    links = []
-    if quartier_ids:
-        Through = Partner.quartiere.through
-        links = [
-            Through(partner_id=partner.pk, quartier_id=quartier_id)
-            for partner in partners
-            for quartier_id in rng.sample(quartier_ids, k=min(len(quartier_ids), rng.randint(0, 3)))
-        ]
-        Through.objects.bulk_create(links, batch_size=1000)
-    roles = []
-    if project_ids:
-        roles = [
-            ProjectPartner(
-                partner_id=partner.pk,
-                project_id=project_id,
-                role=rng.choice(ProjectRole.values),
-            )
-            for partner in partners
-            for project_id in rng.sample(project_ids, k=min(len(project_ids), rng.randint(0, 2)))
-        ]
-        ProjectPartner.objects.bulk_create(roles, batch_size=1000)
-    counts = {
-        "partners": len(partners),
-        "quartier_links": len(links),
-        "roles": len(roles),
-        "seconds": round(time.perf_counter() - started, 2),
-        "prefix": prefix,
-    }
-    if stdout is not None:
-        stdout.write(
-            f"Bulk data ({prefix}): {counts['partners']} partners, {counts['roles']} roles "
-            f"in {counts['seconds']} s."
-        )
-    return counts
+    return scale_data.partners(scale, stdout=stdout, seed=seed, unit=unit)

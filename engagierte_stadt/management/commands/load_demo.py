@@ -149,9 +149,10 @@ Sie möchten mitmachen? Schauen Sie in Ihr Quartier oder melden Sie sich bei uns
 
 class Command(BaseCommand):
     help = (
-        "Load the Hattingen demo content (districts, projects, opportunities, pages, first "
-        "news, a staff account). With --scale N, add N × 1000 generated projects and "
-        "N × 3000 opportunities for performance work."
+        "Load the Hattingen demo content (districts, projects, opportunities, conferences, "
+        "partners, pages, first news, a staff account). With --scale N, add the bulk data of "
+        "bench/scale_data.py for performance work: N × 1000 projects, N × 3000 "
+        "opportunities, N × 2000 meetings, N × 250 partners."
     )
 
     def add_arguments(self, parser):
@@ -165,14 +166,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--scale-unit",
             type=int,
-            default=quartiere_demo.BULK_PROJECTS_PER_UNIT,
+            default=None,
             metavar="PROJECTS",
-            help="Projects per unit of --scale (default %(default)s); opportunities are 3×.",
+            help="Projects per unit of --scale (default 1000); opportunities are 3×.",
         )
 
     @transaction.atomic
     def handle(self, *args, **options):
-        if options["scale"] < 0 or options["scale_unit"] < 1:
+        scale, unit = options["scale"], options["scale_unit"]
+        if scale < 0 or (unit is not None and unit < 1):
             raise CommandError("--scale must be 0 or more and --scale-unit at least 1.")
         self.site_settings()
         self.statement()
@@ -191,10 +193,11 @@ class Command(BaseCommand):
             f"{Page.objects.count()} pages ({created_pages} new), "
             f"{Article.objects.count()} articles ({created_articles} new)."
         )
-        if options["scale"]:
-            quartiere_demo.bulk(options["scale"], unit=options["scale_unit"], stdout=self.stdout)
-            konferenzen_demo.bulk(options["scale"], stdout=self.stdout)
-            partner_demo.bulk(options["scale"], stdout=self.stdout)
+        if scale:
+            # Imported only here: the demo itself needs none of the benchmark code.
+            from bench import scale_data
+
+            scale_data.load(scale, unit=unit, stdout=self.stdout)
         self.staff_account()
 
     def site_settings(self):
