@@ -10,8 +10,8 @@ bench/load_scale.py (the projects, timed). One unit of scale is
 
 Everything goes in with bulk_create (no save(), no signals, no validation), so every value
 is set here. Addresses are `bulk-<run>-<n>` (partners: `bulk-partner-<run>-<n>`), so each call
-adds a new run beside the earlier ones. The texts say that the rows are test data, not demo
-content. Needs the demo's Quartiere to exist.
+adds a new run beside the earlier ones. The texts say that the rows are test data; they are not
+demo content and stay out of demo/*.toml. Needs the demo's Quartiere to exist.
 """
 
 import random
@@ -21,8 +21,8 @@ from datetime import date, datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from engagierte_stadt import demo
 from engagierte_stadt.submissions.capacity import SignupStatus, new_token
-from konferenzen.demo import ORGANISER
 from konferenzen.models import (
     ActionItem,
     AgendaItem,
@@ -33,7 +33,6 @@ from konferenzen.models import (
     Venue,
 )
 from partner.models import Partner, PartnerKind, ProjectPartner, ProjectRole
-from quartiere.demo import MAIL_DOMAIN
 from quartiere.models import Opportunity, Project, Publication, Quartier, Skill, Topic
 
 BATCH = 1000
@@ -124,6 +123,7 @@ def projects(scale: int, unit: int = PROJECTS_PER_UNIT, stdout=None, seed: int =
         raise ValueError("No Quartiere yet: load the demo before bulk data.")
     topic_ids = list(Topic.objects.values_list("pk", flat=True))
     skill_ids = list(Skill.objects.values_list("pk", flat=True))
+    mail_domain = demo.data("site")["mail_domain"]
     rng = random.Random(seed)
     prefix = _run_prefix(Project)
     today = timezone.localdate()
@@ -153,7 +153,7 @@ def projects(scale: int, unit: int = PROJECTS_PER_UNIT, stdout=None, seed: int =
                 start_date=start,
                 end_date=end,
                 contact_name="Testperson",
-                contact_email=f"test-{n + 1}@{MAIL_DOMAIN}",
+                contact_email=f"test-{n + 1}@{mail_domain}",
                 publication=Publication.DRAFT if n % 10 == 9 else Publication.PUBLISHED,
                 publish_at=now - timedelta(days=rng.randint(0, 400)),
                 featured=n % 100 == 0,
@@ -278,6 +278,8 @@ def conferences(scale: int, stdout=None, seed: int = 0) -> dict:
     ) or list(Quartier.objects.values_list("pk", flat=True))
     if not quartier_ids:
         raise ValueError("No Quartiere yet: load the demo before bulk data.")
+    mail_domain = demo.data("site")["mail_domain"]
+    organiser = demo.data("konferenzen")["organiser"]
     rng = random.Random(seed)
     prefix = _run_prefix(Conference)
     now = timezone.now()
@@ -289,8 +291,8 @@ def conferences(scale: int, stdout=None, seed: int = 0) -> dict:
             title=f"Testkonferenz {prefix} Nr. {n + 1}",
             slug=f"{prefix}-{n + 1}",
             description="Eine Stadtteilkonferenz für Last- und Geschwindigkeitstests.",
-            organiser=ORGANISER,
-            contact_email=f"test-{n + 1}@{MAIL_DOMAIN}",
+            organiser=organiser,
+            contact_email=f"test-{n + 1}@{mail_domain}",
             rhythm="alle zwei Wochen",
         )
         for n in range(scale * CONFERENCES_PER_UNIT)
@@ -382,7 +384,7 @@ def conferences(scale: int, stdout=None, seed: int = 0) -> dict:
                     Registration(
                         meeting_id=meeting.pk,
                         name=f"Testperson {n + 1}-{k + 1}",
-                        email=f"test-{meeting.pk}-{k + 1}@{MAIL_DOMAIN}",
+                        email=f"test-{meeting.pk}-{k + 1}@{mail_domain}",
                         status=SignupStatus.CONFIRMED,
                         token_hash=new_token()[1],
                         created_at=now,
