@@ -37,7 +37,7 @@ def main() -> None:
 
     from django.db import connection, transaction
 
-    from quartiere import demo
+    from bench import scale_data
     from quartiere.models import Quartier
 
     print(f"Database: {connection.vendor} ({connection.settings_dict['NAME']})")
@@ -50,7 +50,7 @@ def main() -> None:
                 call_command("load_demo", stdout=io.StringIO())
                 print(f"Normal demo loaded first in {time.perf_counter() - started:.2f} s")
             started = time.perf_counter()
-            counts = demo.bulk(args.scale, unit=args.unit)
+            counts = scale_data.projects(args.scale, unit=args.unit)
             seconds = time.perf_counter() - started
             rows = (
                 counts["projects"]

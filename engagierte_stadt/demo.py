@@ -1,11 +1,32 @@
-"""Generated demo images: drawn with Pillow, never downloaded."""
+"""Shared pieces of the demo: its data files, and images drawn with Pillow, never downloaded.
+
+The demo's texts and facts live in TOML files under `demo/` at the top of the repository,
+one per topic (site, quartiere, projects, konferenzen, partner); the loaders in the apps and
+`manage.py load_demo` read them with `data()` and keep only the rules in code.
+"""
 
 import functools
 import io
 import random
+import tomllib
+from pathlib import Path
 
 from django.core.files.base import ContentFile
 from PIL import Image, ImageDraw
+
+# Found next to the code rather than through the working directory, so `manage.py load_demo`
+# runs from anywhere.
+DATA_DIR = Path(__file__).resolve().parent.parent / "demo"
+
+
+def data(topic: str) -> dict:
+    """The demo content of one topic, read from `demo/<topic>.toml`.
+
+    Read afresh on every call (a few milliseconds), so an edited file counts at the next load
+    and no caller can change what another one sees.
+    """
+    with (DATA_DIR / f"{topic}.toml").open("rb") as file:
+        return tomllib.load(file)
 
 
 def _jpeg(image: Image.Image, quality: int = 85) -> bytes:
