@@ -317,11 +317,3 @@ def load(stdout=None) -> dict:
     never changed. Conferences whose Quartier is missing are skipped with a note on `stdout`.
     """
     return _Loader(stdout).run()
-
-
-def bulk(scale: int, stdout=None, seed: int = 0) -> dict:
-    """Bulk meetings for performance work: kept here for existing callers, the code and its
-    description are in bench/scale_data.py (`conferences()`)."""
-    from bench import scale_data
-
-    return scale_data.conferences(scale, stdout=stdout, seed=seed)

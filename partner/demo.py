@@ -172,11 +172,3 @@ def load(stdout=None) -> dict:
             f"{created['cities']} new cities, {created['topics']} new topics."
         )
     return created
-
-
-def bulk(scale: int, stdout=None, seed: int = 0, unit: int | None = None) -> dict:
-    """Bulk partners for performance work: kept here for existing callers, the code and its
-    description are in bench/scale_data.py (`partners()`)."""
-    from bench import scale_data
-
-    return scale_data.partners(scale, stdout=stdout, seed=seed, unit=unit)

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Count
 from django.utils import timezone
 
+from bench import scale_data
 from engagierte_stadt.documents import validate_pdf
 from engagierte_stadt.submissions.capacity import SignupStatus
 from konferenzen import demo
@@ -192,7 +193,7 @@ def test_load_demo_command_includes_the_conferences(demo):
 def test_bulk_creates_at_least_two_thousand_meetings_with_agendas(loaded):
     before = Meeting.objects.count()
     out = io.StringIO()
-    result = demo.bulk(1, stdout=out)
+    result = scale_data.conferences(1, stdout=out)
     assert result["meetings"] >= 2000
     assert Meeting.objects.count() - before == result["meetings"]
     bulk_meetings = Meeting.objects.filter(conference__slug__startswith=result["prefix"] + "-")
@@ -205,7 +206,7 @@ def test_bulk_creates_at_least_two_thousand_meetings_with_agendas(loaded):
 
 
 def test_bulk_twice_adds_a_second_run(loaded):
-    first = demo.bulk(1)
-    second = demo.bulk(1)
+    first = scale_data.conferences(1)
+    second = scale_data.conferences(1)
     assert first["prefix"] != second["prefix"]
     assert Conference.objects.filter(slug__startswith="bulk-").count() == 2 * first["conferences"]

@@ -5,6 +5,7 @@ import io
 
 import pytest
 
+from bench import scale_data
 from partner import demo as partner_demo
 from partner.models import (
     ExchangeTopic,
@@ -74,9 +75,9 @@ def test_loading_again_creates_nothing(demo):
 
 @pytest.mark.django_db
 def test_bulk_adds_many_partners_with_roles(demo):
-    counts = partner_demo.bulk(1, unit=100, stdout=io.StringIO())
+    counts = scale_data.partners(1, unit=100, stdout=io.StringIO())
     assert counts["partners"] == 100
     assert Partner.objects.filter(slug__startswith=counts["prefix"]).count() == 100
     assert counts["roles"] > 0
-    again = partner_demo.bulk(1, unit=10)
+    again = scale_data.partners(1, unit=10)
     assert again["prefix"] != counts["prefix"]
