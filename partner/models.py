@@ -39,9 +39,6 @@ class PartnerQuerySet(models.QuerySet):
     def businesses(self):
         return self.filter(kind__in=BUSINESS_KINDS)
 
-    def cooperation_partners(self):
-        return self.filter(is_cooperation_partner=True)
-
     def active_in_quartier(self, quartier):
         """Partners active in the Quartier or in a Quartier inside it (no duplicate rows)."""
         links = Partner.quartiere.through.objects.filter(
@@ -158,10 +155,6 @@ class Partner(PublicContactMixin, PublicAddressMixin, models.Model):
             )
         if errors:
             raise ValidationError(errors)
-
-    @property
-    def is_business(self) -> bool:
-        return self.kind in BUSINESS_KINDS
 
     @property
     def logo_alt(self) -> str:

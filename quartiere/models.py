@@ -87,10 +87,6 @@ class Quartier(PublicAddressMixin, models.Model):
         if errors:
             raise ValidationError(errors)
 
-    @property
-    def has_contact(self) -> bool:
-        return bool(self.own_contact())
-
     def own_contact(self) -> Contact:
         """The contact person entered for this Quartier (all of it public)."""
         return Contact(

@@ -271,7 +271,7 @@ def test_without_a_conference_contact_the_portal_contact_hears_and_gets_replies(
     # test_contact.py), and neither the conference nor its Quartier has one.
     meeting.conference.contact_name = meeting.conference.contact_email = ""
     meeting.conference.save()
-    assert not meeting.conference.quartier.has_contact
+    assert not meeting.conference.quartier.own_contact()
     submit(client, meeting)
     assert mail.outbox[0].reply_to == [SITE_CONTACT]
     client.post(registration_confirm_link(mail.outbox[0]))

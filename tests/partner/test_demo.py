@@ -25,7 +25,7 @@ def test_demo_has_the_two_cooperation_partners_first(demo, client):
     assert hwg.kind == PartnerKind.HOUSING and hwg.is_cooperation_partner
     assert "Wohnungsgenossenschaft in Hattingen" in hwg.teaser
     # Real organisations: no invented logo, website or contact details.
-    for real in Partner.objects.cooperation_partners():
+    for real in Partner.objects.filter(is_cooperation_partner=True):
         assert not (real.logo or real.website or real.contact_email or real.street)
 
 

@@ -92,10 +92,12 @@ def test_new_partners_show_no_contact_details_by_default():
     assert not any(partner.public_contact.values())
 
 
-def test_business_kinds():
-    assert PartnerFactory.build(kind=PartnerKind.BUSINESS).is_business
-    assert PartnerFactory.build(kind=PartnerKind.HOUSING).is_business
-    assert not PartnerFactory.build(kind=PartnerKind.ASSOCIATION).is_business
+@pytest.mark.django_db
+def test_businesses_are_businesses_and_housing_companies():
+    business = PartnerFactory(kind=PartnerKind.BUSINESS)
+    housing = PartnerFactory(kind=PartnerKind.HOUSING)
+    PartnerFactory(kind=PartnerKind.ASSOCIATION)
+    assert set(Partner.objects.businesses()) == {business, housing}
 
 
 def test_roles_sort_by_role_then_partner_name():
