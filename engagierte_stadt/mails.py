@@ -70,12 +70,14 @@ def send_mail_template(
     *,
     reply_to: list[str] | None = None,
     attachments: list[tuple[str, str | bytes, str]] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> bool:
     """Render `<prefix>_subject.txt`, `<prefix>.txt` and `<prefix>.html` and send the mail.
 
     `context` should hold `base_url` (scheme and host, no trailing slash) for absolute links;
     `site_settings` is added. `attachments` are (file name, content, MIME type), the type
-    possibly with parameters (`text/calendar; method=PUBLISH; charset=utf-8`). Returns False
+    possibly with parameters (`text/calendar; method=PUBLISH; charset=utf-8`); `headers` are
+    extra mail headers (`List-Unsubscribe`). Returns False
     when there is no recipient or the backend failed (only possible when the outbox is
     bypassed); the failure is logged without the address.
     """
@@ -95,6 +97,7 @@ def send_mail_template(
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=recipients,
         reply_to=[address for address in reply_to or [] if address] or None,
+        headers=headers or None,
     )
     mail.attach_alternative(html, "text/html")
     for filename, content, mimetype in attachments or []:

@@ -18,6 +18,7 @@ from engagierte_stadt.submissions.admin import (
 )
 from engagierte_stadt.submissions.capacity import SignupStatus
 from quartiere.models import (
+    AlertSubscription,
     Opportunity,
     Project,
     ProjectImage,
@@ -381,3 +382,37 @@ class SignupAdmin(SignupAdminBase):
         return queryset.select_related("opportunity__quartier", "opportunity__project").order_by(
             "opportunity__title", "opportunity_id", "created_at", "pk"
         )
+
+
+@admin.register(AlertSubscription)
+class AlertSubscriptionAdmin(admin.ModelAdmin):
+    """Demand the city can act on: how many people wait for offers, per Stadtteil and topic.
+
+    Never the addresses: the list and the page show the search, the frequency and the status
+    only; subscribers manage (and delete) their subscription with their personal link.
+    """
+
+    list_display = ["created_at", "__str__", "quartier", "topic", "frequency", "status"]
+    list_filter = ["status", "frequency", ("quartier", admin.RelatedOnlyFieldListFilter)]
+    fields = ["query", "quartier", "topic", "frequency", "status", "created_at", "last_sent_at"]
+    readonly_fields = fields
+    change_list_template = "admin/quartiere/alertsubscription/change_list.html"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("quartier", "topic")
+
+    def changelist_view(self, request, extra_context=None):
+        active = AlertSubscription.objects.all()
+        extra_context = {
+            **(extra_context or {}),
+            "active_count": active.active().count(),
+            "by_quartier": active.counts_by("quartier"),
+            "by_topic": active.counts_by("topic"),
+        }
+        return super().changelist_view(request, extra_context=extra_context)

@@ -109,3 +109,53 @@ class OpportunityFilter(ChoicesFromDatabaseMixin, django_filters.FilterSet):
 
     def filter_suitability(self, queryset, name, value):
         return queryset.filter(**{Opportunity.SUITABILITY_FIELDS[key]: True for key in value})
+
+
+# --- saved searches (alert subscriptions) ----------------------------------------------------
+
+
+def clean_query(data) -> tuple[str, dict]:
+    """The known, valid filter values of a query (a QueryDict), as a sorted query string, and
+    the cleaned values. Unknown parameters and values are dropped: a saved search keeps only
+    what the list understands."""
+    from django.http import QueryDict
+
+    filterset = OpportunityFilter(data, queryset=Opportunity.objects.none())
+    form = filterset.form
+    form.is_valid()
+    kept = QueryDict(mutable=True)
+    cleaned = {}
+    for name in sorted(filterset.filters):
+        if name in form.errors:
+            continue
+        value = form.cleaned_data.get(name)
+        if not value:
+            continue
+        cleaned[name] = value
+        kept.setlist(name, sorted(value) if isinstance(value, list | tuple) else [value])
+    return kept.urlencode(), cleaned
+
+
+def describe_query(query: str) -> str:
+    """A saved search in words: "Welper · Umwelt · regelmäßig" (empty: all offers)."""
+    from django.http import QueryDict
+
+    filterset = OpportunityFilter(QueryDict(query), queryset=Opportunity.objects.none())
+    form = filterset.form
+    form.is_valid()
+    parts = []
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name) if name not in form.errors else None
+        if not value:
+            continue
+        labels = dict(field.choices)
+        values = value if isinstance(value, list | tuple) else [value]
+        parts.extend(str(labels.get(item, item)) for item in values)
+    return " · ".join(parts)
+
+
+def matching_opportunities(query: str, queryset):
+    """The opportunities of `queryset` that the saved search finds."""
+    from django.http import QueryDict
+
+    return OpportunityFilter(QueryDict(query), queryset=queryset).qs

@@ -3,6 +3,7 @@
 import uuid
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from engagierte_stadt.images import CleanImageField
 from engagierte_stadt.models import PublicContactMixin, site_contact
 from engagierte_stadt.submissions.capacity import SignupBase, annotate_places, status_count
+from engagierte_stadt.submissions.submission import SubmissionBase, SubmissionQuerySet
 from engagierte_stadt.submissions.targets import Contact
 from engagierte_stadt.urlwords import PublicAddressMixin
 
@@ -491,6 +493,13 @@ class Opportunity(PublicAddressMixin, PublicContactMixin, models.Model):
         editable=False,
         help_text=_("Goes up whenever date, place or status change, so calendars update."),
     )
+    published_at = models.DateTimeField(
+        _("first published at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the offer first went public; alerts announce offers from then on."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -514,6 +523,11 @@ class Opportunity(PublicAddressMixin, PublicContactMixin, models.Model):
         # The Quartier of an opportunity is always its project's, so filters need no join.
         if self.project_id is not None:
             self.quartier_id = self.project.quartier_id
+        # The moment it first goes public: what alert subscriptions announce.
+        if self.is_published and self.published_at is None:
+            self.published_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "published_at"}
         # The calendar revision: a calendar replaces an event only when SEQUENCE is higher.
         loaded = getattr(self, "_loaded_schedule", None)
         if loaded is not None and loaded != self._schedule():
@@ -658,3 +672,141 @@ class Signup(SignupBase):
             opportunity__is_open=False, opportunity__updated_at__lt=cutoff
         )
         return ended_once | ended_ongoing
+
+
+# How long a subscription lives without any sign of life (confirming, opening its page).
+ALERT_MAX_DAYS = 365
+
+
+class AlertStatus(models.TextChoices):
+    UNCONFIRMED = "unconfirmed", _("not yet confirmed")
+    CONFIRMED = "confirmed", _("active")
+    CANCELLED = "cancelled", _("unsubscribed")
+    EXPIRED = "expired", _("expired")
+
+
+class AlertSubscriptionQuerySet(SubmissionQuerySet):
+    def active(self):
+        return self.not_purged().filter(status=AlertStatus.CONFIRMED)
+
+    def due_for_purge(self, cutoff):
+        """Unsubscribed before the cutoff, lapsed opt-ins, and subscriptions without a sign of
+        life for `ALERT_MAX_DAYS` (measured from now: cutoff plus the retention)."""
+        now = cutoff + timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS)
+        cancelled = models.Q(status=AlertStatus.CANCELLED, cancelled_at__lt=cutoff)
+        silent = models.Q(last_activity_at__lt=now - timedelta(days=ALERT_MAX_DAYS))
+        return self.not_purged().filter(cancelled | silent | self.lapsed_before(cutoff))
+
+    def counts_by(self, field: str) -> list[tuple[str, int]]:
+        """(name, number) of active subscriptions per Quartier or topic, most first."""
+        rows = (
+            self.active()
+            .order_by()
+            .values(f"{field}__name")
+            .annotate(n=models.Count("pk"))
+            .order_by("-n", f"{field}__name")
+        )
+        return [(row[f"{field}__name"], row["n"]) for row in rows]
+
+
+class AlertSubscription(SubmissionBase):
+    """ "Benachrichtigen Sie mich": a saved search for new offers (Benachrichtigung bei neuen
+    Angeboten). Only an e-mail address is asked for; double opt-in, one-click unsubscribe and
+    purge come from the submission engine. The search is kept as the list's query string
+    (`?quartier=welper&topic=umwelt`), so a mail can link to the same list; the Quartier and
+    topic are kept besides, for counts staff can act on (never addresses)."""
+
+    class Frequency(models.TextChoices):
+        IMMEDIATE = "sofort", _("as soon as there is something new")
+        WEEKLY = "woechentlich", _("once a week at most")
+
+    Status = AlertStatus
+    PERSONAL_FIELDS = ("email",)
+    ROUTES = "quartiere:alert"
+    MAIL_PREFIX = "mail/alert"
+    KIND_LABEL = _("Alert for new offers")
+
+    query = models.CharField(_("search"), max_length=500, blank=True)
+    quartier = models.ForeignKey(
+        Quartier,
+        verbose_name=_("district or neighbourhood"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    topic = models.ForeignKey(
+        Topic,
+        verbose_name=_("topic"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    frequency = models.CharField(
+        _("how often"), max_length=12, choices=Frequency.choices, default=Frequency.IMMEDIATE
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=AlertStatus.choices, default=AlertStatus.UNCONFIRMED
+    )
+    checked_until = models.DateTimeField(
+        _("announced offers up to"), null=True, blank=True, editable=False
+    )
+    last_sent_at = models.DateTimeField(_("last mail sent at"), null=True, blank=True)
+    last_activity_at = models.DateTimeField(_("last sign of life"), default=timezone.now)
+    cancelled_at = models.DateTimeField(_("unsubscribed at"), null=True, blank=True)
+
+    objects = AlertSubscriptionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("alert subscription")
+        verbose_name_plural = _("alert subscriptions")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email", "query", "frequency"],
+                condition=models.Q(status__in=["unconfirmed", "confirmed"]) & ~models.Q(email=""),
+                name="alert_one_active_per_email_and_search",
+            )
+        ]
+
+    def __str__(self):
+        return self.describe() or str(_("all offers"))
+
+    def describe(self) -> str:
+        """The search in words: "Welper · Umwelt" (empty for all offers)."""
+        from quartiere.filters import describe_query  # filters import this module
+
+        return describe_query(self.query)
+
+    @property
+    def subject(self) -> str:
+        return str(self)
+
+    def subject_url(self) -> str:
+        return self.list_path()
+
+    def list_path(self) -> str:
+        path = reverse("quartiere:opportunity_list")
+        return f"{path}?{self.query}" if self.query else path
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == AlertStatus.CONFIRMED and not self.purged_at
+
+    @property
+    def is_weekly(self) -> bool:
+        return self.frequency == self.Frequency.WEEKLY
+
+    @property
+    def can_cancel(self) -> bool:
+        return self.status in (AlertStatus.UNCONFIRMED, AlertStatus.CONFIRMED)
+
+    def cancel_submission(self) -> list:
+        AlertSubscription.objects.filter(pk=self.pk).update(
+            status=AlertStatus.CANCELLED, cancelled_at=timezone.now()
+        )
+        return []
+
+    def export_fields(self) -> list[str]:
+        return ["email", "query", "frequency"]

@@ -6,7 +6,7 @@ project package includes this module at the root.
 
 from django.urls import path
 
-from quartiere import calendar, views
+from quartiere import alert_views, calendar, views
 
 app_name = "quartiere"
 
@@ -26,6 +26,32 @@ urlpatterns = [
         "mitmachen/anmeldung/<str:token>/",
         views.OpportunitySignupManageView.as_view(),
         name="signup_manage",
+    ),
+    # Alerts for new offers: the form, and the personal links from its mails.
+    path(
+        "mitmachen/benachrichtigung/",
+        alert_views.AlertSubscribeView.as_view(),
+        name="alert_subscribe",
+    ),
+    path(
+        "mitmachen/benachrichtigung/danke/",
+        alert_views.AlertSentView.as_view(),
+        name="alert_sent",
+    ),
+    path(
+        "mitmachen/benachrichtigung/<str:token>/bestaetigen/",
+        alert_views.AlertConfirmView.as_view(),
+        name="alert_confirm",
+    ),
+    path(
+        "mitmachen/benachrichtigung/<str:token>/abmelden/",
+        alert_views.AlertUnsubscribeView.as_view(),
+        name="alert_unsubscribe",
+    ),
+    path(
+        "mitmachen/benachrichtigung/<str:token>/",
+        alert_views.AlertManageView.as_view(),
+        name="alert_manage",
     ),
     path(
         "mitmachen/<slug:slug>/anmelden/",

@@ -14,6 +14,7 @@ from engagierte_stadt.submissions.views import (
 )
 from engagierte_stadt.viewmixins import BreadcrumbMixin, FilteredListMixin
 from quartiere import sections
+from quartiere.alert_views import alert_form
 from quartiere.filters import OpportunityFilter, ProjectFilter
 from quartiere.forms import OpportunitySignupForm
 from quartiere.models import Opportunity, Project, Quartier, Signup
@@ -131,6 +132,13 @@ class OpportunityListView(BreadcrumbMixin, FilteredListMixin, ListView):
 
     def get_base_queryset(self):
         return Opportunity.objects.published().free_places_first().for_cards()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # "Benachrichtigen Sie mich" for the same filters (no query: the summary is there).
+        context["alert_form"] = alert_form(context["query"])
+        context["alert_description"] = context["filter_summary"]
+        return context
 
 
 class OpportunityDetailView(BreadcrumbMixin, DetailView):

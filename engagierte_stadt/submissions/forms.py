@@ -67,7 +67,7 @@ def stamp_age(stamp: str) -> float | None:
     return age
 
 
-def _consent_help():
+def consent_help():
     return format_html(
         _(
             'Read more in the <a class="kern-link" href="{url}">privacy policy</a>. '
@@ -221,7 +221,7 @@ class SignupFormBase(SpamProtectionMixin, forms.ModelForm):
             self.fields[name].max_length = TEXT_MAX_LENGTH
             self.fields[name].widget.attrs["maxlength"] = str(TEXT_MAX_LENGTH)
             self.fields[name].validators.append(MaxLengthValidator(TEXT_MAX_LENGTH))
-        self.fields["consent"].help_text = _consent_help()
+        self.fields["consent"].help_text = consent_help()
         self.init_spam_protection()
         self.helper = self.protected_helper(form_action=form_action, submit_label=self.submit_label)
 

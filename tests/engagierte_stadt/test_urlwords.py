@@ -82,7 +82,7 @@ def slug_messages(instance) -> list[str]:
 
 
 def test_opportunity_address_cannot_be_the_word_of_the_personal_links():
-    assert reserved_words(Opportunity.DETAIL_ROUTE) == {"anmeldung"}
+    assert reserved_words(Opportunity.DETAIL_ROUTE) == {"anmeldung", "benachrichtigung"}
 
 
 def test_conference_address_cannot_be_a_fixed_word_under_stadtteilkonferenzen():

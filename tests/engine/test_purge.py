@@ -358,6 +358,7 @@ def test_negative_days_are_refused(db):
 
 def test_every_model_with_personal_data_is_covered():
     from partner.models import PartnerApplication
+    from quartiere.models import AlertSubscription
 
     models = submission_models()
     assert set(models) == {
@@ -366,6 +367,7 @@ def test_every_model_with_personal_data_is_covered():
         ConferenceWish,
         PartnerApplication,
         AccessibilityFeedback,
+        AlertSubscription,
     }
 
 

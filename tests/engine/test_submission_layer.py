@@ -27,7 +27,7 @@ from engagierte_stadt.submissions.submission import (
 from konferenzen.models import Conference, ConferenceWish, Meeting, Registration
 from partner.models import PartnerApplication, PartnerKind
 from partner.services import application_submit
-from quartiere.models import Opportunity, Quartier, Signup
+from quartiere.models import AlertSubscription, Opportunity, Quartier, Signup
 
 EMAIL = "erika@example.org"
 
@@ -94,12 +94,26 @@ def make_feedback(email):
     )
 
 
+class AlertResult:
+    def __init__(self, result):
+        self.entry = result.subscription
+        self.token = result.token
+
+
+def make_alert(email):
+    from quartiere.alerts import alert_submit
+
+    _quartier()
+    return AlertResult(alert_submit(email=email, query="quartier=welper", frequency="sofort"))
+
+
 MAKERS = {
     Signup: make_signup,
     Registration: make_registration,
     ConferenceWish: make_wish,
     PartnerApplication: make_application,
     AccessibilityFeedback: make_feedback,
+    AlertSubscription: make_alert,
 }
 
 

@@ -1,0 +1,244 @@
+"""Alerts for new offers: subscribe under the list, confirm, one mail per run with the new
+matches, weekly digests, one-click unsubscribe, purge, counts for staff without addresses."""
+
+import logging
+import re
+import time
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from engagierte_stadt.submissions.forms import fill_stamp
+from engagierte_stadt.submissions.submission import submissions_purge
+from quartiere.alerts import alerts_send
+from quartiere.models import AlertStatus, AlertSubscription, Opportunity, Quartier, Topic
+
+EMAIL = "erika.mustermann@example.org"
+BASE = "http://testserver"
+CONFIRM = re.compile(r"http://testserver(/mitmachen/benachrichtigung/[\w-]+/bestaetigen/)")
+UNSUBSCRIBE = re.compile(r"http://testserver(/mitmachen/benachrichtigung/[\w-]+/abmelden/)")
+
+
+@pytest.fixture
+def town(db):
+    welper = Quartier.objects.create(name="Welper", slug="welper")
+    blankenstein = Quartier.objects.create(name="Blankenstein", slug="blankenstein")
+    Topic.objects.create(name="Umwelt", slug="umwelt")
+    return {"welper": welper, "blankenstein": blankenstein}
+
+
+def offer(quartier, slug, **fields):
+    return Opportunity.objects.create(
+        quartier=quartier,
+        title=slug.replace("-", " ").title(),
+        slug=slug,
+        description="…",
+        **fields,
+    )
+
+
+def subscribe(client, query="quartier=welper", email=EMAIL, frequency="sofort", **extra):
+    data = {
+        "email": email,
+        "frequency": frequency,
+        "query": query,
+        "consent": "on",
+        "website": "",
+        "started": fill_stamp(time.time() - 10),
+        **extra,
+    }
+    return client.post("/mitmachen/benachrichtigung/", data)
+
+
+def confirmed_subscription(client, **kwargs):
+    subscribe(client, **kwargs)
+    link = CONFIRM.search(mail.outbox[-1].body).group(1)
+    client.post(link)
+    mail.outbox.clear()
+    return AlertSubscription.objects.get(email=kwargs.get("email", EMAIL))
+
+
+def test_the_list_offers_the_form_for_its_own_filters(town, client):
+    html = client.get("/mitmachen/?quartier=welper").content.decode()
+    assert "Über neue Angebote benachrichtigen" in html
+    assert 'name="query" value="quartier=welper"' in html
+    assert "Welper" in html
+
+
+def test_subscribe_stores_unconfirmed_and_mails_the_opt_in(town, client):
+    response = subscribe(client, query="quartier=welper&unbekannt=1")
+    assert response.status_code == 302
+    assert response["Location"] == "/mitmachen/benachrichtigung/danke/"
+    subscription = AlertSubscription.objects.get()
+    assert subscription.status == AlertStatus.UNCONFIRMED
+    assert subscription.query == "quartier=welper"  # unknown parameters are dropped
+    assert subscription.quartier == town["welper"]
+    [message] = mail.outbox
+    assert message.to == [EMAIL]
+    assert message.subject == "Bitte bestätigen Sie Ihre Benachrichtigung über neue Angebote"
+    assert "„Welper“" in message.body
+    assert CONFIRM.search(message.body)
+
+
+def test_invalid_address_keeps_the_input_and_explains(town, client):
+    response = subscribe(client, email="kein-at-zeichen")
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "gültige E-Mail-Adresse" in html
+    assert 'value="kein-at-zeichen"' in html
+    assert AlertSubscription.objects.count() == 0
+
+
+def test_unconfirmed_subscription_gets_no_offers(town, client):
+    subscribe(client)
+    mail.outbox.clear()
+    offer(town["welper"], "beete-giessen")
+    assert alerts_send(base_url=BASE) == 0
+    assert mail.outbox == []
+
+
+def test_a_matching_new_offer_sends_exactly_one_mail(town, client):
+    confirmed_subscription(client)
+    offer(town["welper"], "beete-giessen")
+    offer(town["welper"], "tafel-helfen")
+    offer(town["blankenstein"], "anderswo")  # does not match
+    assert alerts_send(base_url=BASE) == 1
+    [message] = mail.outbox
+    assert message.to == [EMAIL]
+    assert message.subject == "2 neue Angebote für Sie: Welper"
+    assert "http://testserver/mitmachen/beete-giessen/" in message.body
+    assert "http://testserver/mitmachen/tafel-helfen/" in message.body
+    assert "anderswo" not in message.body
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # Nothing new: nothing more.
+    assert alerts_send(base_url=BASE) == 0
+    assert len(mail.outbox) == 1
+
+
+def test_offers_published_before_confirming_are_not_announced(town, client):
+    offer(town["welper"], "schon-da")
+    confirmed_subscription(client)
+    assert alerts_send(base_url=BASE) == 0
+
+
+def test_an_unpublished_offer_is_announced_when_it_is_published(town, client):
+    confirmed_subscription(client)
+    draft = offer(town["welper"], "entwurf", is_published=False)
+    assert alerts_send(base_url=BASE) == 0
+    draft.is_published = True
+    draft.save()
+    assert alerts_send(base_url=BASE) == 1
+    assert "entwurf" in mail.outbox[0].body
+
+
+def test_non_matching_subscription_gets_nothing(town, client):
+    confirmed_subscription(client, query="quartier=blankenstein")
+    offer(town["welper"], "beete-giessen")
+    assert alerts_send(base_url=BASE) == 0
+
+
+def test_weekly_digest_groups_a_week_in_one_mail(town, client):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        confirmed_subscription(client, frequency="woechentlich")
+    with time_machine.travel(start + timedelta(days=1), tick=False):
+        offer(town["welper"], "erstes")
+        assert alerts_send(base_url=BASE) == 1
+    with time_machine.travel(start + timedelta(days=2), tick=False):
+        offer(town["welper"], "zweites")
+        assert alerts_send(base_url=BASE) == 0  # not a week yet
+    with time_machine.travel(start + timedelta(days=4), tick=False):
+        offer(town["welper"], "drittes")
+        assert alerts_send(base_url=BASE) == 0
+    with time_machine.travel(start + timedelta(days=8), tick=False):
+        assert alerts_send(base_url=BASE) == 1
+    first, digest = mail.outbox
+    assert first.subject.startswith("Diese Woche: 1 neues Angebot für Sie")
+    assert "zweites" in digest.body and "drittes" in digest.body and "erstes" not in digest.body
+
+
+def test_unsubscribe_from_the_mail_without_login(town, client):
+    confirmed_subscription(client)
+    offer(town["welper"], "beete-giessen")
+    alerts_send(base_url=BASE)
+    link = UNSUBSCRIBE.search(mail.outbox[0].body).group(1)
+    page = client.get(link)  # mail scanners open links: GET changes nothing
+    assert page.status_code == 200
+    assert "Jetzt abmelden" in page.content.decode()
+    assert AlertSubscription.objects.get().status == AlertStatus.CONFIRMED
+    response = client.post(link)
+    assert response.status_code == 302
+    assert AlertSubscription.objects.get().status == AlertStatus.CANCELLED
+    assert "Sie haben sich abgemeldet" in client.get(response["Location"]).content.decode()
+    offer(town["welper"], "noch-eins")
+    assert alerts_send(base_url=BASE) == 0
+
+
+def test_one_click_unsubscribe_by_the_mail_program(town, client):
+    confirmed_subscription(client)
+    offer(town["welper"], "beete-giessen")
+    alerts_send(base_url=BASE)
+    header = mail.outbox[0].extra_headers["List-Unsubscribe"]
+    path = re.search(r"<http://testserver(/[^>]+)>", header).group(1)
+    response = client.post(path, {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 302
+    assert AlertSubscription.objects.get().status == AlertStatus.CANCELLED
+
+
+def test_subscription_is_on_the_personal_page(town, client):
+    subscribe(client)
+    token = CONFIRM.search(mail.outbox[0].body).group(1).split("/")[3]
+    html = client.get(f"/meine-daten/{token}/").content.decode()
+    assert "Benachrichtigung über neue Angebote: Welper" in html
+
+
+def test_purged_a_year_after_the_last_sign_of_life(town, client):
+    subscription = confirmed_subscription(client)
+    with time_machine.travel(timezone.now() + timedelta(days=300)):
+        assert submissions_purge(model=AlertSubscription) == 0
+    with time_machine.travel(timezone.now() + timedelta(days=366)):
+        assert submissions_purge(model=AlertSubscription) == 1
+    subscription.refresh_from_db()
+    assert subscription.email == "" and subscription.purged_at
+    offer(town["welper"], "beete-giessen")
+    assert alerts_send(base_url=BASE) == 0
+
+
+def test_opening_the_page_is_a_sign_of_life(town, client):
+    subscription = confirmed_subscription(client)
+    token = subscription.personal_token()
+    with time_machine.travel(timezone.now() + timedelta(days=300)):
+        assert client.get(f"/mitmachen/benachrichtigung/{token}/").status_code == 200
+    with time_machine.travel(timezone.now() + timedelta(days=400)):
+        assert submissions_purge(model=AlertSubscription) == 0
+
+
+def test_no_address_in_any_log(town, client, caplog):
+    caplog.set_level(logging.DEBUG)
+    confirmed_subscription(client)
+    offer(town["welper"], "beete-giessen")
+    call_command("send_alerts")
+    assert caplog.records
+    assert EMAIL not in caplog.text
+
+
+def test_staff_see_counts_per_district_and_topic_never_addresses(town, client):
+    confirmed_subscription(client, query="quartier=welper&topic=umwelt")
+    confirmed_subscription(client, query="quartier=welper", email="zweite@example.org")
+    subscribe(client, query="quartier=blankenstein", email="unbestaetigt@example.org")
+    admin = get_user_model().objects.create_superuser("admin", "admin@example.org", "pw")
+    client.force_login(admin)
+    html = client.get("/admin/quartiere/alertsubscription/").content.decode()
+    assert "2 aktive Benachrichtigungen" in html
+    assert re.search(r"<td>Welper</td><td>2</td>", html)
+    assert re.search(r"<td>Umwelt</td><td>1</td>", html)
+    assert EMAIL not in html and "zweite@example.org" not in html
+    detail = client.get(
+        f"/admin/quartiere/alertsubscription/{AlertSubscription.objects.first().pk}/change/"
+    ).content.decode()
+    assert "@example.org" not in detail.replace("admin@example.org", "")
