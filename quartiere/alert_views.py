@@ -1,12 +1,15 @@
 """Pages of the alerts for new offers ("Benachrichtigen Sie mich").
 
-The form sits under the list of offers (/mitmachen/) and carries the list's filters in a hidden
-field; its POST is the engine's checked POST (honeypot, fill time, rate limit). The personal
-link leads to the subscription's page (what it looks for, unsubscribe); the unsubscribe link in
-every mail shows one button, and mail programs that offer one-click unsubscribe (RFC 8058) POST
-to the same address. Pages behind the link send the engine's headers (no referrer, not indexed,
-never cached, no cookie).
+The list of offers (/mitmachen/) links to the form with its filters (`?suche=`), which the form
+carries in a hidden field; the list itself has no form, so it sets no cookie. The POST is the
+engine's checked POST (honeypot, fill time, rate limit). The personal link leads to the
+subscription's page (what it looks for, unsubscribe); the unsubscribe link in every mail shows
+one button, and mail programs that offer one-click unsubscribe (RFC 8058) POST to the same
+address. Pages behind the link send the engine's headers (no referrer, not indexed, never
+cached, no cookie).
 """
+
+from urllib.parse import urlencode
 
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -17,17 +20,17 @@ from engagierte_stadt.submissions.submission import CONFIRMATION_HOURS, submissi
 from engagierte_stadt.submissions.views import PersonalLinkMixin, SpamCheckedPostMixin
 from engagierte_stadt.viewmixins import BreadcrumbMixin
 from quartiere import alerts
+from quartiere.filters import describe_query
 from quartiere.forms import AlertForm
 from quartiere.models import AlertStatus, AlertSubscription
 
 OFFERS = (_("Get involved"), "quartiere:opportunity_list")
 
 
-def alert_form(query: str = "") -> AlertForm:
-    """The form as the list shows it, for the list's current filters."""
-    return AlertForm(
-        initial={"query": query}, form_action=reverse("quartiere:alert_subscribe") + "#alarm"
-    )
+def alert_url(query: str = "") -> str:
+    """The form's page for a list's current filters (`?suche=` carries them)."""
+    url = reverse("quartiere:alert_subscribe")
+    return f"{url}?{urlencode({'suche': query})}" if query else url
 
 
 class AlertSubscribeView(SpamCheckedPostMixin, BreadcrumbMixin, FormView):
@@ -46,7 +49,15 @@ class AlertSubscribeView(SpamCheckedPostMixin, BreadcrumbMixin, FormView):
         return [OFFERS, (self.page_title, None)]
 
     def get_initial(self):
-        return {"query": self.request.GET.get("suche", "")}
+        return {"query": self.request.GET.get("suche", "")[:500]}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        query = form["query"].value() or ""
+        context["description"] = describe_query(query)
+        context["list_url"] = reverse("quartiere:opportunity_list") + (f"?{query}" if query else "")
+        return context
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()

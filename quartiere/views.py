@@ -14,7 +14,7 @@ from engagierte_stadt.submissions.views import (
 )
 from engagierte_stadt.viewmixins import BreadcrumbMixin, FilteredListMixin
 from quartiere import sections
-from quartiere.alert_views import alert_form
+from quartiere.alert_views import alert_url
 from quartiere.filters import OpportunityFilter, ProjectFilter
 from quartiere.forms import OpportunitySignupForm
 from quartiere.models import Opportunity, Project, Quartier, Signup
@@ -136,7 +136,7 @@ class OpportunityListView(BreadcrumbMixin, FilteredListMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # "Benachrichtigen Sie mich" for the same filters (no query: the summary is there).
-        context["alert_form"] = alert_form(context["query"])
+        context["alert_url"] = alert_url(context["query"])
         context["alert_description"] = context["filter_summary"]
         return context
 

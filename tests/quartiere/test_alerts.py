@@ -63,11 +63,15 @@ def confirmed_subscription(client, **kwargs):
     return AlertSubscription.objects.get(email=kwargs.get("email", EMAIL))
 
 
-def test_the_list_offers_the_form_for_its_own_filters(town, client):
-    html = client.get("/mitmachen/?quartier=welper").content.decode()
+def test_the_list_leads_to_the_form_for_its_own_filters_and_sets_no_cookie(town, client):
+    response = client.get("/mitmachen/?quartier=welper")
+    html = response.content.decode()
     assert "Über neue Angebote benachrichtigen" in html
-    assert 'name="query" value="quartier=welper"' in html
-    assert "Welper" in html
+    assert 'href="/mitmachen/benachrichtigung/?suche=quartier%3Dwelper"' in html
+    assert not response.cookies
+    form = client.get("/mitmachen/benachrichtigung/?suche=quartier%3Dwelper").content.decode()
+    assert 'name="query" value="quartier=welper"' in form
+    assert "neues Angebot für „Welper“" in form
 
 
 def test_subscribe_stores_unconfirmed_and_mails_the_opt_in(town, client):
