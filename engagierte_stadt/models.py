@@ -345,3 +345,27 @@ class Article(PublicAddressMixin, models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED and self.publish_at <= timezone.now()
+
+
+class JobRun(models.Model):
+    """When a periodic job (`engagierte_stadt.jobs.JOBS`) last ran, and how it went.
+
+    Written by `manage.py run_jobs`; read by the health check, which answers 503 when a job
+    has not succeeded for too long. The error is the exception's class only, never its text,
+    which could hold personal data.
+    """
+
+    name = models.CharField(_("job"), max_length=50, unique=True)
+    last_started_at = models.DateTimeField(_("last started"), null=True, blank=True)
+    last_success_at = models.DateTimeField(_("last success"), null=True, blank=True)
+    last_failure_at = models.DateTimeField(_("last failure"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=200, blank=True)
+    last_duration = models.FloatField(_("duration of the last run (seconds)"), null=True)
+
+    class Meta:
+        verbose_name = _("periodic job")
+        verbose_name_plural = _("periodic jobs")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name

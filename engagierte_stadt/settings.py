@@ -293,3 +293,13 @@ IMAGEKIT_CACHEFILE_DIR = "renditions"
 PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("DJANGO_PERSONAL_DATA_RETENTION_DAYS", "180"))
 if PERSONAL_DATA_RETENTION_DAYS < 0:
     raise ImproperlyConfigured("DJANGO_PERSONAL_DATA_RETENTION_DAYS cannot be negative.")
+
+# Operations (README, "Regular jobs" and "Health check"). `manage.py run_jobs` holds this lock
+# file on SQLite (on PostgreSQL an advisory lock), so that two runs never overlap.
+JOBS_LOCK_PATH = os.environ.get(
+    "DJANGO_JOBS_LOCK_PATH", str(Path(tempfile.gettempdir()) / "engagierte-stadt-jobs.lock")
+)
+# /healthz/ answers 503 when the oldest mail waiting in the outbox is older than this.
+HEALTHZ_MAIL_QUEUE_MAX_MINUTES = int(os.environ.get("DJANGO_HEALTHZ_MAIL_QUEUE_MAX_MINUTES", "15"))
+# Seconds the health check waits for the database (connect, then the statement).
+HEALTHZ_DB_TIMEOUT_SECONDS = int(os.environ.get("DJANGO_HEALTHZ_DB_TIMEOUT_SECONDS", "2"))
