@@ -369,3 +369,34 @@ class JobRun(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class UsedFormStamp(models.Model):
+    """A fill-time stamp that a form has accepted once (`submissions.forms`): only its hash,
+    kept until the stamp would have expired anyway, so that it cannot be sent again."""
+
+    stamp_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("used form stamp")
+        verbose_name_plural = _("used form stamps")
+
+    def __str__(self):
+        return self.stamp_hash[:12]
+
+
+class MailToAddress(models.Model):
+    """One opt-in mail sent to a person, for the limit per address and hour
+    (`engagierte_stadt.mails.send_to_person`). Only a keyed hash of the address is stored,
+    and only for an hour."""
+
+    address_hash = models.CharField(max_length=64, db_index=True)
+    sent_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("mail to an address")
+        verbose_name_plural = _("mails to an address")
+
+    def __str__(self):
+        return f"{self.address_hash[:12]} {self.sent_at:%Y-%m-%d %H:%M}"
