@@ -9,6 +9,7 @@ from engagierte_stadt.models import (
     AccessibilityFeedback,
     AccessibilityStatement,
     Article,
+    JobRun,
     Page,
     SiteSettings,
 )
@@ -114,3 +115,27 @@ class ArticleAdmin(admin.ModelAdmin):
             request,
             ngettext("%d article set to draft.", "%d articles set to draft.", count) % count,
         )
+
+
+@admin.register(JobRun)
+class JobRunAdmin(admin.ModelAdmin):
+    """Read-only: the runs are written by `manage.py run_jobs` alone."""
+
+    list_display = [
+        "name",
+        "last_started_at",
+        "last_success_at",
+        "last_failure_at",
+        "last_error",
+        "last_duration",
+    ]
+    readonly_fields = list_display
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

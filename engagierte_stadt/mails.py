@@ -8,9 +8,12 @@ The mails of the submission engine live in `engagierte_stadt.submissions.mails`.
 Nothing here logs an address or a name.
 """
 
+import hashlib
+import hmac
 import logging
 import re
 import smtplib
+from datetime import timedelta
 from email import encoders
 from email.message import Message
 from email.mime.base import MIMEBase
@@ -18,8 +21,9 @@ from email.mime.text import MIMEText
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import connection, transaction
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
 logger = logging.getLogger(__name__)
 
@@ -109,3 +113,59 @@ def send_mail_template(
         return False
     logger.debug("mail %s handed to the backend for %d recipient(s)", prefix, len(recipients))
     return True
+
+
+def address_hash(address: str) -> str:
+    """A keyed hash of an e-mail address (HMAC under the secret key, so a list of addresses
+    cannot be hashed and compared against it)."""
+    normalised = address.strip().lower().encode()
+    return hmac.new(settings.SECRET_KEY.encode(), normalised, hashlib.sha256).hexdigest()
+
+
+def _within_address_limit(address: str) -> bool:
+    """Count one mail to `address` unless it already got MAILS_PER_ADDRESS_PER_HOUR in the
+    last hour. Kept in the database, so every worker and app server counts together."""
+    from engagierte_stadt.models import MailToAddress
+
+    now = timezone.now()
+    hour_ago = now - timedelta(hours=1)
+    digest = address_hash(address)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Two requests for one address at the same moment count one after the other.
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int(digest[:15], 16)])
+        MailToAddress.objects.filter(sent_at__lt=hour_ago).delete()
+        if MailToAddress.objects.filter(address_hash=digest).count() >= (
+            settings.MAILS_PER_ADDRESS_PER_HOUR
+        ):
+            return False
+        MailToAddress.objects.create(address_hash=digest, sent_at=now)
+    return True
+
+
+def send_to_person(
+    prefix: str,
+    context: dict,
+    address: str,
+    *,
+    limited: bool,
+    reply_to: list[str] | None = None,
+    attachments: list[tuple[str, str | bytes, str]] | None = None,
+) -> bool:
+    """`send_mail_template` to one person who left their address in a public form.
+
+    `limited`: a mail that anybody can cause by typing an address into a form (the opt-in
+    request, "you are already signed up", a receipt) counts against
+    MAILS_PER_ADDRESS_PER_HOUR and is not sent above it, so that the portal cannot be used
+    to flood someone's inbox. Mails that follow from the person's own link or from staff
+    (confirmation, moving up, reminders, decisions) are not limited.
+    """
+    if not address:
+        return False
+    if limited and not _within_address_limit(address):
+        logger.warning("mail %s not sent: limit of mails per address and hour reached", prefix)
+        return False
+    return send_mail_template(
+        prefix, context, [address], reply_to=reply_to, attachments=attachments
+    )

@@ -345,3 +345,58 @@ class Article(PublicAddressMixin, models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED and self.publish_at <= timezone.now()
+
+
+class JobRun(models.Model):
+    """When a periodic job (`engagierte_stadt.jobs.JOBS`) last ran, and how it went.
+
+    Written by `manage.py run_jobs`; read by the health check, which answers 503 when a job
+    has not succeeded for too long. The error is the exception's class only, never its text,
+    which could hold personal data.
+    """
+
+    name = models.CharField(_("job"), max_length=50, unique=True)
+    last_started_at = models.DateTimeField(_("last started"), null=True, blank=True)
+    last_success_at = models.DateTimeField(_("last success"), null=True, blank=True)
+    last_failure_at = models.DateTimeField(_("last failure"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=200, blank=True)
+    last_duration = models.FloatField(_("duration of the last run (seconds)"), null=True)
+
+    class Meta:
+        verbose_name = _("periodic job")
+        verbose_name_plural = _("periodic jobs")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class UsedFormStamp(models.Model):
+    """A fill-time stamp that a form has accepted once (`submissions.forms`): only its hash,
+    kept until the stamp would have expired anyway, so that it cannot be sent again."""
+
+    stamp_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("used form stamp")
+        verbose_name_plural = _("used form stamps")
+
+    def __str__(self):
+        return self.stamp_hash[:12]
+
+
+class MailToAddress(models.Model):
+    """One opt-in mail sent to a person, for the limit per address and hour
+    (`engagierte_stadt.mails.send_to_person`). Only a keyed hash of the address is stored,
+    and only for an hour."""
+
+    address_hash = models.CharField(max_length=64, db_index=True)
+    sent_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("mail to an address")
+        verbose_name_plural = _("mails to an address")
+
+    def __str__(self):
+        return f"{self.address_hash[:12]} {self.sent_at:%Y-%m-%d %H:%M}"

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from engagierte_stadt.mails import send_mail_template
+from engagierte_stadt.mails import send_to_person
 from engagierte_stadt.models import AccessibilityFeedback, SiteSettings
 from engagierte_stadt.submissions.submission import RESEND_AFTER, new_link, normalise_email
 
@@ -67,9 +67,10 @@ def feedback_submit(
         logger.info("accessibility feedback %s stored and mailed to the site contact", feedback.pk)
     if email:
         personal_data_url = base_url + reverse("personal_data", kwargs={"token": link.token})
-        send_mail_template(
+        send_to_person(
             "mail/feedback_receipt",
             {"feedback": feedback, "base_url": base_url, "personal_data_url": personal_data_url},
-            [email],
+            email,
+            limited=True,
         )
     return feedback

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "engagierte_stadt.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -260,7 +261,9 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     },
 }
-PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
+# Browser features no page needs. Neither Django's SecurityMiddleware nor django-csp sends
+# this header: engagierte_stadt.middleware.PermissionsPolicyMiddleware does, on every response.
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 LOGGING = {
     "version": 1,
@@ -293,3 +296,16 @@ IMAGEKIT_CACHEFILE_DIR = "renditions"
 PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("DJANGO_PERSONAL_DATA_RETENTION_DAYS", "180"))
 if PERSONAL_DATA_RETENTION_DAYS < 0:
     raise ImproperlyConfigured("DJANGO_PERSONAL_DATA_RETENTION_DAYS cannot be negative.")
+
+# Operations (README, "Regular jobs" and "Health check"). `manage.py run_jobs` holds this lock
+# file on SQLite (on PostgreSQL an advisory lock), so that two runs never overlap.
+JOBS_LOCK_PATH = os.environ.get(
+    "DJANGO_JOBS_LOCK_PATH", str(Path(tempfile.gettempdir()) / "engagierte-stadt-jobs.lock")
+)
+# /healthz/ answers 503 when the oldest mail waiting in the outbox is older than this.
+HEALTHZ_MAIL_QUEUE_MAX_MINUTES = int(os.environ.get("DJANGO_HEALTHZ_MAIL_QUEUE_MAX_MINUTES", "15"))
+# Seconds the health check waits for the database (connect, then the statement).
+HEALTHZ_DB_TIMEOUT_SECONDS = int(os.environ.get("DJANGO_HEALTHZ_DB_TIMEOUT_SECONDS", "2"))
+# Mails a stranger can cause by typing an address into a public form (opt-in requests,
+# receipts): at most this many per address and hour, counted in the database (no Redis needed).
+MAILS_PER_ADDRESS_PER_HOUR = int(os.environ.get("DJANGO_MAILS_PER_ADDRESS_PER_HOUR", "5"))

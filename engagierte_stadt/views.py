@@ -1,13 +1,15 @@
 """Site-wide pages: home, news, editable pages, accessibility feedback, errors."""
 
 from django.contrib import messages
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
+from engagierte_stadt import health
 from engagierte_stadt.forms import AccessibilityFeedbackForm
 from engagierte_stadt.models import AccessibilityStatement, Article, Page
 from engagierte_stadt.services import feedback_submit
@@ -135,13 +137,17 @@ def favicon(request):
     return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
 
+@never_cache
 def healthz(request):
-    from django.db import connection
-    from django.http import HttpResponse
+    """200 `ok` when the portal can do its work; else 503 with the checks as JSON.
 
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return HttpResponse("ok", content_type="text/plain")
+    See `engagierte_stadt.health`: database (own short-lived connection with timeouts), cache
+    when configured, the mail outbox and the periodic jobs. Never slower than a few seconds.
+    """
+    healthy, checks = health.run_checks()
+    if healthy:
+        return HttpResponse("ok", content_type="text/plain")
+    return JsonResponse({"status": "fail", "checks": checks}, status=503)
 
 
 def bad_request(request, exception=None):

@@ -19,6 +19,22 @@ from quartiere.models import Quartier
 
 
 class QuartierChoiceField(forms.ModelMultipleChoiceField):
+    # The largest primary key any database here stores (BigAutoField).
+    MAX_PK = 2**63 - 1
+
+    def _check_values(self, value):
+        # A number too big for the database would reach it as a query and fail there
+        # (SQLite: OverflowError, a 500); it is no valid choice, say so at the field.
+        for pk in value:
+            text = str(pk).strip()
+            if not text.isdigit() or int(text) > self.MAX_PK:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
     def label_from_instance(self, obj):
         return f"{obj.name} ({obj.parent.name})" if obj.parent_id else obj.name
 

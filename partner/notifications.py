@@ -10,7 +10,7 @@ import logging
 
 from django.urls import reverse
 
-from engagierte_stadt.mails import send_mail_template
+from engagierte_stadt.mails import send_mail_template, send_to_person
 from engagierte_stadt.models import SiteSettings
 from engagierte_stadt.submissions.mails import personal_links
 from engagierte_stadt.submissions.submission import CONFIRMATION_HOURS
@@ -37,7 +37,9 @@ def _context(application, base_url: str, token: str | None = None, **extra) -> d
 
 
 def _to_applicant(kind: str, application, context: dict) -> bool:
-    sent = send_mail_template(f"{PREFIX}_{kind}", context, [application.email])
+    # The opt-in request and "already applied" follow a public post: limited per address.
+    limited = kind in ("confirm_request", "already")
+    sent = send_to_person(f"{PREFIX}_{kind}", context, application.email, limited=limited)
     if sent:
         logger.info("partner application %s: mail '%s' queued", application.pk, kind)
     return sent

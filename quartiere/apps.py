@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -5,3 +7,9 @@ from django.utils.translation import gettext_lazy as _
 class QuartiereConfig(AppConfig):
     name = "quartiere"
     verbose_name = _("Districts and neighbourhoods")
+
+    def ready(self):
+        # Alerts for new offers run with the other periodic work (`manage.py run_jobs`).
+        from engagierte_stadt.jobs import Job, register
+
+        register(Job("send_alerts", "send_alerts", timedelta(minutes=10)))

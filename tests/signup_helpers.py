@@ -13,8 +13,9 @@ CONFIRM_LINK = re.compile(r"http://testserver(/mitmachen/anmeldung/[\w-]+/bestae
 MANAGE_LINK = re.compile(r"http://testserver(/mitmachen/anmeldung/[\w-]+/)(?!bestaetigen)")
 
 
-def form_data(**overrides) -> dict:
-    """A complete, valid form, shown 10 seconds ago."""
+def form_data(purpose: str = "quartiere.signup", **overrides) -> dict:
+    """A complete, valid form, shown 10 seconds ago (a fresh stamp for the form of `purpose`:
+    an opportunity sign-up unless a conference registration, `konferenzen.registration`)."""
     data = {
         "name": NAME,
         "email": EMAIL,
@@ -23,7 +24,7 @@ def form_data(**overrides) -> dict:
         "needs": "Ein Platz zum Sitzen zwischendurch.",
         "consent": "on",
         "website": "",
-        "started": fill_stamp(time.time() - 10),
+        "started": fill_stamp(time.time() - 10, purpose=purpose),
     }
     data.update(overrides)
     return data
@@ -92,7 +93,7 @@ def wish_form_data(**overrides) -> dict:
         "would_help": "on",
         "consent": "on",
         "website": "",
-        "started": fill_stamp(time.time() - 10),
+        "started": fill_stamp(time.time() - 10, purpose="konferenzen.conferencewish"),
     }
     data.update(overrides)
     return data

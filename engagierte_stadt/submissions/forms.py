@@ -12,7 +12,9 @@ Spam protection without a CAPTCHA (`is_spam()`), checked before anything is stor
   class `site-hp` and `aria-hidden`, the input is out of the tab order and not autofilled);
   bots that fill in every field fill it in;
 - a minimum fill time: a signed timestamp from when the form was shown; a post sooner than
-  `SIGNUP_MIN_FILL_SECONDS` (default 3) or from a form older than a day is rejected.
+  `SIGNUP_MIN_FILL_SECONDS` (default 3) or from a form older than a day is rejected;
+- the stamp is single-use and bound to its form (`stamp_purpose()`): a stamp sent once is
+  refused on the same and on every other form (`UsedFormStamp` keeps its hash for a day).
 
 Rejected posts are told apart from real errors only in the log (the reason, never the data).
 
@@ -20,8 +22,11 @@ A form that is no sign-up (the partner application) gets the same protection fro
 `SpamProtectionMixin` with the fields `honeypot_field()` and `stamp_field()`.
 """
 
+import hashlib
 import logging
+import secrets
 import time
+from datetime import UTC, datetime
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Layout, Submit
@@ -29,7 +34,9 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.validators import MaxLengthValidator, RegexValidator
+from django.db import IntegrityError, transaction
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -41,6 +48,7 @@ STAMP_SALT = "engagierte_stadt.submissions.forms.started"
 MAX_FORM_AGE_SECONDS = 24 * 60 * 60
 TEXT_MAX_LENGTH = 2000
 TOO_FAST = "sent too fast"  # the spam reason that keeps what was typed (could be autofill)
+STAMP_USED = "stamp used before"  # a replay, or a double click: said so, nothing stored
 
 phone_validator = RegexValidator(
     r"^[0-9+()/.\-\s]*$",
@@ -48,23 +56,54 @@ phone_validator = RegexValidator(
 )
 
 
-def fill_stamp(issued_at: float | None = None) -> str:
-    """A signed timestamp (milliseconds) of when the form was shown."""
+def fill_stamp(issued_at: float | None = None, *, purpose: str) -> str:
+    """A signed stamp of when a form for `purpose` was shown (milliseconds, plus a random
+    part so that no two stamps are alike)."""
     issued_at = time.time() if issued_at is None else issued_at
-    return signing.TimestampSigner(salt=STAMP_SALT).sign(str(int(issued_at * 1000)))
+    value = f"{int(issued_at * 1000)}:{purpose}:{secrets.token_hex(8)}"
+    return signing.TimestampSigner(salt=STAMP_SALT).sign(value)
 
 
-def stamp_age(stamp: str) -> float | None:
-    """Seconds since the stamp was made, or None if it is forged, broken or over a day old."""
+def _stamp_issued(stamp: str, purpose: str) -> float | None:
+    """When the stamp was issued (epoch seconds), or None if it is forged, broken, over a day
+    old or made for another form."""
     try:
         value = signing.TimestampSigner(salt=STAMP_SALT).unsign(stamp, max_age=MAX_FORM_AGE_SECONDS)
-        issued_ms = int(value)
+        issued_ms, stamp_purpose, _nonce = value.split(":", 2)
+        issued = int(issued_ms) / 1000
     except (signing.BadSignature, ValueError, TypeError):
         return None
-    age = time.time() - issued_ms / 1000
-    if age > MAX_FORM_AGE_SECONDS:
+    if stamp_purpose != purpose or time.time() - issued > MAX_FORM_AGE_SECONDS:
         return None
-    return age
+    return issued
+
+
+def stamp_age(stamp: str, *, purpose: str) -> float | None:
+    """Seconds since the stamp was made, or None if it is forged, broken, over a day old or
+    made for another form."""
+    issued = _stamp_issued(stamp, purpose)
+    return None if issued is None else time.time() - issued
+
+
+def use_stamp(stamp: str, issued: float) -> bool:
+    """Mark a stamp as used; False if it was used before (a replay).
+
+    Only a hash of the stamp is stored, until the stamp would have expired anyway. The unique
+    hash makes two posts of one stamp at the same moment count once on every database.
+    """
+    from engagierte_stadt.models import UsedFormStamp
+
+    now = timezone.now()
+    UsedFormStamp.objects.filter(expires_at__lt=now).delete()
+    expires = datetime.fromtimestamp(issued + MAX_FORM_AGE_SECONDS + 60, tz=UTC)
+    try:
+        with transaction.atomic():
+            UsedFormStamp.objects.create(
+                stamp_hash=hashlib.sha256(stamp.encode()).hexdigest(), expires_at=expires
+            )
+    except IntegrityError:
+        return False
+    return True
 
 
 def consent_help():
@@ -106,10 +145,24 @@ class SpamProtectionMixin:
     spam_log_name = "sign-up form"
     spam_reason = ""
 
+    @classmethod
+    def stamp_purpose(cls) -> str:
+        """What the stamps of this form are for: a stamp from one form is refused by another.
+        A model form's model label (`quartiere.signup`), else the form's class name."""
+        meta = getattr(cls, "_meta", None)
+        model = getattr(meta, "model", None)
+        return model._meta.label_lower if model is not None else cls.__name__
+
+    @classmethod
+    def fill_stamp(cls, issued_at: float | None = None) -> str:
+        """A fresh stamp for this form."""
+        return fill_stamp(issued_at, purpose=cls.stamp_purpose())
+
     def init_spam_protection(self) -> None:
         if not self.is_bound:
-            self.initial[self.STAMP] = fill_stamp()
+            self.initial[self.STAMP] = self.fill_stamp()
         self.spam_reason = ""
+        self._spam_checked = False
 
     def protected_helper(
         self, *, form_action: str = "", submit_label=None, form_tag: bool = True
@@ -132,20 +185,31 @@ class SpamProtectionMixin:
         return helper
 
     def is_spam(self) -> bool:
-        """Whether the post comes from a bot: honeypot filled, too fast, or a bad timestamp.
+        """Whether the post comes from a bot: honeypot filled, too fast, a bad timestamp, or
+        a stamp that was used before (each stamp counts once, on one form).
 
-        Reads the raw data, so it answers before (and regardless of) validation.
+        Reads the raw data, so it answers before (and regardless of) validation. A stamp that
+        passes is used up; the form carries a new one with the same time, so that a form
+        shown again with errors can be sent again.
         """
         if not self.is_bound:
             return False
+        if getattr(self, "_spam_checked", False):
+            return bool(self.spam_reason)
+        self._spam_checked = True
+        key = self.add_prefix(self.STAMP)
+        stamp = self.data.get(key) or ""
         if (self.data.get(self.add_prefix(self.HONEYPOT)) or "").strip():
             self.spam_reason = "honeypot"
+        elif (issued := _stamp_issued(stamp, self.stamp_purpose())) is None:
+            self.spam_reason = "timestamp missing, forged, expired or for another form"
+        elif time.time() - issued < getattr(settings, "SIGNUP_MIN_FILL_SECONDS", 3):
+            self.spam_reason = TOO_FAST
+        elif not use_stamp(stamp, issued):
+            self.spam_reason = STAMP_USED
         else:
-            age = stamp_age(self.data.get(self.add_prefix(self.STAMP)) or "")
-            if age is None:
-                self.spam_reason = "timestamp missing, forged or expired"
-            elif age < getattr(settings, "SIGNUP_MIN_FILL_SECONDS", 3):
-                self.spam_reason = TOO_FAST
+            self.data = self.data.copy()
+            self.data[key] = self.fill_stamp(issued)
         if self.spam_reason:
             logger.info("%s rejected: %s", self.spam_log_name, self.spam_reason)
         return bool(self.spam_reason)

@@ -16,7 +16,7 @@ import logging
 from django.urls import NoReverseMatch, reverse
 
 from engagierte_stadt import ical
-from engagierte_stadt.mails import send_mail_template
+from engagierte_stadt.mails import send_mail_template, send_to_person
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +91,10 @@ def mail_prefix(model) -> str:
     return model.MAIL_PREFIX
 
 
+# The mails anybody can cause by typing an address into a form: limited per address and hour
+# (`engagierte_stadt.mails.send_to_person`).
+LIMITED_KINDS = {"confirm_request", "already"}
+
 # The mails about a place (or a spot in line) carry the date as .ics, with a link to it.
 CALENDAR_KINDS = {"confirmed", "waiting", "moved_up", "reminder"}
 
@@ -111,8 +115,13 @@ def _send_to_person(kind: str, signup, context: dict, reply_to=None) -> bool:
         reply_to = signup.target.contact().reply_to
     prefix = f"{mail_prefix(type(signup))}_{kind}"
     attachments = _with_calendar(context) if kind in CALENDAR_KINDS else None
-    sent = send_mail_template(
-        prefix, context, [signup.email], reply_to=reply_to, attachments=attachments
+    sent = send_to_person(
+        prefix,
+        context,
+        signup.email,
+        limited=kind in LIMITED_KINDS,
+        reply_to=reply_to,
+        attachments=attachments,
     )
     if sent:
         logger.info("sign-up %s: mail '%s' queued", signup.pk, kind)

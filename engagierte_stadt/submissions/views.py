@@ -51,7 +51,7 @@ from engagierte_stadt.submissions.capacity import (
     signup_confirm,
     signup_submit,
 )
-from engagierte_stadt.submissions.forms import TOO_FAST, fill_stamp
+from engagierte_stadt.submissions.forms import STAMP_USED, TOO_FAST
 from engagierte_stadt.submissions.submission import (
     RESEND_AFTER,
     entries_of_address,
@@ -60,6 +60,12 @@ from engagierte_stadt.submissions.submission import (
 
 logger = logging.getLogger(__name__)
 
+# A stamp sent twice: a bot's replay, or a person's double click (then the first post went
+# through, and the e-mail is on its way).
+STAMP_USED_MESSAGE = _(
+    "This form has already been sent. If you sent it just now, please look for our e-mail; "
+    "otherwise please fill in the form again."
+)
 NEUTRAL_REJECTION = _(
     "Your sign-up could not be accepted just now. Please wait a moment and try again. "
     "If it still does not work, please contact the person named below."
@@ -128,6 +134,8 @@ class SpamCheckedPostMixin:
         if form.is_spam():
             if form.spam_reason == TOO_FAST:
                 return self.form_too_fast(form)
+            if form.spam_reason == STAMP_USED:
+                return self.reject(STAMP_USED_MESSAGE)
             return self.reject()
         if not form.is_valid():
             return self.form_invalid(form)
@@ -147,14 +155,14 @@ class SpamCheckedPostMixin:
             increment=True,
         )
 
-    def reject(self):
-        messages.error(self.request, self.rejection_message)
+    def reject(self, message=None):
+        messages.error(self.request, message or self.rejection_message)
         return redirect(self.rejection_url())
 
     def form_too_fast(self, form):
         """Show the typed form again with a fresh time stamp and the neutral message."""
         data = form.data.copy()
-        data[form.add_prefix(form.STAMP)] = fill_stamp()
+        data[form.add_prefix(form.STAMP)] = form.fill_stamp()
         form = self.rebuild_form(data)
         form.is_valid()
         form.add_error(None, self.rejection_message)

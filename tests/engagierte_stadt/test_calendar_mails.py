@@ -239,7 +239,7 @@ def test_conference_wish_gets_no_attachment(client):
 
 
 def test_registration_mail_carries_the_meetings_date_as_ics(client, meeting):
-    client.post(meeting.get_absolute_url() + "anmelden/", form_data())
+    client.post(meeting.get_absolute_url() + "anmelden/", form_data("konferenzen.registration"))
     (request,) = mails_to(EMAIL)
     mail.outbox.clear()
     client.post(registration_confirm_link(request))

@@ -14,6 +14,8 @@ from engagierte_stadt.submissions.forms import fill_stamp
 from tests.factories import ArticleFactory, PageFactory
 from tests.html import find_all
 
+FEEDBACK = "engagierte_stadt.accessibilityfeedback"  # the purpose of the form's stamps
+
 
 def test_markdown_keeps_formatting_but_drops_script_and_handlers():
     html = render_markdown(
@@ -98,7 +100,7 @@ def test_article_page_shows_photo_with_alt_caption_and_credit(db, client):
 
 def feedback_form(**fields) -> dict:
     """The feedback form as a person sends it: shown 10 seconds ago, honeypot empty."""
-    return {"website": "", "started": fill_stamp(time.time() - 10), **fields}
+    return {"website": "", "started": fill_stamp(time.time() - 10, purpose=FEEDBACK), **fields}
 
 
 def test_feedback_form_stores_message_and_mails_contact(db, client):
@@ -157,7 +159,9 @@ def test_feedback_from_a_bot_is_not_stored(db, client):
 def test_feedback_sent_too_fast_keeps_the_text(db, client):
     response = client.post(
         "/barrierefreiheit/",
-        feedback_form(message="Das PDF ist nicht lesbar.", started=fill_stamp(time.time())),
+        feedback_form(
+            message="Das PDF ist nicht lesbar.", started=fill_stamp(time.time(), purpose=FEEDBACK)
+        ),
     )
     assert response.status_code == 422
     assert "Das PDF ist nicht lesbar." in response.content.decode()

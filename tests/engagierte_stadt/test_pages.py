@@ -133,11 +133,6 @@ def test_footer_shows_contact_from_site_settings(demo, client):
     assert "engagement@hattingen.example" in html
 
 
-def test_health_check_answers_ok_with_database(db, client):
-    response = client.get("/healthz/")
-    assert response.status_code == 200 and response.content == b"ok"
-
-
 def test_favicon_ico_points_to_the_site_icon(db, client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301

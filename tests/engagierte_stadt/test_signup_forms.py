@@ -10,12 +10,15 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
-from engagierte_stadt.submissions.forms import fill_stamp, stamp_age
+from engagierte_stadt.submissions.forms import stamp_age
 from quartiere.forms import OpportunitySignupForm
 from quartiere.models import Signup
 from tests.factories import OpportunityFactory
 from tests.html import find_all
 from tests.signup_helpers import form_data
+
+fill_stamp = OpportunitySignupForm.fill_stamp
+PURPOSE = OpportunitySignupForm.stamp_purpose()
 
 
 def bound(**overrides):
@@ -59,7 +62,7 @@ def test_phone_message_and_needs_are_optional():
     assert bound(phone="", message="", needs="").is_valid()
 
 
-def test_valid_form_is_not_spam():
+def test_valid_form_is_not_spam(db):
     form = bound()
     assert not form.is_spam() and form.is_valid()
 
@@ -68,7 +71,7 @@ def test_filled_honeypot_is_spam():
     assert bound(website="http://cheap.example").is_spam()
 
 
-def test_post_sooner_than_the_minimum_fill_time_is_spam(settings):
+def test_post_sooner_than_the_minimum_fill_time_is_spam(db, settings):
     settings.SIGNUP_MIN_FILL_SECONDS = 3
     assert bound(started=fill_stamp()).is_spam()
     assert not bound(started=fill_stamp(time.time() - 4)).is_spam()
@@ -77,7 +80,7 @@ def test_post_sooner_than_the_minimum_fill_time_is_spam(settings):
 def test_form_older_than_a_day_is_spam():
     with time_machine.travel(time.time() - 25 * 3600, tick=False):
         old = fill_stamp()
-    assert stamp_age(old) is None
+    assert stamp_age(old, purpose=PURPOSE) is None
     assert bound(started=old).is_spam()
 
 
@@ -91,7 +94,7 @@ def test_missing_or_forged_timestamp_is_spam(stamp):
 
 def test_unbound_form_carries_a_fresh_timestamp():
     stamp = OpportunitySignupForm().initial["started"]
-    assert 0 <= stamp_age(stamp) < 5
+    assert 0 <= stamp_age(stamp, purpose=PURPOSE) < 5
 
 
 def test_a_bound_form_keeps_the_timestamp_it_was_shown_with():

@@ -118,7 +118,7 @@ def test_notice_names_the_contact(client, case):
 
 def test_mails_reply_to_the_contact_and_tell_the_contact(client, case):
     meeting, expected = case
-    client.post(meeting.get_absolute_url() + "anmelden/", form_data())
+    client.post(meeting.get_absolute_url() + "anmelden/", form_data("konferenzen.registration"))
     (request_mail,) = mail.outbox
     assert request_mail.reply_to == [expected[2]]
 
@@ -190,7 +190,7 @@ def test_a_contact_without_address_is_still_the_contact_everywhere(client, phone
     assert "Paul Telefon" in notice and "02324 444" in notice
     assert QUARTIER["contact_name"] not in page + notice
 
-    client.post(meeting.get_absolute_url() + "anmelden/", form_data())
+    client.post(meeting.get_absolute_url() + "anmelden/", form_data("konferenzen.registration"))
     client.post(registration_confirm_link(mail.outbox[0]))
 
     # Nobody else is mailed in the person's place, and replies name no one else.

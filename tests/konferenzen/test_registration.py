@@ -37,6 +37,8 @@ NEUTRAL = "Ihre Anmeldung konnte gerade nicht angenommen werden."
 CONTACT = "konferenz-welper@hattingen.example"
 SITE_CONTACT = "engagement@hattingen.example"
 
+REGISTRATION = "konferenzen.registration"  # the purpose of the registration form's stamps
+
 
 @pytest.fixture
 def meeting(db):
@@ -59,7 +61,7 @@ def register_url(meeting):
 
 
 def submit(client, meeting, follow=False, **overrides):
-    return client.post(register_url(meeting), form_data(**overrides), follow=follow)
+    return client.post(register_url(meeting), form_data(REGISTRATION, **overrides), follow=follow)
 
 
 def registered_and_confirmed(client, meeting, n):
@@ -168,7 +170,9 @@ def test_get_on_the_form_address_leads_to_the_form(meeting, client):
 
 
 def test_unknown_meeting_is_404(meeting, client):
-    response = client.post("/stadtteilkonferenzen/welper/gibt-es-nicht/anmelden/", form_data())
+    response = client.post(
+        "/stadtteilkonferenzen/welper/gibt-es-nicht/anmelden/", form_data(REGISTRATION)
+    )
     assert response.status_code == 404
     assert not Registration.objects.exists()
 
@@ -468,7 +472,9 @@ def test_filled_honeypot_stores_nothing_and_shows_a_neutral_message(meeting, cli
 
 
 def test_too_fast_post_stores_nothing_but_keeps_the_input(meeting, client):
-    response = submit(client, meeting, started=fill_stamp(), name="Erika Schnell")
+    response = submit(
+        client, meeting, started=fill_stamp(purpose=REGISTRATION), name="Erika Schnell"
+    )
     html = response.content.decode()
     assert response.status_code == 422
     assert NEUTRAL in html

@@ -438,7 +438,12 @@ def test_filled_honeypot_stores_nothing_and_shows_a_neutral_message(quartier, cl
 
 
 def test_too_fast_post_stores_nothing_but_keeps_the_input(quartier, client):
-    response = submit(client, quartier, started=fill_stamp(), name="Erika Schnell")
+    response = submit(
+        client,
+        quartier,
+        started=fill_stamp(purpose="konferenzen.conferencewish"),
+        name="Erika Schnell",
+    )
     html = response.content.decode()
     assert response.status_code == 422
     assert NEUTRAL in html

@@ -28,6 +28,8 @@ CONFIRM_LINK = re.compile(r"http://testserver(/partner/bewerbung/[\w-]+/bestaeti
 MANAGE_LINK = re.compile(r"http://testserver(/partner/bewerbung/[\w-]+/)(?!bestaetigen)")
 NEUTRAL = "Ihre Bewerbung konnte gerade nicht angenommen werden."
 
+APPLICATION = "partner.partnerapplication"  # the purpose of the form's stamps
+
 
 @pytest.fixture
 def welper():
@@ -51,7 +53,7 @@ def application_data(**overrides) -> dict:
         "offer": "Ein Freiwilligentag für unser Team.",
         "consent": "on",
         "fax": "",
-        "started": fill_stamp(time.time() - 10),
+        "started": fill_stamp(time.time() - 10, purpose=APPLICATION),
     }
     data.update(overrides)
     return data
@@ -113,7 +115,7 @@ def test_sending_the_form_stores_an_unconfirmed_application_and_mails_the_link(c
 
 
 def test_empty_form_answers_422_with_german_errors_and_stores_nothing(client):
-    response = client.post(URL, {"started": fill_stamp(time.time() - 10)})
+    response = client.post(URL, {"started": fill_stamp(time.time() - 10, purpose=APPLICATION)})
     assert response.status_code == 422
     html = response.content.decode()
     assert parse(html).title.startswith("Fehler: Partner werden")
@@ -156,7 +158,7 @@ def test_forged_time_stamp_is_refused(client):
 
 
 def test_too_fast_post_keeps_the_input_and_stores_nothing(client):
-    response = apply(client, started=fill_stamp())
+    response = apply(client, started=fill_stamp(purpose=APPLICATION))
     assert response.status_code == 422
     html = response.content.decode()
     assert NEUTRAL in html and 'value="Musterfirma GmbH"' in html

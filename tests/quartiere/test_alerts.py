@@ -13,9 +13,9 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from engagierte_stadt.submissions.forms import fill_stamp
 from engagierte_stadt.submissions.submission import submissions_purge
 from quartiere.alerts import alerts_send
+from quartiere.forms import AlertForm
 from quartiere.models import AlertStatus, AlertSubscription, Opportunity, Quartier, Topic
 
 EMAIL = "erika.mustermann@example.org"
@@ -49,7 +49,7 @@ def subscribe(client, query="quartier=welper", email=EMAIL, frequency="sofort", 
         "query": query,
         "consent": "on",
         "website": "",
-        "started": fill_stamp(time.time() - 10),
+        "started": AlertForm.fill_stamp(time.time() - 10),
         **extra,
     }
     return client.post("/mitmachen/benachrichtigung/", data)

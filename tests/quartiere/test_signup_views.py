@@ -369,7 +369,9 @@ def test_filled_honeypot_stores_nothing_and_shows_a_neutral_message(offer, clien
 
 
 def test_too_fast_post_stores_nothing_but_keeps_the_input(offer, client):
-    response = submit(client, offer, started=fill_stamp(), name="Erika Schnell")
+    response = submit(
+        client, offer, started=fill_stamp(purpose="quartiere.signup"), name="Erika Schnell"
+    )
     html = response.content.decode()
     assert response.status_code == 422
     assert NEUTRAL in html
@@ -380,13 +382,15 @@ def test_too_fast_post_stores_nothing_but_keeps_the_input(offer, client):
 def test_resending_after_a_too_fast_post_works(offer, client):
     import re
 
-    sent = fill_stamp(time.time() - 1)
+    sent = fill_stamp(time.time() - 1, purpose="quartiere.signup")
     html = submit(client, offer, started=sent).content.decode()
     stamp = re.search(r'name="started" value="([^"]+)"', html).group(1)
     assert stamp != sent  # a fresh time stamp, so the second try counts from now
 
 
-@pytest.mark.parametrize("stamp", ["", "123", fill_stamp(time.time() - 2 * 86400) + "x"])
+@pytest.mark.parametrize(
+    "stamp", ["", "123", fill_stamp(time.time() - 2 * 86400, purpose="quartiere.signup") + "x"]
+)
 def test_missing_or_forged_timestamp_stores_nothing(offer, client, stamp):
     assert submit(client, offer, started=stamp).status_code == 302
     assert not Signup.objects.exists() and not mail.outbox
@@ -394,7 +398,7 @@ def test_missing_or_forged_timestamp_stores_nothing(offer, client, stamp):
 
 def test_min_fill_time_is_configurable(offer, client, settings):
     settings.SIGNUP_MIN_FILL_SECONDS = 0
-    submit(client, offer, started=fill_stamp())
+    submit(client, offer, started=fill_stamp(purpose="quartiere.signup"))
     assert Signup.objects.count() == 1
 
 
