@@ -64,7 +64,7 @@ def test_each_job_runs_on_its_own_interval(db):
         assert ran(timezone.now()) == {"send_mail"}
         traveller.shift(timedelta(minutes=20))
         run_jobs()
-        assert ran(timezone.now()) == {"send_mail", "retry_deferred"}
+        assert ran(timezone.now()) == {"send_mail", "retry_deferred", "send_alerts"}
         traveller.shift(timedelta(days=1))
         run_jobs()
         assert ran(timezone.now()) == ALL_JOBS - {"purge_mail_log"}
