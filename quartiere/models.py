@@ -627,7 +627,7 @@ class Opportunity(PublicAddressMixin, PublicContactMixin, models.Model):
 
     @property
     def time_labels(self) -> list[str]:
-        """"Abends", "am Wochenende" …: the ticked times; empty means by arrangement."""
+        """The labels of the ticked times ("in the evenings" …); none means by arrangement."""
         return [
             self._meta.get_field(field).verbose_name
             for field in self.TIME_FIELDS.values()
