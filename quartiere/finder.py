@@ -140,6 +140,7 @@ class Result:
     projects: list[Project]  # projects looking for people near the chosen Stadtteil
     place: Place | None
     near: list[Place]
+    few: bool  # fewer matches than ALTERNATIVES_BELOW for some answers: show other ways in
 
 
 class Ranking:
@@ -408,7 +409,8 @@ def find(answers: Answers, choices: Choices, *, page_number=1) -> Result:
     shown = list(page.object_list)
     alternatives = []
     projects = []
-    if page.paginator.count < ALTERNATIVES_BELOW and answers:
+    few = page.paginator.count < ALTERNATIVES_BELOW and bool(answers)
+    if few:
         alternatives = list(
             ranked.filter(finder_misses__gt=0).order_by("finder_misses", *ORDER)[:ALTERNATIVES]
         )
@@ -422,6 +424,7 @@ def find(answers: Answers, choices: Choices, *, page_number=1) -> Result:
         projects=projects,
         place=ranking.place,
         near=ranking.near,
+        few=few,
     )
 
 

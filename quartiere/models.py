@@ -344,6 +344,37 @@ class OpportunityQuerySet(models.QuerySet):
         """`in_quartier()` by the Quartier's address, as a filter link carries it."""
         return self.filter(models.Q(quartier__slug=slug) | models.Q(quartier__parent__slug=slug))
 
+    def near_quartier_slug(self, slug):
+        """`in_quartier_slug()` and the Quartiere next to it (with those inside them)."""
+        near = Quartier.neighbours.through.objects.filter(from_quartier__slug=slug).values(
+            "to_quartier_id"
+        )
+        return self.filter(
+            models.Q(quartier__slug=slug)
+            | models.Q(quartier__parent__slug=slug)
+            | models.Q(quartier_id__in=near)
+            | models.Q(quartier__parent_id__in=near)
+        )
+
+    def with_topic_slug(self, slug):
+        """Offers with the topic, their own or their project's (no duplicate rows)."""
+        own = Opportunity.topics.through.objects.filter(
+            opportunity_id=models.OuterRef("pk"), topic__slug=slug
+        )
+        of_project = Project.topics.through.objects.filter(
+            project_id=models.OuterRef("project_id"), topic__slug=slug
+        )
+        return self.filter(models.Q(models.Exists(own)) | models.Q(models.Exists(of_project)))
+
+    def with_skill_slug(self, slug):
+        return self.filter(
+            models.Exists(
+                Opportunity.skills.through.objects.filter(
+                    opportunity_id=models.OuterRef("pk"), skill__slug=slug
+                )
+            )
+        )
+
     def annotate_places(self):
         """`places_taken` and `free_places` (None = unlimited) on every row, in the list's query."""
         return annotate_places(self, Signup)

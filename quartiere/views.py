@@ -155,7 +155,7 @@ class FinderView(BreadcrumbMixin, TemplateView):
             answers = form.answers()
             result = finder.find(answers, choices, page_number=self.request.GET.get("page"))
             other_ways = []
-            if result.alternatives and result.place is not None:
+            if result.few and result.place is not None:
                 place = result.place
                 quartier = Quartier(
                     pk=place.pk, slug=place.slug, name=place.name, parent_id=place.parent_id
