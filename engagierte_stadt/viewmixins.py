@@ -95,7 +95,7 @@ class FilteredListMixin:
         labels = []
         for name, field in form.fields.items():
             values = cleaned.get(name)
-            if not values or name in form.errors:
+            if not values or name in form.errors or not hasattr(field, "choices"):
                 continue
             choices = dict(field.choices)
             for value in values if isinstance(values, list) else [values]:

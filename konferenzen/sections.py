@@ -28,3 +28,10 @@ def register_all() -> None:
         template_name="konferenzen/includes/quartier_section.html",
         context=quartier_section,
     )
+    # The Engagement-Finder names the conference of the chosen Stadtteil as another way in.
+    sections.register(
+        "finder",
+        order=10,
+        template_name="konferenzen/includes/finder_section.html",
+        context=quartier_section,
+    )

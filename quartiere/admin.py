@@ -38,11 +38,13 @@ class QuartierAdmin(admin.ModelAdmin):
     search_fields = ["name", "teaser", "description"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
+    filter_horizontal = ["neighbours"]
     fieldsets = [
         (
             None,
             {"fields": ["name", "slug", "kind", "parent", "teaser", "description", "population"]},
         ),
+        (_("Neighbours"), {"fields": ["neighbours"]}),
         (
             _("Contact"),
             {
@@ -194,11 +196,11 @@ class OpportunityAdmin(admin.ModelAdmin):
     search_fields = ["title", "description", "project__title"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["project", "quartier"]
-    filter_horizontal = ["skills"]
+    filter_horizontal = ["skills", "topics"]
     readonly_fields = ["places_summary", "signup_links", "sequence", "effective_contact"]
     inlines = [SignupInline]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "project", "quartier", "description"]}),
+        (None, {"fields": ["title", "slug", "project", "quartier", "description", "topics"]}),
         (
             _("Time"),
             {
@@ -208,6 +210,9 @@ class OpportunityAdmin(admin.ModelAdmin):
                     "ends_at",
                     "hours_per_month",
                     "weekdays",
+                    "on_weekdays",
+                    "in_evenings",
+                    "at_weekends",
                     "sequence",
                 ]
             },

@@ -22,6 +22,14 @@ def _aware(day: date, at: time) -> datetime:
     return timezone.make_aware(datetime.combine(day, at))
 
 
+def _time_of(day: date, at: time) -> str:
+    """When a one-off date takes place: at the weekend, in the evening (from 17 h), or else
+    on a weekday during the day (a key of `Opportunity.TIME_FIELDS`)."""
+    if day.weekday() >= 5:
+        return "weekends"
+    return "evenings" if at.hour >= 17 else "weekdays"
+
+
 def _opportunity_fields(spec: dict, today: date, requirements: dict) -> dict:
     commitment = Opportunity.Commitment(spec["commitment"])
     fields = {
@@ -37,13 +45,20 @@ def _opportunity_fields(spec: dict, today: date, requirements: dict) -> dict:
         ),
         "is_open": spec.get("open", True),
     }
+    times = spec.get("times", [])
     if commitment == Opportunity.Commitment.ONCE:
-        starts_at = _aware(today + timedelta(days=spec["date_in_days"]), spec["time"])
+        day = today + timedelta(days=spec["date_in_days"])
+        starts_at = _aware(day, spec["time"])
         fields["starts_at"] = starts_at
         fields["ends_at"] = starts_at + timedelta(hours=spec["hours"])
+        times = [_time_of(day, spec["time"])]
     elif commitment == Opportunity.Commitment.REGULAR:
         fields["hours_per_month"] = spec["hours_per_month"]
         fields["weekdays"] = [Opportunity.Weekday(day).value for day in spec["weekdays"]]
+    else:
+        fields["hours_per_month"] = spec.get("hours_per_month")
+    for key in times:
+        fields[Opportunity.TIME_FIELDS[key]] = True
     if "signup_deadline_in_days" in spec:
         fields["signup_deadline"] = today + timedelta(days=spec["signup_deadline_in_days"])
     for flag in spec.get("flags", []):
@@ -156,6 +171,7 @@ class _Loader:
         if created:
             self.counts["opportunities"] += 1
             opportunity.skills.set([self.skills[slug] for slug in spec.get("skills", [])])
+            opportunity.topics.set([self.topics[slug] for slug in spec.get("topics", [])])
 
 
 @transaction.atomic

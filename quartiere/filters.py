@@ -7,10 +7,11 @@ left out and explained next to the field; the rest of the filters still apply.
 
 import django_filters
 from django import forms
+from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from quartiere.models import Opportunity, Project, Quartier, Topic
+from quartiere.models import Opportunity, Project, Quartier, Skill, Topic
 
 UNKNOWN_VALUE = _("We do not know this value, so this filter has not been applied.")
 
@@ -28,6 +29,15 @@ def quartier_choices():
 
 def topic_choices():
     return list(Topic.objects.order_by("name").values_list("slug", "name"))
+
+
+def skill_choices():
+    return list(Skill.objects.order_by("name").values_list("slug", "name"))
+
+
+HOURS_CHOICES = [
+    (str(hours), _("up to %(hours)d hours a month") % {"hours": hours}) for hours in (2, 5, 10)
+]
 
 
 class ChoicesFromDatabaseMixin:
@@ -77,10 +87,15 @@ class ProjectFilter(ChoicesFromDatabaseMixin, django_filters.FilterSet):
 
 class OpportunityFilter(ChoicesFromDatabaseMixin, django_filters.FilterSet):
     quartier = quartier_filter()
+    neighbours = django_filters.BooleanFilter(
+        label=_("also in neighbouring districts"),
+        widget=forms.CheckboxInput,
+        method="filter_neighbours",
+    )
     topic = django_filters.ChoiceFilter(
         label=_("Topic"),
         empty_label=_("All topics"),
-        field_name="project__topics__slug",
+        method="filter_topic",
         error_messages={"invalid_choice": UNKNOWN_VALUE},
     )
     commitment = django_filters.ChoiceFilter(
@@ -89,6 +104,35 @@ class OpportunityFilter(ChoicesFromDatabaseMixin, django_filters.FilterSet):
         field_name="commitment",
         choices=Opportunity.Commitment.choices,
         widget=forms.RadioSelect,
+        error_messages={"invalid_choice": UNKNOWN_VALUE},
+    )
+    hours = django_filters.ChoiceFilter(
+        label=_("Hours a month"),
+        empty_label=_("Any"),
+        choices=HOURS_CHOICES,
+        method="filter_hours",
+        help_text=_("Regular and flexible offers that take at most this much time."),
+        error_messages={"invalid_choice": UNKNOWN_VALUE},
+    )
+    date_from = django_filters.DateFilter(
+        label=_("With a date from"),
+        field_name="starts_at",
+        lookup_expr="date__gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Only offers with a date in this period."),
+        error_messages={"invalid": UNKNOWN_VALUE},
+    )
+    date_until = django_filters.DateFilter(
+        label=_("until"),
+        field_name="starts_at",
+        lookup_expr="date__lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": UNKNOWN_VALUE},
+    )
+    skill = django_filters.ChoiceFilter(
+        label=_("Skill or interest"),
+        empty_label=_("Any"),
+        method="filter_skill",
         error_messages={"invalid_choice": UNKNOWN_VALUE},
     )
     suitable = django_filters.MultipleChoiceFilter(
@@ -106,6 +150,29 @@ class OpportunityFilter(ChoicesFromDatabaseMixin, django_filters.FilterSet):
     class Meta:
         model = Opportunity
         fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["skill"].extra["choices"] = skill_choices()
+
+    def filter_quartier(self, queryset, name, value):
+        if self.form.cleaned_data.get("neighbours"):
+            return queryset.near_quartier_slug(value)
+        return queryset.in_quartier_slug(value)
+
+    def filter_neighbours(self, queryset, name, value):
+        return queryset  # read by filter_quartier
+
+    def filter_topic(self, queryset, name, value):
+        return queryset.with_topic_slug(value)
+
+    def filter_skill(self, queryset, name, value):
+        return queryset.with_skill_slug(value)
+
+    def filter_hours(self, queryset, name, value):
+        return queryset.filter(hours_per_month__lte=int(value)).exclude(
+            commitment=Opportunity.Commitment.ONCE
+        )
 
     def filter_suitability(self, queryset, name, value):
         return queryset.filter(**{Opportunity.SUITABILITY_FIELDS[key]: True for key in value})
@@ -148,9 +215,14 @@ def describe_query(query: str) -> str:
         value = form.cleaned_data.get(name) if name not in form.errors else None
         if not value:
             continue
-        labels = dict(field.choices)
-        values = value if isinstance(value, list | tuple) else [value]
-        parts.extend(str(labels.get(item, item)) for item in values)
+        if value is True:  # a checkbox: its label says what it means
+            parts.append(str(field.label))
+        elif hasattr(value, "strftime"):  # a date: "from 1 March"
+            parts.append(f"{field.label} {date_format(value, 'j. F Y')}")
+        else:
+            labels = dict(getattr(field, "choices", ()))
+            values = value if isinstance(value, list | tuple) else [value]
+            parts.extend(str(labels.get(item, item)) for item in values)
     return " · ".join(parts)
 
 
@@ -159,3 +231,23 @@ def matching_opportunities(query: str, queryset):
     from django.http import QueryDict
 
     return OpportunityFilter(QueryDict(query), queryset=queryset).qs
+
+
+def finder_list_query(answers) -> str:
+    """The list's filters closest to the finder's answers (for an alert from the finder):
+    the Stadtteil with its neighbours, a single topic or skill, what suits. Time and "when"
+    have no list filter, so an alert from the finder announces a little more, never less."""
+    from django.http import QueryDict
+
+    query = QueryDict(mutable=True)
+    if answers.place:
+        query["quartier"] = answers.place
+        if answers.neighbours:
+            query["neighbours"] = "on"
+    if len(answers.topics) == 1:
+        query["topic"] = answers.topics[0]
+    if len(answers.skills) == 1:
+        query["skill"] = answers.skills[0]
+    if answers.suits:
+        query.setlist("suitable", sorted(answers.suits))
+    return query.urlencode()

@@ -10,6 +10,7 @@ from engagierte_stadt.submissions.forms import (
     honeypot_field,
     stamp_field,
 )
+from quartiere import finder
 from quartiere.models import AlertSubscription, Signup
 
 
@@ -64,3 +65,99 @@ class AlertForm(SpamProtectionMixin, forms.ModelForm):
         self.fields["consent"].help_text = consent_help()
         self.init_spam_protection()
         self.helper = self.protected_helper(form_action=form_action, submit_label=_("Notify me"))
+
+
+# The finder's answers in the address: short German words, since links get shared and
+# printed (`/mitmachen/finden/?stadtteil=welper&zeit=monatlich&passt=ohne-deutsch`).
+TIME_VALUES = {"einmalig": finder.ONCE, "monatlich": finder.MONTHLY, "woechentlich": finder.WEEKLY}
+WHEN_VALUES = {"werktags": "weekdays", "abends": "evenings", "wochenende": "weekends"}
+SUIT_VALUES = {
+    "ohne-deutsch": "no_german",
+    "mit-kindern": "families",
+    "stufenlos": "step_free",
+    "aeltere": "seniors",
+    "junge": "youth",
+}
+UNKNOWN_ANSWER = _("We do not know this value, so this question has been left out.")
+
+
+def _multiple(label, choices, help_text=""):
+    return forms.MultipleChoiceField(
+        label=label,
+        help_text=help_text,
+        choices=choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": UNKNOWN_ANSWER, "invalid_list": UNKNOWN_ANSWER},
+    )
+
+
+class FinderForm(forms.Form):
+    """The finder's questions, all optional, read from GET.
+
+    A value the portal does not know leaves that question out and is explained next to it;
+    the other answers still count (`answers()`).
+    """
+
+    stadtteil = forms.ChoiceField(
+        label=_("Where?"),
+        required=False,
+        error_messages={"invalid_choice": UNKNOWN_ANSWER},
+    )
+    nachbarn = forms.BooleanField(label=_("also in neighbouring districts"), required=False)
+    zeit = forms.ChoiceField(
+        label=_("How much time do you have?"),
+        required=False,
+        widget=forms.RadioSelect,
+        choices=[
+            ("", _("I don't know yet")),
+            ("einmalig", _("once")),
+            ("monatlich", _("a few hours a month")),
+            ("woechentlich", _("every week")),
+        ],
+        error_messages={"invalid_choice": UNKNOWN_ANSWER},
+    )
+    wann = _multiple(
+        _("When?"),
+        [
+            ("werktags", _("on weekdays during the day")),
+            ("abends", _("in the evenings")),
+            ("wochenende", _("at weekends")),
+        ],
+    )
+    thema = _multiple(_("What matters to you?"), [])
+    kann = _multiple(
+        _("What can you do, or would like to learn?"),
+        [],
+        help_text=_("Many offers need no special skills."),
+    )
+    passt = _multiple(
+        _("What should suit you?"),
+        [(value, finder.SUIT_LABELS[key]) for value, key in SUIT_VALUES.items()],
+    )
+
+    def __init__(self, *args, choices: finder.Choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.choices = choices
+        self.fields["stadtteil"].choices = [
+            ("", _("anywhere in town")),
+            *((p.slug, choices.place_label(p)) for p in choices.places),
+        ]
+        self.fields["thema"].choices = [(slug, name) for _pk, slug, name in choices.topics]
+        self.fields["kann"].choices = [(slug, name) for _pk, slug, name in choices.skills]
+
+    def answers(self) -> finder.Answers:
+        """The valid answers; a question with an unknown value counts as not answered."""
+        if not self.is_bound:
+            return finder.Answers()
+        self.is_valid()
+        data = {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
+        return finder.Answers(
+            topics=data.get("thema") or [],
+            place=data.get("stadtteil") or "",
+            neighbours=bool(data.get("nachbarn")),
+            time=TIME_VALUES.get(data.get("zeit") or "", ""),
+            when=[WHEN_VALUES[value] for value in data.get("wann") or []],
+            skills=data.get("kann") or [],
+            suits=[SUIT_VALUES[value] for value in data.get("passt") or []],
+        )

@@ -59,6 +59,15 @@ class Quartier(PublicAddressMixin, models.Model):
     contact_role = models.CharField(_("contact role"), max_length=150, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
+    neighbours = models.ManyToManyField(
+        "self",
+        verbose_name=_("neighbouring districts"),
+        blank=True,
+        help_text=_(
+            "The districts and neighbourhoods that border on this one. The Engagement-Finder "
+            "also suggests offers there. Entered here, this one is listed there as well."
+        ),
+    )
 
     objects = QuartierQuerySet.as_manager()
 
@@ -337,6 +346,37 @@ class OpportunityQuerySet(models.QuerySet):
         """`in_quartier()` by the Quartier's address, as a filter link carries it."""
         return self.filter(models.Q(quartier__slug=slug) | models.Q(quartier__parent__slug=slug))
 
+    def near_quartier_slug(self, slug):
+        """`in_quartier_slug()` and the Quartiere next to it (with those inside them)."""
+        near = Quartier.neighbours.through.objects.filter(from_quartier__slug=slug).values(
+            "to_quartier_id"
+        )
+        return self.filter(
+            models.Q(quartier__slug=slug)
+            | models.Q(quartier__parent__slug=slug)
+            | models.Q(quartier_id__in=near)
+            | models.Q(quartier__parent_id__in=near)
+        )
+
+    def with_topic_slug(self, slug):
+        """Offers with the topic, their own or their project's (no duplicate rows)."""
+        own = Opportunity.topics.through.objects.filter(
+            opportunity_id=models.OuterRef("pk"), topic__slug=slug
+        )
+        of_project = Project.topics.through.objects.filter(
+            project_id=models.OuterRef("project_id"), topic__slug=slug
+        )
+        return self.filter(models.Q(models.Exists(own)) | models.Q(models.Exists(of_project)))
+
+    def with_skill_slug(self, slug):
+        return self.filter(
+            models.Exists(
+                Opportunity.skills.through.objects.filter(
+                    opportunity_id=models.OuterRef("pk"), skill__slug=slug
+                )
+            )
+        )
+
     def annotate_places(self):
         """`places_taken` and `free_places` (None = unlimited) on every row, in the list's query."""
         return annotate_places(self, Signup)
@@ -412,6 +452,13 @@ class Opportunity(PublicAddressMixin, PublicContactMixin, models.Model):
     # Opportunities have no cancelled state; closing the sign-up is the nearest to it.
     SCHEDULE_FIELDS = ("commitment", "starts_at", "ends_at", "place", "title", "is_open")
 
+    # When in the week an opportunity takes place (the finder's and the filter's "when").
+    TIME_FIELDS = {
+        "weekdays": "on_weekdays",
+        "evenings": "in_evenings",
+        "weekends": "at_weekends",
+    }
+
     SUITABILITY_FIELDS = {
         "youth": "suitable_youth",
         "families": "suitable_families",
@@ -445,8 +492,33 @@ class Opportunity(PublicAddressMixin, PublicContactMixin, models.Model):
     )
     starts_at = models.DateTimeField(_("date and time"), null=True, blank=True)
     ends_at = models.DateTimeField(_("until"), null=True, blank=True)
-    hours_per_month = models.PositiveSmallIntegerField(_("hours per month"), null=True, blank=True)
+    hours_per_month = models.PositiveSmallIntegerField(
+        _("hours per month"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "About how many hours a month a volunteer spends, for regular and flexible offers. "
+            "A one-off date takes the time between its start and end."
+        ),
+    )
     weekdays = models.JSONField(_("weekdays"), default=list, blank=True)
+    on_weekdays = models.BooleanField(
+        _("on weekdays during the day"),
+        default=False,
+        help_text=_("Tick every time that fits; none ticked means “by arrangement”."),
+    )
+    in_evenings = models.BooleanField(_("in the evenings"), default=False)
+    at_weekends = models.BooleanField(_("at weekends"), default=False)
+    topics = models.ManyToManyField(
+        Topic,
+        verbose_name=_("topics"),
+        blank=True,
+        related_name="opportunities",
+        help_text=_(
+            "The offer's own topics. It is also found under its project's topics, so tick "
+            "only what the project does not already cover."
+        ),
+    )
     place = models.CharField(_("place"), max_length=250, blank=True)
     places = models.PositiveIntegerField(
         _("number of places"), null=True, blank=True, help_text=_("Leave empty for unlimited.")
@@ -597,6 +669,22 @@ class Opportunity(PublicAddressMixin, PublicContactMixin, models.Model):
             for field in self.SUITABILITY_FIELDS.values()
             if getattr(self, field)
         ]
+
+    @property
+    def time_labels(self) -> list[str]:
+        """The labels of the ticked times ("in the evenings" …); none means by arrangement."""
+        return [
+            self._meta.get_field(field).verbose_name
+            for field in self.TIME_FIELDS.values()
+            if getattr(self, field)
+        ]
+
+    @property
+    def hours_per_date(self) -> float | None:
+        """How long a one-off date takes, in hours (None for other offers or without end)."""
+        if not self.has_date or self.ends_at is None:
+            return None
+        return round((self.ends_at - self.starts_at).total_seconds() / 3600, 1)
 
     @property
     def weekday_labels(self) -> list[str]:

@@ -9,13 +9,14 @@ section in their `AppConfig.ready()`:
 
 `context(obj)` runs in the view (never in the template) and returns what the section's
 template needs; returning None leaves the section out. The page includes each section's
-template with `section` (the dict) and `object` (the Quartier or project).
+template with `section` (the dict) and `object` (the Quartier or project). The page "finder"
+is the Engagement-Finder when few offers fit; its object is the chosen Quartier.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-PAGES = ("quartier", "project")
+PAGES = ("quartier", "project", "finder")
 
 
 @dataclass(frozen=True)

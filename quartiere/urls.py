@@ -16,6 +16,7 @@ urlpatterns = [
     path("projekte/", views.ProjectListView.as_view(), name="project_list"),
     path("projekte/<slug:slug>/", views.ProjectDetailView.as_view(), name="project_detail"),
     path("mitmachen/", views.OpportunityListView.as_view(), name="opportunity_list"),
+    path("mitmachen/finden/", views.FinderView.as_view(), name="finder"),
     # Personal links from the sign-up mails (see engagierte_stadt.submissions).
     path(
         "mitmachen/anmeldung/<str:token>/bestaetigen/",

@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, TemplateView
 
 from engagierte_stadt.models import SiteSettings
 from engagierte_stadt.submissions.views import (
@@ -13,10 +13,10 @@ from engagierte_stadt.submissions.views import (
     SignupManageView,
 )
 from engagierte_stadt.viewmixins import BreadcrumbMixin, FilteredListMixin
-from quartiere import sections
+from quartiere import finder, sections
 from quartiere.alert_views import alert_url
-from quartiere.filters import OpportunityFilter, ProjectFilter
-from quartiere.forms import OpportunitySignupForm
+from quartiere.filters import OpportunityFilter, ProjectFilter, finder_list_query
+from quartiere.forms import FinderForm, OpportunitySignupForm
 from quartiere.models import Opportunity, Project, Quartier, Signup
 
 # How many projects and opportunities a Quartier page shows before linking to the full list.
@@ -138,6 +138,52 @@ class OpportunityListView(BreadcrumbMixin, FilteredListMixin, ListView):
         # "Benachrichtigen Sie mich" for the same filters (no query: the summary is there).
         context["alert_url"] = alert_url(context["query"])
         context["alert_description"] = context["filter_summary"]
+        return context
+
+
+class FinderView(BreadcrumbMixin, TemplateView):
+    """GET /mitmachen/finden/: the Engagement-Finder's questions and, once asked, its results.
+
+    The answers are GET parameters, so the address reproduces the results; the ranking is
+    `quartiere.finder.find()`.
+    """
+
+    template_name = "quartiere/finder.html"
+    page_title = _("Find a way to help")
+
+    def get_breadcrumbs(self):
+        return [(_("Get involved"), "quartiere:opportunity_list"), (self.page_title, None)]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        choices = finder.Choices.load()
+        form = FinderForm(self.request.GET or None, choices=choices)
+        context["form"] = form
+        if form.is_bound:
+            answers = form.answers()
+            result = finder.find(answers, choices, page_number=self.request.GET.get("page"))
+            other_ways = []
+            if result.few and result.place is not None:
+                place = result.place
+                quartier = Quartier(
+                    pk=place.pk, slug=place.slug, name=place.name, parent_id=place.parent_id
+                )
+                other_ways = sections.render_list("finder", quartier)
+                context["place_quartier"] = quartier
+            context.update(
+                answers=answers,
+                result=result,
+                other_ways=other_ways,
+                alert_url=alert_url(finder_list_query(answers)),
+                page_query=urlencode(
+                    [
+                        (key, value)
+                        for key in self.request.GET
+                        if key != "page"
+                        for value in self.request.GET.getlist(key)
+                    ]
+                ),
+            )
         return context
 
 

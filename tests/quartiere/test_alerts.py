@@ -246,3 +246,20 @@ def test_staff_see_counts_per_district_and_topic_never_addresses(town, client):
         f"/admin/quartiere/alertsubscription/{AlertSubscription.objects.first().pk}/change/"
     ).content.decode()
     assert "@example.org" not in detail.replace("admin@example.org", "")
+
+
+def test_the_finder_offers_an_alert_for_its_answers(town, client):
+    town["welper"].neighbours.add(town["blankenstein"])
+    html = client.get("/mitmachen/finden/?stadtteil=welper&nachbarn=on&passt=ohne-deutsch")
+    html = html.content.decode()
+    assert "Über neue Angebote benachrichtigen" in html
+    link = re.search(r'href="(/mitmachen/benachrichtigung/\?suche=[^"]+)"', html).group(1)
+    form = client.get(link.replace("&amp;", "&")).content.decode()
+    assert "Welper" in form and "auch in benachbarten Stadtteilen" in form
+    subscribe(client, query="neighbours=on&quartier=welper&suitable=no_german")
+    subscription = AlertSubscription.objects.get()
+    assert subscription.quartier == town["welper"]
+    assert (
+        subscription.describe()
+        == "Welper · auch in benachbarten Stadtteilen · ohne Deutschkenntnisse"
+    )

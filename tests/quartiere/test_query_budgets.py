@@ -31,12 +31,13 @@ BUDGETS = {
     # site settings, project, more from the Quartier, topics, pictures, opportunities,
     # the project's partners (partner section)
     "project_detail": ("/projekte/gross/", 7),
-    # site settings, Quartier choices, topic choices, count, page
-    "opportunity_list": ("/mitmachen/", 5),
+    # site settings, Quartier choices, topic choices, skill choices, count, page
+    "opportunity_list": ("/mitmachen/", 6),
     "opportunity_list_filtered": (
-        "/mitmachen/?quartier=mitte&topic=thema-1&commitment=regelmaessig"
-        "&suitable=families&suitable=step_free",
-        5,
+        "/mitmachen/?quartier=mitte&neighbours=on&topic=thema-1&commitment=regelmaessig"
+        "&suitable=families&suitable=step_free&hours=5&skill=koennen-1"
+        "&date_from=2020-01-01&date_until=2099-12-31",
+        6,
     ),
     # site settings, opportunity with project and Quartier, skills
     "opportunity_detail": ("/mitmachen/gross-angebot/", 3),

@@ -94,12 +94,21 @@ class Command(BaseCommand):
         """Stadtteile and Quartiere in file order, so a parent comes before its Quartiere."""
         created = 0
         for spec in specs:
-            defaults = {key: value for key, value in spec.items() if key not in ("slug", "parent")}
+            defaults = {
+                key: value
+                for key, value in spec.items()
+                if key not in ("slug", "parent", "neighbours")
+            }
             defaults["kind"] = Quartier.Kind(spec["kind"])
             if "parent" in spec:
                 defaults["parent"] = Quartier.objects.get(slug=spec["parent"])
             _obj, was_created = Quartier.objects.get_or_create(slug=spec["slug"], defaults=defaults)
             created += was_created
+        # Neighbours once all exist; a Quartier whose neighbours staff edited keeps them.
+        for spec in specs:
+            quartier = Quartier.objects.get(slug=spec["slug"])
+            if spec.get("neighbours") and not quartier.neighbours.exists():
+                quartier.neighbours.add(*Quartier.objects.filter(slug__in=spec["neighbours"]))
         return created
 
     def pages(self, specs: list[dict], notice: str) -> int:

@@ -1,0 +1,450 @@
+"""The Engagement-Finder: a person's answers become ranked, explained opportunities.
+
+Every question is optional; an answered question is a *condition* an opportunity meets or not.
+The ranking is one transparent score, computed in the database over all open offers, so the
+page costs the same few queries with 30 000 offers as with 30:
+
+    Stadtteil      3 points in the chosen one (or a Quartier inside it),
+                   2 points in a neighbouring one ("gleich nebenan")
+    time           2 points: "once" fits one-off and flexible offers; "a few hours a month"
+                   fits flexible offers and regular ones of at most FEW_HOURS hours a month
+                   (or without hours given); "weekly" fits regular and flexible offers
+    topics         2 points when one of the offer's own or its project's topics was chosen
+    what suits you 2 points for each ticked box the offer has (without German, …)
+    when           1 point when the offer takes place at a chosen time, or by arrangement
+    skills         1 point when the offer asks for one of the chosen skills
+
+Higher scores come first; on equal scores, offers with free places before full ones, then
+by sign-up deadline (soonest first, none last), title and id, so the same answers always give
+the same order. An offer that meets every condition is a match. One in a neighbouring
+Stadtteil is a match only when "auch in benachbarten Stadtteilen" was ticked; otherwise it
+relaxes the Stadtteil condition. With fewer than ALTERNATIVES_BELOW matches the finder adds
+the nearest alternatives: the offers that miss the fewest conditions, by score, each naming
+what it relaxes ("in Blankenstein, gleich nebenan", "einmalig statt regelmäßig").
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.paginator import Paginator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from quartiere.models import Opportunity, Project, Quartier, Skill, Topic
+
+PLACE_POINTS = 3
+NEAR_POINTS = 2
+TIME_POINTS = 2
+TOPIC_POINTS = 2
+SUIT_POINTS = 2
+WHEN_POINTS = 1
+SKILL_POINTS = 1
+
+FEW_HOURS = 6  # "a few hours a month": up to this many
+PAGE_SIZE = 10
+ALTERNATIVES_BELOW = 3  # fewer matches than this: show alternatives and other ways in
+ALTERNATIVES = 5
+PROJECTS_LOOKING = 3
+
+ONCE, MONTHLY, WEEKLY = "once", "monthly", "weekly"
+
+# Short words for what suits a person, as the finder asks and explains it (the model's field
+# names are longer: "possible without German skills").
+SUIT_LABELS = {
+    "no_german": gettext_lazy("without German"),
+    "families": gettext_lazy("with children"),
+    "step_free": gettext_lazy("step-free"),
+    "seniors": gettext_lazy("for older people"),
+    "youth": gettext_lazy("for young people"),
+}
+
+
+@dataclass(frozen=True)
+class Place:
+    pk: int
+    slug: str
+    name: str
+    parent_id: int | None
+
+
+@dataclass
+class Choices:
+    """Everything the questions offer, loaded once per request (3 queries)."""
+
+    places: list[Place]
+    topics: list[tuple[int, str, str]]  # (pk, slug, name)
+    skills: list[tuple[int, str, str]]
+
+    @classmethod
+    def load(cls) -> "Choices":
+        return cls(
+            places=[
+                Place(*row)
+                for row in Quartier.objects.order_by("name").values_list(
+                    "pk", "slug", "name", "parent_id"
+                )
+            ],
+            topics=list(Topic.objects.order_by("name").values_list("pk", "slug", "name")),
+            skills=list(Skill.objects.order_by("name").values_list("pk", "slug", "name")),
+        )
+
+    def place_label(self, place: Place) -> str:
+        parent = self.place_by_pk(place.parent_id)
+        return f"{place.name} ({parent.name})" if parent else place.name
+
+    def place_by_pk(self, pk) -> Place | None:
+        return next((p for p in self.places if p.pk == pk), None)
+
+    def place_by_slug(self, slug) -> Place | None:
+        return next((p for p in self.places if p.slug == slug), None)
+
+    def with_children(self, pks: set[int]) -> set[int]:
+        return pks | {p.pk for p in self.places if p.parent_id in pks}
+
+
+@dataclass
+class Answers:
+    """The answers given, as keys of the model (time: ONCE/MONTHLY/WEEKLY, `when`: keys of
+    `Opportunity.TIME_FIELDS`, `suits`: keys of `Opportunity.SUITABILITY_FIELDS`)."""
+
+    topics: list[str] = field(default_factory=list)  # slugs
+    place: str = ""  # slug
+    neighbours: bool = False
+    time: str = ""
+    when: list[str] = field(default_factory=list)
+    skills: list[str] = field(default_factory=list)  # slugs
+    suits: list[str] = field(default_factory=list)
+
+    def __bool__(self):
+        return bool(
+            self.topics or self.place or self.time or self.when or self.skills or self.suits
+        )
+
+
+@dataclass
+class Match:
+    """One opportunity in the results, with why it fits and what does not."""
+
+    opportunity: Opportunity
+    reasons: list[str]
+    differences: list[str]
+
+
+@dataclass
+class Result:
+    matches: list[Match]
+    match_count: int
+    page: object  # django.core.paginator.Page of the matches
+    alternatives: list[Match]
+    projects: list[Project]  # projects looking for people near the chosen Stadtteil
+    place: Place | None
+    near: list[Place]
+    few: bool  # fewer matches than ALTERNATIVES_BELOW for some answers: show other ways in
+
+
+class Ranking:
+    """The score and the explanations for one set of answers (see the module docstring)."""
+
+    def __init__(self, answers: Answers, choices: Choices):
+        self.answers = answers
+        self.choices = choices
+        self.place = choices.place_by_slug(answers.place) if answers.place else None
+        self.place_pks: set[int] = set()
+        self.near_pks: set[int] = set()
+        self.near: list[Place] = []
+        if self.place is not None:
+            self.place_pks = choices.with_children({self.place.pk})
+            # Neighbours of the Quartier; a Quartier inside a district also lies next to
+            # the rest of that district.
+            near = set(
+                Quartier.neighbours.through.objects.filter(
+                    from_quartier_id=self.place.pk
+                ).values_list("to_quartier_id", flat=True)
+            )
+            if self.place.parent_id:
+                near.add(self.place.parent_id)
+            self.near = sorted((p for p in choices.places if p.pk in near), key=lambda p: p.name)
+            self.near_pks = choices.with_children(near) - self.place_pks
+        slugs = set(answers.topics)
+        self.topic_pks = [pk for pk, slug, _name in choices.topics if slug in slugs]
+        self.topic_names = {pk: name for pk, _slug, name in choices.topics}
+        slugs = set(answers.skills)
+        self.skill_pks = [pk for pk, slug, _name in choices.skills if slug in slugs]
+
+    # --- conditions, as database expressions --------------------------------------------
+
+    def _in(self, pks) -> models.Q:
+        return models.Q(quartier_id__in=sorted(pks))
+
+    def _time_q(self) -> models.Q:
+        Commitment = Opportunity.Commitment
+        if self.answers.time == ONCE:
+            return models.Q(commitment__in=[Commitment.ONCE, Commitment.FLEXIBLE])
+        if self.answers.time == MONTHLY:
+            return models.Q(commitment=Commitment.FLEXIBLE) | models.Q(
+                models.Q(hours_per_month__isnull=True) | models.Q(hours_per_month__lte=FEW_HOURS),
+                commitment=Commitment.REGULAR,
+            )
+        return models.Q(commitment__in=[Commitment.REGULAR, Commitment.FLEXIBLE])
+
+    def _when_q(self) -> models.Q:
+        fields = Opportunity.TIME_FIELDS
+        by_arrangement = models.Q(**dict.fromkeys(fields.values(), False))
+        chosen = models.Q()
+        for key in self.answers.when:
+            chosen |= models.Q(**{fields[key]: True})
+        return chosen | by_arrangement
+
+    def _topic_q(self) -> models.Q:
+        own = Opportunity.topics.through.objects.filter(
+            opportunity_id=models.OuterRef("pk"), topic_id__in=self.topic_pks
+        )
+        of_project = Project.topics.through.objects.filter(
+            project_id=models.OuterRef("project_id"), topic_id__in=self.topic_pks
+        )
+        return models.Q(models.Exists(own)) | models.Q(models.Exists(of_project))
+
+    def _skill_q(self) -> models.Q:
+        return models.Q(
+            models.Exists(
+                Opportunity.skills.through.objects.filter(
+                    opportunity_id=models.OuterRef("pk"), skill_id__in=self.skill_pks
+                )
+            )
+        )
+
+    def conditions(self) -> list[tuple[models.Q, int, models.Q | None, int]]:
+        """(condition, points, partly, points when partly) of every answered question.
+
+        `partly` is the neighbouring Stadtteil: points, but a match only when neighbours
+        were asked for.
+        """
+        answers, found = self.answers, []
+        if self.place is not None:
+            found.append(
+                (self._in(self.place_pks), PLACE_POINTS, self._in(self.near_pks), NEAR_POINTS)
+            )
+        if answers.time:
+            found.append((self._time_q(), TIME_POINTS, None, 0))
+        if self.topic_pks:
+            found.append((self._topic_q(), TOPIC_POINTS, None, 0))
+        for key in answers.suits:
+            found.append(
+                (models.Q(**{Opportunity.SUITABILITY_FIELDS[key]: True}), SUIT_POINTS, None, 0)
+            )
+        if answers.when:
+            found.append((self._when_q(), WHEN_POINTS, None, 0))
+        if self.skill_pks:
+            found.append((self._skill_q(), SKILL_POINTS, None, 0))
+        return found
+
+    def annotate(self, queryset):
+        """`finder_score` and `finder_misses` (conditions not met) on every row."""
+        score = models.Value(0)
+        misses = models.Value(0)
+        for condition, points, partly, partly_points in self.conditions():
+            whens = [models.When(condition, then=models.Value(points))]
+            if partly is not None and self.near_pks:
+                whens.append(models.When(partly, then=models.Value(partly_points)))
+            score = score + models.Case(*whens, default=models.Value(0))
+            met = condition
+            if partly is not None and self.near_pks and self.answers.neighbours:
+                met = condition | partly
+            misses = misses + models.Case(
+                models.When(met, then=models.Value(0)), default=models.Value(1)
+            )
+        return queryset.annotate(
+            finder_score=models.ExpressionWrapper(score, output_field=models.IntegerField()),
+            finder_misses=models.ExpressionWrapper(misses, output_field=models.IntegerField()),
+        )
+
+    # --- explanations, in Python for the shown rows --------------------------------------
+
+    def explain(self, opportunity: Opportunity) -> Match:
+        reasons, differences = [], []
+        answers = self.answers
+        if not answers:
+            reasons += [self._where(opportunity), time_text(opportunity)]
+            return Match(opportunity, [r for r in reasons if r], [])
+        if self.place is not None:
+            name = self._where(opportunity)
+            if opportunity.quartier_id in self.place_pks:
+                reasons.append(name)
+            elif opportunity.quartier_id in self.near_pks:
+                near = _("%(place)s, right next door") % {"place": name}
+                (reasons if answers.neighbours else differences).append(near)
+            else:
+                differences.append(
+                    _("%(place)s, not in %(chosen)s") % {"place": name, "chosen": self.place.name}
+                )
+        if answers.time:
+            self._explain_time(opportunity, reasons, differences)
+        if self.topic_pks:
+            own = {t.pk for t in opportunity.topics.all()}
+            if opportunity.project_id:
+                own |= {t.pk for t in opportunity.project.topics.all()}
+            shared = [self.topic_names[pk] for pk in self.topic_pks if pk in own]
+            if shared:
+                reasons += shared
+            else:
+                names = sorted(self.topic_names[pk] for pk in own)
+                differences.append(
+                    _("another topic: %(topics)s") % {"topics": ", ".join(names)}
+                    if names
+                    else _("no topic of yours")
+                )
+        for key in answers.suits:
+            label = str(SUIT_LABELS[key])
+            if getattr(opportunity, Opportunity.SUITABILITY_FIELDS[key]):
+                reasons.append(label)
+            else:
+                differences.append(_("not marked “%(label)s”") % {"label": label})
+        if answers.when:
+            chosen = {Opportunity.TIME_FIELDS[key] for key in answers.when}
+            ticked = [f for f in Opportunity.TIME_FIELDS.values() if getattr(opportunity, f)]
+            if not ticked:
+                reasons.append(_("times by arrangement"))
+            elif chosen & set(ticked):
+                reasons += [
+                    str(Opportunity._meta.get_field(f).verbose_name) for f in ticked if f in chosen
+                ]
+            else:
+                differences.append(
+                    _("at other times: %(times)s")
+                    % {"times": ", ".join(str(t) for t in opportunity.time_labels)}
+                )
+        if self.skill_pks:
+            wanted = [s.name for s in opportunity.skills.all() if s.pk in self.skill_pks]
+            if wanted:
+                reasons += wanted
+            else:
+                differences.append(_("asks for other skills"))
+        return Match(opportunity, reasons, differences)
+
+    def _where(self, opportunity) -> str:
+        quartier = opportunity.quartier
+        return _("in %(place)s") % {"place": quartier.name} if quartier else ""
+
+    def _explain_time(self, opportunity, reasons, differences):
+        Commitment = Opportunity.Commitment
+        text = time_text(opportunity)
+        time = self.answers.time
+        if opportunity.commitment == Commitment.FLEXIBLE:
+            reasons.append(text)
+        elif time == ONCE:
+            if opportunity.commitment == Commitment.ONCE:
+                reasons.append(text)
+            else:
+                differences.append(_("regularly instead of once"))
+        elif opportunity.commitment == Commitment.ONCE:
+            differences.append(_("once instead of regularly"))
+        elif time == MONTHLY and (opportunity.hours_per_month or 0) > FEW_HOURS:
+            differences.append(_("more time: %(time)s") % {"time": text})
+        else:
+            reasons.append(text)
+
+
+def time_text(opportunity: Opportunity) -> str:
+    """The time an offer takes, in words ("about 2 hours a month", "once, about 3 hours")."""
+    Commitment = Opportunity.Commitment
+    if opportunity.commitment == Commitment.ONCE:
+        hours = opportunity.hours_per_date
+        if hours is None:
+            return _("once")
+        hours = int(hours) if hours == int(hours) else hours
+        return ngettext("once, about %(hours)s hour", "once, about %(hours)s hours", hours) % {
+            "hours": hours
+        }
+    hours = opportunity.hours_per_month
+    if hours:
+        return ngettext("about %(hours)s hour a month", "about %(hours)s hours a month", hours) % {
+            "hours": hours
+        }
+    if opportunity.commitment == Commitment.REGULAR:
+        return _("regularly")
+    return _("flexible, whenever you have time")
+
+
+def candidates():
+    """The offers the finder looks at: published, open for sign-ups, not over."""
+    now = timezone.now()
+    return (
+        Opportunity.objects.published()
+        .open()
+        .exclude(commitment=Opportunity.Commitment.ONCE, starts_at__lt=now)
+        .annotate_places()
+        .annotate(
+            is_full=models.Case(
+                models.When(places__isnull=True, then=models.Value(False)),
+                models.When(free_places__lte=0, then=models.Value(True)),
+                default=models.Value(False),
+                output_field=models.BooleanField(),
+            )
+        )
+        .select_related("quartier", "project")
+    )
+
+
+ORDER = (
+    "-finder_score",
+    "is_full",
+    models.F("signup_deadline").asc(nulls_last=True),
+    "title",
+    "pk",
+)
+
+
+def find(answers: Answers, choices: Choices, *, page_number=1) -> Result:
+    """The finder's results for `answers`: a page of matches, and alternatives when few match.
+
+    Reads only; the same answers give the same result. About 7 queries whatever the number
+    of offers: neighbours, count, page of matches, alternatives, topics of offers and
+    projects and skills of the shown offers (one query each), projects looking for people.
+    """
+    ranking = Ranking(answers, choices)
+    ranked = ranking.annotate(candidates())
+    matches_qs = ranked.filter(finder_misses=0).order_by(*ORDER)
+    page = Paginator(matches_qs, PAGE_SIZE).get_page(page_number)
+    shown = list(page.object_list)
+    alternatives = []
+    projects = []
+    few = page.paginator.count < ALTERNATIVES_BELOW and bool(answers)
+    if few:
+        alternatives = list(
+            ranked.filter(finder_misses__gt=0).order_by("finder_misses", *ORDER)[:ALTERNATIVES]
+        )
+        projects = list(projects_looking(ranking))
+    models.prefetch_related_objects([*shown, *alternatives], "topics", "project__topics", "skills")
+    return Result(
+        matches=[ranking.explain(o) for o in shown],
+        match_count=page.paginator.count,
+        page=page,
+        alternatives=[ranking.explain(o) for o in alternatives],
+        projects=projects,
+        place=ranking.place,
+        near=ranking.near,
+        few=few,
+    )
+
+
+def projects_looking(ranking: Ranking):
+    """Published projects with open offers in or next to the chosen Stadtteil (else
+    anywhere), nearest first: another way in when few offers fit."""
+    today = timezone.localdate()
+    open_offers = Opportunity.objects.filter(
+        project_id=models.OuterRef("pk"), is_published=True, is_open=True
+    ).filter(models.Q(signup_deadline__isnull=True) | models.Q(signup_deadline__gte=today))
+    projects = Project.objects.published().filter(models.Exists(open_offers))
+    if ranking.place is not None:
+        here = ranking.place_pks | ranking.near_pks
+        projects = projects.filter(quartier_id__in=sorted(here)).annotate(
+            is_here=models.Case(
+                models.When(quartier_id__in=sorted(ranking.place_pks), then=models.Value(0)),
+                default=models.Value(1),
+            )
+        )
+        projects = projects.order_by("is_here", "title", "pk")
+    else:
+        projects = projects.order_by("title", "pk")
+    return projects.select_related("quartier")[:PROJECTS_LOOKING]

@@ -1,0 +1,113 @@
+"""The finder's result page costs the same few queries with 30 and with 30 000 offers.
+
+The score is computed by the database over every open offer; only the shown cards are
+explained in Python, with their topics and skills prefetched once for all of them.
+"""
+
+import time
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from quartiere.models import Opportunity, Project, Publication, Quartier, Skill, Topic
+from tests.factories import ConferenceFactory, MeetingFactory
+
+BUDGETS = {
+    # site settings, Quartiere, topics, skills (the questions), neighbours of Welper,
+    # count of matches, page of matches, topics of the shown offers, of their projects,
+    # their skills
+    "many": ("stadtteil=welper&nachbarn=on&zeit=monatlich&thema=thema-1", 10),
+    # … plus the nearest alternatives, projects looking for people, and Welper's conference
+    # with its next meeting (konferenzen section)
+    "few": ("stadtteil=welper&zeit=einmalig&passt=ohne-deutsch&kann=koennen-2&wann=abends", 12),
+    # site settings, Quartiere, topics, skills, count, page, topics ×2, skills
+    "no answers": ("stadtteil=", 9),
+}
+
+
+def build_town(size: int):
+    now = timezone.now()
+    quartiere = Quartier.objects.bulk_create(
+        Quartier(name=name, slug=name.lower()) for name in ("Welper", "Blankenstein", "Holthausen")
+    )
+    welper, blankenstein, _holthausen = quartiere
+    welper.neighbours.add(blankenstein)
+    conference = ConferenceFactory(quartier=welper, slug="welper")
+    MeetingFactory(conference=conference)
+    topics = Topic.objects.bulk_create(Topic(name=f"Thema {n}", slug=f"thema-{n}") for n in (1, 2))
+    skills = Skill.objects.bulk_create(
+        Skill(name=f"Können {n}", slug=f"koennen-{n}") for n in (1, 2)
+    )
+    projects = Project.objects.bulk_create(
+        Project(
+            quartier=quartiere[n % 3],
+            title=f"Projekt {n}",
+            slug=f"projekt-{n}",
+            teaser="Ein Projekt.",
+            publication=Publication.PUBLISHED,
+            publish_at=now - timezone.timedelta(days=1),
+        )
+        for n in range(30)
+    )
+    Project.topics.through.objects.bulk_create(
+        Project.topics.through(project=project, topic=topics[n % 2])
+        for n, project in enumerate(projects)
+    )
+    commitments = Opportunity.Commitment.values
+    opportunities = Opportunity.objects.bulk_create(
+        (
+            Opportunity(
+                project=projects[n % 30],
+                quartier=projects[n % 30].quartier,
+                title=f"Angebot {n}",
+                slug=f"angebot-{n}",
+                description="Helfen Sie mit.",
+                commitment=commitments[n % 3],
+                starts_at=now + timezone.timedelta(days=5 + n % 20),
+                hours_per_month=2 + n % 8,
+                places=[None, 5][n % 2],
+                on_weekdays=n % 2 == 0,
+                at_weekends=n % 3 == 0,
+                # Nothing in Welper is one-off, without German, for evenings and Können 2.
+                in_evenings=n % 7 == 0 and n % 3 != 0,
+                suitable_without_german=n % 4 == 0,
+            )
+            for n in range(size)
+        ),
+        batch_size=2000,
+    )
+    Opportunity.topics.through.objects.bulk_create(
+        (
+            Opportunity.topics.through(opportunity=o, topic=topics[n % 2])
+            for n, o in enumerate(opportunities)
+            if n % 5 == 0
+        ),
+        batch_size=5000,
+    )
+    Opportunity.skills.through.objects.bulk_create(
+        (
+            Opportunity.skills.through(opportunity=o, skill=skills[n % 2])
+            for n, o in enumerate(opportunities)
+        ),
+        batch_size=5000,
+    )
+
+
+@pytest.mark.parametrize("size", [30, 30_000])
+def test_finder_needs_the_same_few_queries_with_many_offers(db, client, size):
+    build_town(size)  # once for all cases: 30 000 rows take a few seconds
+    for case, (query, budget) in BUDGETS.items():
+        started = time.monotonic()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(f"/mitmachen/finden/?{query}")
+        seconds = time.monotonic() - started
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "Passt, weil:" in html, case
+        if case == "few":
+            assert "Nah an Ihren Angaben" in html and "Stadtteilkonferenz Welper" in html
+        assert len(queries) == budget, (case, [q["sql"][:200] for q in queries])
+        # Generous for shared CI machines; a page that scores in Python takes far longer.
+        assert seconds < 5, (case, seconds)

@@ -1,0 +1,113 @@
+"""The finder's filters on /mitmachen/: neighbours, hours, date range, skill, own topics."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from quartiere.models import Opportunity, Skill
+from tests.factories import OpportunityFactory, ProjectFactory, QuartierFactory, TopicFactory
+from tests.html import card_titles, find_all
+
+REGULAR = Opportunity.Commitment.REGULAR
+
+
+def at(day: int, hour: int = 10):
+    return timezone.make_aware(datetime.datetime(2030, 7, day, hour, 0))
+
+
+@pytest.fixture
+def offers(db):
+    welper = QuartierFactory(name="Welper", slug="welper")
+    blankenstein = QuartierFactory(name="Blankenstein", slug="blankenstein")
+    holthausen = QuartierFactory(name="Holthausen", slug="holthausen")
+    welper.neighbours.add(blankenstein)
+    umwelt = TopicFactory(name="Umwelt", slug="umwelt")
+    handwerk = Skill.objects.create(name="Handwerk", slug="handwerk")
+    burg = ProjectFactory(title="Burg", quartier=blankenstein, topics=[umwelt])
+    ufer = OpportunityFactory(
+        project=None,
+        quartier=welper,
+        title="Ufer putzen",
+        commitment=Opportunity.Commitment.ONCE,
+        starts_at=at(13),
+        ends_at=at(13, 14),
+    )
+    ufer.topics.add(umwelt)
+    OpportunityFactory(
+        project=burg, title="Burg zeigen", commitment=REGULAR, hours_per_month=3, skills=[handwerk]
+    )
+    OpportunityFactory(
+        project=None,
+        quartier=holthausen,
+        title="Garten gießen",
+        commitment=REGULAR,
+        hours_per_month=8,
+        starts_at=at(20),
+    )
+    OpportunityFactory(
+        project=None, quartier=welper, title="Kuchen backen", hours_per_month=2, starts_at=at(1)
+    )
+
+
+def titles(client, query):
+    response = client.get(f"/mitmachen/?{query}")
+    assert response.status_code == 200
+    return sorted(card_titles(response.content.decode()))
+
+
+def test_topic_filter_finds_offers_with_their_own_topic_and_their_projects(offers, client):
+    assert titles(client, "topic=umwelt") == ["Burg zeigen", "Ufer putzen"]
+
+
+def test_neighbours_widen_the_district_filter(offers, client):
+    assert titles(client, "quartier=welper") == ["Kuchen backen", "Ufer putzen"]
+    assert titles(client, "quartier=welper&neighbours=on") == [
+        "Burg zeigen",
+        "Kuchen backen",
+        "Ufer putzen",
+    ]
+
+
+def test_hours_filter_keeps_offers_within_the_hours_a_month(offers, client):
+    assert titles(client, "hours=5") == ["Burg zeigen", "Kuchen backen"]
+    assert titles(client, "hours=10") == ["Burg zeigen", "Garten gießen", "Kuchen backen"]
+
+
+def test_date_range_keeps_offers_with_a_date_in_it(offers, client):
+    assert titles(client, "date_from=2030-07-10&date_until=2030-07-15") == ["Ufer putzen"]
+    assert titles(client, "date_from=2030-07-10") == ["Garten gießen", "Ufer putzen"]
+
+
+def test_skill_filter(offers, client):
+    assert titles(client, "skill=handwerk") == ["Burg zeigen"]
+
+
+def test_new_filters_combine_with_the_old_ones(offers, client):
+    query = "quartier=welper&neighbours=on&topic=umwelt&commitment=regelmaessig&hours=5"
+    assert titles(client, query) == ["Burg zeigen"]
+
+
+def test_new_filters_keep_their_choices(offers, client):
+    html = client.get(
+        "/mitmachen/?quartier=welper&neighbours=on&hours=5&skill=handwerk&date_from=2030-07-10"
+    ).content.decode()
+    assert "checked" in find_all(html, "input", name="neighbours")[0]
+    assert '<option value="5" selected>bis 5 Stunden im Monat</option>' in html
+    assert '<option value="handwerk" selected>Handwerk</option>' in html
+    assert find_all(html, "input", name="date_from")[0]["value"] == "2030-07-10"
+
+
+def test_unknown_values_of_the_new_filters_are_explained(offers, client):
+    response = client.get("/mitmachen/?hours=viel&skill=zaubern&date_from=morgen&neighbours=ja")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert len(card_titles(html)) == 4
+    assert "Stunden im Monat – Diesen Wert kennen wir nicht" in html
+    assert "Fähigkeit oder Interesse – Diesen Wert kennen wir nicht" in html
+    assert "Mit Termin ab – Diesen Wert kennen wir nicht" in html
+
+
+def test_list_links_to_the_finder(offers, client):
+    html = client.get("/mitmachen/").content.decode()
+    assert '<a class="kern-link" href="/mitmachen/finden/">' in html
