@@ -261,5 +261,5 @@ def test_the_finder_offers_an_alert_for_its_answers(town, client):
     assert subscription.quartier == town["welper"]
     assert (
         subscription.describe()
-        == "Welper · auch in benachbarten Stadtteilen · ohne Deutschkenntnisse"
+        == "Welper · auch in benachbarten Stadtteilen · Ohne Deutschkenntnisse möglich"
     )
