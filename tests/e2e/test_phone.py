@@ -94,9 +94,7 @@ def bottom(locator) -> float:
     return box["y"] + box["height"]
 
 
-def test_first_screen_of_the_home_page_shows_the_main_action_and_the_menu(
-    new_context, demo_site
-):
+def test_first_screen_of_the_home_page_shows_the_main_action_and_the_menu(new_context, demo_site):
     page = new_context(viewport=PHONE).new_page()
     page.goto(demo_site + "/")
     menu = page.locator("summary", has_text=MENU)
