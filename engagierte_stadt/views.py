@@ -15,7 +15,13 @@ from engagierte_stadt.models import AccessibilityStatement, Article, Page
 from engagierte_stadt.services import feedback_submit
 from engagierte_stadt.submissions.views import SpamCheckedPostMixin
 from engagierte_stadt.viewmixins import BreadcrumbMixin
-from quartiere.models import Project
+from konferenzen.models import Meeting
+from partner.models import Partner
+from quartiere.models import Opportunity, Project
+
+# How many cards each section of the home page shows.
+HOME_CARDS = 3
+HOME_PARTNERS = 4
 
 
 class HomeView(TemplateView):
@@ -23,10 +29,24 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["latest_articles"] = list(Article.objects.published().latest_first()[:3])
-        context["featured_projects"] = list(
-            Project.objects.published().featured().for_cards().order_by("-publish_at", "pk")[:3]
+        # Composed for the visitor who wants to help but does not know how yet: ways to help
+        # with free places, the next district conferences, projects, news, partners.
+        context["open_opportunities"] = list(
+            Opportunity.objects.published()
+            .open()
+            .free_places_first()
+            .filter(is_full=False)
+            .for_cards()[:HOME_CARDS]
         )
+        context["next_meetings"] = list(Meeting.objects.upcoming().for_cards()[:HOME_CARDS])
+        context["latest_articles"] = list(Article.objects.published().latest_first()[:HOME_CARDS])
+        context["featured_projects"] = list(
+            Project.objects.published()
+            .featured()
+            .for_cards()
+            .order_by("-publish_at", "pk")[:HOME_CARDS]
+        )
+        context["partners"] = list(Partner.objects.published().directory_order()[:HOME_PARTNERS])
         return context
 
 

@@ -74,6 +74,10 @@ class QuartierDetailView(BreadcrumbMixin, DetailView):
             more_opportunities=len(opportunities) > QUARTIER_PAGE_LIMIT,
             filter_query=urlencode({"quartier": self.object.slug}),
             sections=sections.render_list("quartier", self.object),
+            # Its own contact person, else the portal's (Quartiersentwicklung); the site
+            # settings are the header's, so no second query.
+            contact=self.object.contact(site=SiteSettings.for_request(self.request)),
+            has_own_contact=bool(self.object.own_contact()),
         )
         return context
 

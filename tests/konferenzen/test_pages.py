@@ -122,7 +122,7 @@ def test_overview_links_archive_and_calendar_feed(db, client):
 
 def coverage_rows(html: str) -> dict[str, str]:
     """District name -> the text of its row in the coverage table."""
-    table = re.search(r'<table class="kern-table site-coverage">.*?</table>', html, re.S)
+    table = re.search(r'<table class="kern-table site-coverage site-stack">.*?</table>', html, re.S)
     assert table, "coverage table missing"
     rows = re.findall(r"<tr class=\"kern-table__row\">(.*?)</tr>", table.group(0), re.S)
     found = {}
@@ -216,7 +216,9 @@ def test_coverage_counts_one_wish_in_the_singular_and_wishes_of_neighbourhoods(d
 def test_coverage_table_has_caption_and_header_cells(db, client):
     QuartierFactory(name="Welper")
     html = get(client, "/stadtteilkonferenzen/")
-    table = re.search(r'<table class="kern-table site-coverage">.*?</table>', html, re.S).group(0)
+    table = re.search(
+        r'<table class="kern-table site-coverage site-stack">.*?</table>', html, re.S
+    ).group(0)
     assert "<caption" in table
     assert len(find_all(table, "th", scope="col")) == 2
     assert find_all(table, "th", scope="row")

@@ -94,8 +94,8 @@ def test_card_shows_project_quartier_time_places_and_suitability(offers, client)
     assert "Gemeinschaftsgarten · Rauendahl" in html
     assert "Regelmäßig, etwa 4 Stunden im Monat (Montag, Mittwoch)" in html
     assert "Plätze: unbegrenzt" in html
-    assert '<span class="kern-label">Für Familien geeignet</span>' in html
-    assert '<span class="kern-label">Stufenloser Zugang</span>' in html
+    assert '<li class="site-tag">Für Familien geeignet</li>' in html
+    assert '<li class="site-tag">Stufenloser Zugang</li>' in html
 
 
 def test_card_marks_closed_opportunities(town, client):
@@ -244,8 +244,8 @@ def test_detail_shows_place_suitability_requirements_skills_and_deadline(offers,
     html = client.get("/mitmachen/beete-giessen/").content.decode()
     for text in [
         "Gartenstraße 5",
-        '<span class="kern-label">Für Familien geeignet</span>',
-        '<span class="kern-label">Stufenloser Zugang</span>',
+        '<li class="site-tag">Für Familien geeignet</li>',
+        '<li class="site-tag">Stufenloser Zugang</li>',
         "Feste Schuhe",
         "Gärtnern",
         "Anmeldeschluss",

@@ -117,7 +117,7 @@ def test_project_filters_combine(projects, client):
 
 def test_filter_form_is_a_labelled_get_form_that_works_without_javascript(projects, client):
     html = client.get("/projekte/").content.decode()
-    form = find_all(html, "form", action="/projekte/")[0]
+    form = find_all(html, "form", action="/projekte/#ergebnisse")[0]
     assert form["method"] == "get" and form["aria-labelledby"] == "filter-heading"
     assert '<h2 id="filter-heading" class="kern-heading-small">Projekte filtern</h2>' in html
     for name, label in [("quartier", "Stadtteil/Quartier"), ("topic", "Themenfeld")]:

@@ -41,8 +41,10 @@ BUDGETS = {
     ),
     # site settings, opportunity with project and Quartier, skills
     "opportunity_detail": ("/mitmachen/gross-angebot/", 3),
-    # site settings, articles, featured projects, topics, pictures
-    "home": ("/", 5),
+    # site settings, opportunities with free places, next meetings, articles, featured
+    # projects, topics, pictures, partners (tests/engagierte_stadt/test_home.py adds meetings
+    # and partners)
+    "home": ("/", 8),
 }
 
 
