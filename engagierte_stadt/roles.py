@@ -33,6 +33,8 @@ ADMINISTRATION_MODELS = {
     "quartiere.quartierassignment": ALL,
     "auth.user": ALL,
     "auth.group": ALL,
+    # Locked logins (django-axes): look and unlock by deleting the entry.
+    "axes.accessattempt": ("view", "delete"),
 }
 
 QUARTIERSENTWICKLUNG_MODELS = {

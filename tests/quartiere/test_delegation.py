@@ -116,17 +116,15 @@ def test_delegate_works_on_the_quartier_until_the_end(client, handed_on, ben, _c
 
 
 def test_delegation_lapses_at_its_end_and_not_a_minute_later(client, handed_on, ben, _clock):
+    _clock.move_to(UNTIL - timedelta(minutes=1))
     client.force_login(ben)
+    assert sees_wilma(client)
     _clock.move_to(UNTIL)
     assert not sees_wilma(client)
     _clock.move_to(UNTIL + timedelta(minutes=1))
     assert not sees_wilma(client)
-    assert (
-        client.get(
-            f"/admin/quartiere/project/{Signup.objects.get().opportunity.project_id}/change/"
-        ).status_code
-        == 403
-    )
+    project_id = Signup.objects.get().opportunity.project_id
+    assert client.get(f"/admin/quartiere/project/{project_id}/change/").status_code == 403
 
 
 def test_granting_is_logged_without_personal_data(handed_on, anna):
