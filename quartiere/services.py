@@ -67,10 +67,13 @@ def assignments_log_lapsed(now: datetime | None = None) -> int:
     """
     now = now or timezone.now()
     lapsed = list(
-        QuartierAssignment.objects.select_for_update()
+        # Locked, so two requests at once do not log one lapse twice; only the assignment
+        # rows (the Quartier may be missing: the whole town).
+        QuartierAssignment.objects.select_for_update(of=("self",))
         .lapsed(now)
         .filter(lapse_logged_at__isnull=True)
         .select_related("user", "quartier")
+        .order_by("pk")
     )
     if not lapsed:
         return 0

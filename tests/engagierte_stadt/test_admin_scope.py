@@ -11,7 +11,8 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.db import models
+from django.db import connection, models
+from django.test.utils import CaptureQueriesContext
 
 from engagierte_stadt import roles
 from engagierte_stadt.admin_scope import QuartierScopedAdminMixin
@@ -478,3 +479,26 @@ def test_the_guard_finds_an_unscoped_admin():
     # The check above must be able to fail: Opportunity reaches Quartier.
     assert reaches_quartier(Opportunity, set())
     assert not reaches_quartier(get_user_model(), {Opportunity})
+
+
+@pytest.mark.parametrize("kind", ["signup", "registration", "project", "meeting"])
+def test_scope_costs_the_same_queries_with_many_rows(
+    editor_client, town, kind, django_assert_max_num_queries
+):
+    """The scope is two queries per request (assignments, the Quartier tree), whatever the
+    number of rows: measured with 1 row, then with 30 more."""
+    url = ROUTES[kind][0]
+    with CaptureQueriesContext(connection) as few:
+        editor_client.get(url)
+    welper = town["welper"]
+    for n in range(30):
+        if kind == "signup":
+            confirmed(Signup, welper["opportunity"], f"Person {n}", f"p{n}@example.org")
+        elif kind == "registration":
+            confirmed(Registration, welper["meeting"], f"Person {n}", f"p{n}@example.org")
+        elif kind == "project":
+            ProjectFactory(quartier=welper["quartier"])
+        else:
+            MeetingFactory(conference=welper["conference"], slug=f"t-{n}")
+    with django_assert_max_num_queries(len(few)):
+        assert editor_client.get(url).status_code == 200
