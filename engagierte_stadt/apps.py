@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class EngagierteStadtConfig(AppConfig):
     name = "engagierte_stadt"
     verbose_name = _("Site content")
+
+    def ready(self):
+        from engagierte_stadt import staff_login
+
+        staff_login.connect()

@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from engagierte_stadt.admin_scope import QuartierScopedAdminMixin
 from engagierte_stadt.submissions.admin import (
     ReadOnlySignupInline,
     SignupAdminBase,
@@ -106,7 +107,8 @@ class MeetingInline(admin.TabularInline):
 
 
 @admin.register(Conference)
-class ConferenceAdmin(admin.ModelAdmin):
+class ConferenceAdmin(QuartierScopedAdminMixin, admin.ModelAdmin):
+    quartier_path = "quartier"
     list_display = ["title", "quartier", "is_active", "meeting_count", "next_meeting"]
     list_filter = ["is_active", ("quartier", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "description", "quartier__name", "organiser", "contact_name"]
@@ -229,6 +231,7 @@ class ActionItemInline(admin.TabularInline):
 
 class RegistrationInline(ReadOnlySignupInline):
     model = Registration
+    quartier_path = "meeting__conference__quartier"
     verbose_name_plural = _("registrations")
 
 
@@ -295,7 +298,8 @@ class MinutesFilter(admin.SimpleListFilter):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(QuartierScopedAdminMixin, admin.ModelAdmin):
+    quartier_path = "conference__quartier"
     form = MeetingAdminForm
     list_display = [
         "starts_at",
@@ -602,9 +606,10 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(ActionItem)
-class ActionItemAdmin(admin.ModelAdmin):
+class ActionItemAdmin(QuartierScopedAdminMixin, admin.ModelAdmin):
     """Action items of all conferences: by default those not done yet, oldest due first."""
 
+    quartier_path = "meeting__conference__quartier"
     form = ActionItemForm
     list_display = [
         "title",
@@ -682,9 +687,11 @@ class StaffRegistrationForm(StaffSignupFormBase):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(SignupAdminBase):
+class RegistrationAdmin(QuartierScopedAdminMixin, SignupAdminBase):
     """Registrations for meetings (shared parts: `engagierte_stadt.submissions.admin`)."""
 
+    quartier_path = "meeting__conference__quartier"
+    personal_data = True
     staff_form = StaffRegistrationForm
     full_message = _("The meeting is full: the person is number %(position)d on the waiting list.")
     csv_filename_stem = _("registrations")
@@ -740,10 +747,12 @@ class RegistrationAdmin(SignupAdminBase):
 
 
 @admin.register(ConferenceWish)
-class ConferenceWishAdmin(admin.ModelAdmin):
+class ConferenceWishAdmin(QuartierScopedAdminMixin, admin.ModelAdmin):
     """People asking for a conference in their Quartier. They come in through the public form
     (double opt-in); staff read, export and, on request, delete them here."""
 
+    quartier_path = "quartier"
+    personal_data = True
     list_display = ["created_at", "quartier", "person", "would_help", "status", "confirmed_at"]
     list_filter = [
         ("quartier", admin.RelatedOnlyFieldListFilter),

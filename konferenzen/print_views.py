@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView
 
+from engagierte_stadt.admin_scope import restrict
 from engagierte_stadt.models import SiteSettings
 from engagierte_stadt.submissions.capacity import SignupStatus
 from engagierte_stadt.viewmixins import BreadcrumbMixin
@@ -102,13 +103,17 @@ class MeetingNoticeView(MeetingPrintMixin, DetailView):
 class AttendanceListView(MeetingPrintMixin, PermissionRequiredMixin, DetailView):
     """The list to sign at the door: confirmed registrations by name, then the waiting list.
 
-    Staff only, and only names: e-mail addresses and phone numbers stay in the admin.
+    Staff only, and only names: e-mail addresses and phone numbers stay in the admin. Only
+    for meetings in the Quartiere the staff member works on; any other is not found (404).
     """
 
     template_name = "konferenzen/attendance_list.html"
     print_label = _("Attendance list")
     permission_required = "konferenzen.view_registration"
     raise_exception = True
+
+    def get_queryset(self):
+        return restrict(super().get_queryset(), self.request, "conference__quartier", personal=True)
 
     def get_context_data(self, **kwargs):
         registrations = list(

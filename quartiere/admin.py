@@ -1,10 +1,14 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from engagierte_stadt.admin_scope import QuartierScopedAdminMixin
 from engagierte_stadt.images import renditions
 from engagierte_stadt.submissions.admin import (
     ReadOnlySignupInline,
@@ -24,15 +28,23 @@ from quartiere.models import (
     ProjectImage,
     Publication,
     Quartier,
+    QuartierAssignment,
     Signup,
     Skill,
     Topic,
     signup_count,
 )
+from quartiere.services import (
+    assignments_end_now,
+    assignments_log_lapsed,
+    delegable_quartiere,
+    delegation_latest_end,
+)
 
 
 @admin.register(Quartier)
-class QuartierAdmin(admin.ModelAdmin):
+class QuartierAdmin(QuartierScopedAdminMixin, admin.ModelAdmin):
+    quartier_path = "pk"
     list_display = ["name", "kind", "parent", "population"]
     list_filter = ["kind"]
     search_fields = ["name", "teaser", "description"]
@@ -113,7 +125,8 @@ class OpportunityInline(admin.StackedInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(QuartierScopedAdminMixin, admin.ModelAdmin):
+    quartier_path = "quartier"
     list_display = ["title", "quartier", "status", "publication", "featured", "thumbnail"]
     list_filter = ["publication", "status", "featured", "quartier", "topics"]
     search_fields = ["title", "teaser", "description", "contact_name"]
@@ -185,11 +198,13 @@ class SignupInline(ReadOnlySignupInline):
     """Who signed up, read-only: status changes go through the sign-up actions."""
 
     model = Signup
+    quartier_path = "opportunity__quartier"
     verbose_name_plural = _("sign-ups")
 
 
 @admin.register(Opportunity)
-class OpportunityAdmin(admin.ModelAdmin):
+class OpportunityAdmin(QuartierScopedAdminMixin, admin.ModelAdmin):
+    quartier_path = "quartier"
     form = OpportunityAdminForm
     list_display = ["title", "project", "quartier", "commitment", "places_overview", "is_open"]
     list_filter = ["is_open", "is_published", "commitment", "quartier"]
@@ -337,9 +352,11 @@ class StaffSignupForm(StaffSignupFormBase):
 
 
 @admin.register(Signup)
-class SignupAdmin(SignupAdminBase):
+class SignupAdmin(QuartierScopedAdminMixin, SignupAdminBase):
     """Sign-ups for opportunities (shared parts: `engagierte_stadt.submissions.admin`)."""
 
+    quartier_path = "opportunity__quartier"
+    personal_data = True
     staff_form = StaffSignupForm
     full_message = _(
         "The opportunity is full: the person is number %(position)d on the waiting list."
@@ -356,10 +373,8 @@ class SignupAdmin(SignupAdminBase):
     autocomplete_fields = ["opportunity"]
 
     def get_queryset(self, request):
-        # DESIGN.md: staff see personal data only for the Quartiere they are responsible for.
-        # Until responsibilities per Quartier exist, the sign-up permissions decide; then
-        # filter here (list, change page, actions and export all start from this queryset)
-        # and in SignupInline.
+        # DESIGN.md: staff see personal data only for the Quartiere they are responsible for;
+        # the mixin limits this queryset, where list, change page, actions and export start.
         return super().get_queryset(request).select_related("opportunity__quartier")
 
     def csv_columns(self):
@@ -421,3 +436,141 @@ class AlertSubscriptionAdmin(admin.ModelAdmin):
             "by_topic": active.counts_by("topic"),
         }
         return super().changelist_view(request, extra_context=extra_context)
+
+
+# --- responsibility for Quartiere and Vertretung ----------------------------------------------
+
+
+class DelegationForm(forms.ModelForm):
+    """An editor hands their rights for one of their Quartiere to a colleague until a date."""
+
+    class Meta:
+        model = QuartierAssignment
+        fields = ["user", "quartier", "valid_until"]
+        labels = {"user": _("colleague")}
+        help_texts = {
+            "user": _("Who stands in for you. They get your rights for this district."),
+            "valid_until": _(
+                "Required. From this moment on the colleague's rights lapse by themselves."
+            ),
+        }
+
+    def __init__(self, *args, delegator=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.delegator = delegator
+        self.fields["valid_until"].required = True
+        self.fields["quartier"].queryset = delegable_quartiere(delegator)
+        self.fields["user"].queryset = (
+            get_user_model()
+            .objects.filter(is_staff=True, is_active=True)
+            .exclude(pk=delegator.pk)
+            .order_by("username")
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        delegate, quartier = cleaned.get("user"), cleaned.get("quartier")
+        valid_until = cleaned.get("valid_until")
+        if delegate and quartier and valid_until:
+            if valid_until <= timezone.now():
+                self.add_error("valid_until", gettext("The end must lie in the future."))
+            latest = delegation_latest_end(user=self.delegator, quartier=quartier)
+            if latest is not None and valid_until > latest:
+                self.add_error(
+                    "valid_until",
+                    gettext(
+                        "Your own responsibility ends on %(date)s; the delegation cannot "
+                        "last longer."
+                    )
+                    % {"date": timezone.localtime(latest).strftime("%d.%m.%Y %H:%M")},
+                )
+        return cleaned
+
+
+class AssignmentStateFilter(admin.SimpleListFilter):
+    title = _("validity")
+    parameter_name = "gueltig"
+
+    def lookups(self, request, model_admin):
+        return [("ja", _("in force")), ("nein", _("lapsed"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "ja":
+            return queryset.current()
+        if self.value() == "nein":
+            return queryset.lapsed()
+        return queryset
+
+
+@admin.register(QuartierAssignment)
+class QuartierAssignmentAdmin(admin.ModelAdmin):
+    """Who works on which Quartiere. Administration assigns editors (change permission);
+    an editor sees their own assignments and hands them on as a Vertretung (add permission),
+    which they may end early (delete permission, only their own delegations)."""
+
+    list_display = ["quartier", "user", "valid_until", "delegated_by", "in_force"]
+    list_filter = [AssignmentStateFilter, ("quartier", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["quartier", "user", "delegated_by"]
+    search_fields = ["user__username", "quartier__name"]
+    actions = ["end_now"]
+
+    @staticmethod
+    def is_manager(request) -> bool:
+        return request.user.has_perm("quartiere.change_quartierassignment")
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if self.is_manager(request):
+            return queryset
+        me = request.user.pk
+        return queryset.filter(models.Q(user_id=me) | models.Q(delegated_by_id=me))
+
+    def get_fields(self, request, obj=None):
+        if self.is_manager(request):
+            return ["user", "quartier", "valid_until", "delegated_by"]
+        return ["user", "quartier", "valid_until"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None and not self.is_manager(request):
+            form = super().get_form(request, obj, form=DelegationForm, **kwargs)
+
+            class BoundDelegationForm(form):
+                def __init__(self, *args, **inner):
+                    super().__init__(*args, delegator=request.user, **inner)
+
+            return BoundDelegationForm
+        return super().get_form(request, obj, **kwargs)
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or self.is_manager(request) or obj.delegated_by_id == request.user.pk
+
+    def save_model(self, request, obj, form, change):
+        if not change and not self.is_manager(request):
+            obj.delegated_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def changelist_view(self, request, extra_context=None):
+        assignments_log_lapsed()
+        return super().changelist_view(request, extra_context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        if object_id is None and not self.is_manager(request):
+            extra_context["title"] = gettext("Hand on your rights (Vertretung)")
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    @admin.display(description=_("in force"), boolean=True)
+    def in_force(self, obj):
+        return obj.is_current()
+
+    @admin.action(description=_("End the selected assignments now"), permissions=["delete"])
+    def end_now(self, request, queryset):
+        if not self.is_manager(request):
+            queryset = queryset.filter(delegated_by_id=request.user.pk)
+        count = assignments_end_now(assignments=list(queryset))
+        self.message_user(
+            request,
+            ngettext("%d assignment ended.", "%d assignments ended.", count) % count,
+        )

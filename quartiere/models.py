@@ -898,3 +898,110 @@ class AlertSubscription(SubmissionBase):
 
     def export_fields(self) -> list[str]:
         return ["email", "query", "frequency"]
+
+
+class QuartierAssignmentQuerySet(models.QuerySet):
+    def current(self, now=None):
+        """Assignments in force at `now`: open-ended ones and those whose date lies ahead.
+
+        A delegation lapses by itself: from `valid_until` on it simply no longer counts.
+        """
+        now = now or timezone.now()
+        return self.filter(models.Q(valid_until__isnull=True) | models.Q(valid_until__gt=now))
+
+    def lapsed(self, now=None):
+        return self.filter(valid_until__lte=now or timezone.now())
+
+    def own(self):
+        """Assignments given by Administration, not handed on by a colleague."""
+        return self.filter(delegated_by__isnull=True)
+
+    def covered_quartier_ids(self) -> frozenset[int] | None:
+        """The Quartiere these assignments cover: the assigned ones and everything inside
+        them (a Stadtteil's assignment covers its Quartiere). None when one of them is for
+        the whole town. Two queries: a town has tens of Quartiere, not thousands."""
+        assigned = set(self.values_list("quartier_id", flat=True))
+        if None in assigned:
+            return None
+        if not assigned:
+            return frozenset()
+        children: dict[int, list[int]] = {}
+        for pk, parent_id in Quartier.objects.filter(parent__isnull=False).values_list(
+            "pk", "parent_id"
+        ):
+            children.setdefault(parent_id, []).append(pk)
+        covered, frontier = set(assigned), list(assigned)
+        while frontier:
+            for child in children.get(frontier.pop(), ()):
+                if child not in covered:
+                    covered.add(child)
+                    frontier.append(child)
+        return frozenset(covered)
+
+
+class QuartierAssignment(models.Model):
+    """An editor's responsibility for a Quartier (Quartiersentwicklung).
+
+    The admin shows such an editor only the projects, opportunities, sign-ups, conferences,
+    meetings, registrations and wishes of the Quartiere they are assigned to (see
+    `engagierte_stadt.admin_scope`). A row with `delegated_by` is a Vertretung: a colleague
+    handed their rights on until `valid_until`.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("editor"),
+        on_delete=models.CASCADE,
+        related_name="quartier_assignments",
+    )
+    quartier = models.ForeignKey(
+        Quartier,
+        verbose_name=_("district or neighbourhood"),
+        on_delete=models.CASCADE,
+        related_name="assignments",
+        null=True,
+        blank=True,
+        help_text=_(
+            "A district's assignment covers the neighbourhoods inside it. Empty: the whole "
+            "town, all districts (for example the volunteering office)."
+        ),
+    )
+    valid_until = models.DateTimeField(
+        _("valid until"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: without end. From this moment on the rights lapse by themselves."),
+    )
+    delegated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handed on by"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="quartier_delegations",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    lapse_logged_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = QuartierAssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("district assignment")
+        verbose_name_plural = _("district assignments")
+        ordering = ["quartier__name", "user__username", "pk"]
+        permissions = [
+            ("work_in_all_quartiere", _("May work on the content of all districts")),
+        ]
+
+    def __str__(self):
+        text = _("%(user)s for %(quartier)s") % {
+            "user": self.user.get_username(),
+            "quartier": self.quartier.name if self.quartier_id else _("the whole town"),
+        }
+        if self.valid_until:
+            until = timezone.localtime(self.valid_until).strftime("%d.%m.%Y %H:%M")
+            text = _("%(text)s until %(until)s") % {"text": text, "until": until}
+        return str(text)
+
+    def is_current(self, now=None) -> bool:
+        return self.valid_until is None or self.valid_until > (now or timezone.now())

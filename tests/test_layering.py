@@ -38,6 +38,8 @@ SHARED = [
     "engagierte_stadt/urlwords.py",
     "engagierte_stadt/ical.py",
     "engagierte_stadt/viewmixins.py",
+    "engagierte_stadt/admin_scope.py",
+    "engagierte_stadt/roles.py",
     "engagierte_stadt/templatetags/component_tags.py",
 ]
 

@@ -23,6 +23,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from engagierte_stadt.admin_scope import restrict
 from engagierte_stadt.submissions import mails, services
 from engagierte_stadt.submissions.capacity import (
     ACTIVE_STATUSES,
@@ -188,14 +189,22 @@ class StaffSignupFormBase(forms.ModelForm):
 class ReadOnlySignupInline(admin.TabularInline):
     """Who signed up, read-only, on the target's page: status changes go through the actions.
 
-    Shown only to staff with the view permission of the sign-up model (Django checks it).
+    Shown only to staff with the view permission of the sign-up model (Django checks it),
+    and only the rows of the Quartiere whose personal data they may see: the subclass names
+    the way from the sign-up to its Quartier in `quartier_path` (see `admin_scope`).
     """
+
+    quartier_path: str
 
     fields = ["person", "status", "source", "created_at", "confirmed_at"]
     readonly_fields = fields
     extra = 0
     can_delete = False
     show_change_link = True
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return restrict(queryset, request, self.quartier_path, personal=True)
 
     def has_add_permission(self, request, obj=None):
         return False

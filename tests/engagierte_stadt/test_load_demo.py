@@ -71,6 +71,18 @@ def test_demo_staff_password_is_random_and_printed_once(db):
     assert "password:" not in second
 
 
+def test_demo_staff_account_has_the_editor_roles_and_every_district(db):
+    load()
+    user = get_user_model().objects.get(username="redaktion")
+    assert set(user.groups.values_list("name", flat=True)) == {
+        "Redaktion",
+        "Quartiersentwicklung",
+    }
+    districts = set(Quartier.objects.filter(parent__isnull=True).values_list("pk", flat=True))
+    assert set(user.quartier_assignments.values_list("quartier_id", flat=True)) == districts
+    assert not user.has_perm("auth.change_user")  # Administration is another role
+
+
 def test_two_demo_databases_get_different_passwords(db):
     first = re.search(r"password: (\S+)", load()).group(1)
     get_user_model().objects.all().delete()

@@ -15,6 +15,7 @@ from PIL import Image
 
 from konferenzen.demo import minutes_pdf
 from konferenzen.models import Meeting
+from quartiere.models import QuartierAssignment
 from tests.factories import MeetingFactory
 from tests.konferenzen.admin_forms import admin_form_data
 
@@ -29,6 +30,7 @@ def media(settings, tmp_path):
 def staff_client(client, db):
     user = get_user_model().objects.create_user("redakteurin", password="pw", is_staff=True)
     user.user_permissions.set(Permission.objects.filter(content_type__app_label="konferenzen"))
+    QuartierAssignment.objects.create(user=user)  # responsible for the whole town
     client.force_login(user)
     return client
 

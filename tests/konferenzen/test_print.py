@@ -16,6 +16,7 @@ from django.utils import timezone
 from engagierte_stadt.models import SiteSettings
 from engagierte_stadt.submissions.capacity import SignupStatus
 from konferenzen.models import Meeting, Registration
+from quartiere.models import QuartierAssignment
 from tests.factories import (
     AgendaItemFactory,
     ConferenceFactory,
@@ -250,6 +251,7 @@ def registrations(meeting):
 def staff_client(client):
     user = User.objects.create_user("redaktion", password="x", is_staff=True)
     user.user_permissions.add(Permission.objects.get(codename="view_registration"))
+    QuartierAssignment.objects.create(user=user)  # responsible for the whole town
     client.force_login(user)
     return client
 
@@ -340,9 +342,9 @@ def test_attendance_list_query_budget_with_many_registrations(
         status = SignupStatus.CONFIRMED if number < 100 else SignupStatus.WAITING
         register(meeting, f"Person {number:03d}", status)
 
-    # Session, user, the user's and the groups' permissions, site settings, the meeting, the
-    # registrations.
-    with django_assert_max_num_queries(7):
+    # Session, user, the user's and the groups' permissions, the user's Quartier assignments,
+    # site settings, the meeting, the registrations.
+    with django_assert_max_num_queries(8):
         response = staff_client.get(ATTENDANCE)
 
     html = response.content.decode()

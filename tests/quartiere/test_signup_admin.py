@@ -15,7 +15,7 @@ from engagierte_stadt.submissions.capacity import (
     signup_submit,
 )
 from quartiere.admin import SignupAdmin
-from quartiere.models import Opportunity, Quartier, Signup
+from quartiere.models import Opportunity, Quartier, QuartierAssignment, Signup
 
 SIGNUPS_URL = "/admin/quartiere/signup/"
 ADD_URL = "/admin/quartiere/signup/add/"
@@ -339,6 +339,7 @@ def test_staff_without_signup_permission_see_no_personal_data(client, tafel):
     editor.user_permissions.set(
         Permission.objects.filter(codename__in=["view_opportunity", "change_opportunity"])
     )
+    QuartierAssignment.objects.create(user=editor)
     client.force_login(editor)
     confirmed(tafel, "Erste Person", "erste@example.org")
     html = client.get(f"/admin/quartiere/opportunity/{tafel.pk}/change/").content.decode()

@@ -9,17 +9,18 @@ import secrets
 from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from engagierte_stadt import demo
+from engagierte_stadt import demo, roles
 from engagierte_stadt.models import AccessibilityStatement, Article, Page, SiteSettings
 from konferenzen import demo as konferenzen_demo
 from partner import demo as partner_demo
 from quartiere import demo as quartiere_demo
-from quartiere.models import Opportunity, Project, Quartier
+from quartiere.models import Opportunity, Project, Quartier, QuartierAssignment
 
 
 class Command(BaseCommand):
@@ -149,18 +150,11 @@ class Command(BaseCommand):
         return created
 
     def staff_account(self):
+        """The demo editor: Redaktion for all public content and Quartiersentwicklung for
+        every Stadtteil, so the demo shows its sign-ups too (through assignments, the way
+        a real editor gets them)."""
         User = get_user_model()
-        group, _created = Group.objects.get_or_create(name="Redaktion")
-        group.permissions.set(
-            Permission.objects.filter(
-                content_type__app_label__in=[
-                    "engagierte_stadt",
-                    "quartiere",
-                    "konferenzen",
-                    "partner",
-                ]
-            )
-        )
+        call_command("setup_roles", stdout=self.stdout)
         if User.objects.filter(username="redaktion").exists():
             self.stdout.write(
                 "Staff account 'redaktion' exists already; its password is not shown again. "
@@ -171,7 +165,12 @@ class Command(BaseCommand):
         user = User.objects.create_user(
             username="redaktion", password=password, is_staff=True, first_name="Redaktion"
         )
-        user.groups.add(group)
+        editor_roles = [roles.REDAKTION, roles.QUARTIERSENTWICKLUNG]
+        user.groups.add(*Group.objects.filter(name__in=editor_roles))
+        QuartierAssignment.objects.bulk_create(
+            QuartierAssignment(user=user, quartier=quartier)
+            for quartier in Quartier.objects.filter(parent__isnull=True)
+        )
         self.stdout.write(
             self.style.WARNING(
                 "Demo staff account created – this password is shown only once:\n"
