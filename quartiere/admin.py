@@ -405,13 +405,14 @@ class SignupAdmin(QuartierScopedAdminMixin, SignupAdminBase):
 
 
 @admin.register(AlertSubscription)
-class AlertSubscriptionAdmin(admin.ModelAdmin):
+class AlertSubscriptionAdmin(QuartierScopedAdminMixin, admin.ModelAdmin):
     """Demand the city can act on: how many people wait for offers, per Stadtteil and topic.
 
     Never the addresses: the list and the page show the search, the frequency and the status
     only; subscribers manage (and delete) their subscription with their personal link.
     """
 
+    quartier_path = "quartier"
     list_display = ["created_at", "__str__", "quartier", "topic", "frequency", "status"]
     list_filter = ["status", "frequency", ("quartier", admin.RelatedOnlyFieldListFilter)]
     fields = ["query", "quartier", "topic", "frequency", "status", "created_at", "last_sent_at"]
@@ -428,7 +429,7 @@ class AlertSubscriptionAdmin(admin.ModelAdmin):
         return super().get_queryset(request).select_related("quartier", "topic")
 
     def changelist_view(self, request, extra_context=None):
-        active = AlertSubscription.objects.all()
+        active = self.get_queryset(request)  # an editor counts their Quartiere
         extra_context = {
             **(extra_context or {}),
             "active_count": active.active().count(),
