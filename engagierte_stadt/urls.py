@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("partner.urls")),
     path("aktuelles/", views.ArticleListView.as_view(), name="article_list"),
     path("aktuelles/<slug:slug>/", views.ArticleDetailView.as_view(), name="article_detail"),
+    path("suche/", views.SearchView.as_view(), name="search"),
     path("barrierefreiheit/", views.AccessibilityView.as_view(), name="accessibility"),
     # Everything stored under the address a personal link proves (from every mail).
     path(
