@@ -1,7 +1,7 @@
 """Site-wide pages: home, news, editable pages, accessibility feedback, errors."""
 
 from django.contrib import messages
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -14,6 +14,7 @@ from engagierte_stadt.forms import AccessibilityFeedbackForm
 from engagierte_stadt.models import AccessibilityStatement, Article, Page
 from engagierte_stadt.services import feedback_submit
 from engagierte_stadt.submissions.views import SpamCheckedPostMixin
+from engagierte_stadt.urlwords import prefixes_before
 from engagierte_stadt.viewmixins import BreadcrumbMixin
 from quartiere.models import Project, Topic
 
@@ -169,6 +170,15 @@ class SearchView(BreadcrumbMixin, TemplateView):
         if results is None or results.total == 0:
             context["topics"] = list(Topic.objects.popular()[: self.popular_topics])
         return context
+
+
+def robots_txt(request):
+    """Crawlers: everything but the admin, search results and the personal links (their
+    prefixes read from the URLconf); the sitemap for the rest."""
+    lines = ["User-agent: *", "Disallow: /admin/", f"Disallow: {reverse('search')}"]
+    lines += [f"Disallow: {prefix}" for prefix in prefixes_before("token")]
+    lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 def favicon(request):
