@@ -1,12 +1,14 @@
 """Site-wide content: site settings, editable pages, news articles, accessibility feedback."""
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
+from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt.images import CleanImageField
+from engagierte_stadt.search import SearchableModel
 from engagierte_stadt.submissions.submission import SubmissionBase, SubmissionQuerySet
 from engagierte_stadt.submissions.targets import Contact
 from engagierte_stadt.urlwords import PublicAddressMixin
@@ -126,7 +128,7 @@ def site_contact(site=None) -> Contact:
     return (site if site is not None else SiteSettings.load()).contact()
 
 
-class Page(PublicAddressMixin, models.Model):
+class Page(PublicAddressMixin, SearchableModel):
     """An editable page with a fixed German address (Impressum, Datenschutz, …)."""
 
     DETAIL_ROUTE = "page"
@@ -158,6 +160,17 @@ class Page(PublicAddressMixin, models.Model):
 
     def __str__(self):
         return self.title
+
+    SEARCH_KIND = "seiten"
+    SEARCH_LABEL = _("Pages")
+    SEARCH_ORDER = 70
+
+    @classmethod
+    def search_queryset(cls):
+        return cls.objects.all()
+
+    def search_texts(self):
+        return {"A": [self.title], "B": [self.lead], "C": [self.body]}
 
 
 class AccessibilityStatement(models.Model):
@@ -279,7 +292,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.order_by("-publish_at", "-pk")
 
 
-class Article(PublicAddressMixin, models.Model):
+class Article(PublicAddressMixin, SearchableModel):
     """A news item ("Aktuelles")."""
 
     DETAIL_ROUTE = "article_detail"
@@ -346,6 +359,17 @@ class Article(PublicAddressMixin, models.Model):
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED and self.publish_at <= timezone.now()
 
+    SEARCH_KIND = "aktuelles"
+    SEARCH_LABEL = _("News")
+    SEARCH_ORDER = 60
+
+    @classmethod
+    def search_queryset(cls):
+        return cls.objects.published()
+
+    def search_texts(self):
+        return {"A": [self.title], "B": [self.teaser], "C": [self.body]}
+
 
 class JobRun(models.Model):
     """When a periodic job (`engagierte_stadt.jobs.JOBS`) last ran, and how it went.
@@ -400,3 +424,45 @@ class MailToAddress(models.Model):
 
     def __str__(self):
         return f"{self.address_hash[:12]} {self.sent_at:%Y-%m-%d %H:%M}"
+
+
+class SearchTermQuerySet(models.QuerySet):
+    def closest(self, key: str) -> str | None:
+        """The word whose spelling comes closest to `key` (a `fold_compact()`ed word), or None.
+
+        A word spelt the same way comes first. Then, on PostgreSQL: trigram similarity
+        (pg_trgm, at least its threshold of 0.3), the most similar first; elsewhere: a word
+        that contains `key`, the shortest first.
+        """
+        same = models.Case(models.When(folded=key, then=models.Value(0)), default=models.Value(1))
+        if connection.vendor == "postgresql":
+            from django.contrib.postgres.search import TrigramSimilarity
+
+            rows = (
+                self.filter(folded__trigram_similar=key)
+                .annotate(similarity=TrigramSimilarity("folded", key))
+                .order_by(same, "-similarity", Length("word"), "word")
+            )
+        else:
+            rows = self.filter(folded__contains=key).order_by(same, Length("word"), "word")
+        return rows.values_list("word", flat=True).first()
+
+
+class SearchTerm(models.Model):
+    """A word of the portal's published texts: the vocabulary behind "Meinten Sie …?".
+
+    Filled when a published row is saved and rebuilt by `manage.py rebuild_search_index`.
+    """
+
+    word = models.CharField(_("word"), max_length=60, unique=True)
+    folded = models.CharField(_("folded spelling"), max_length=60, db_index=True)
+
+    objects = SearchTermQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("search term")
+        verbose_name_plural = _("search terms")
+        ordering = ["word"]
+
+    def __str__(self):
+        return self.word

@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Full-text and trigram search on PostgreSQL (engagierte_stadt.search); harmless on SQLite.
+    "django.contrib.postgres",
+    "django.contrib.sitemaps",
     "django.forms",
     "crispy_forms",
     "django_filters",

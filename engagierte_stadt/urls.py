@@ -1,11 +1,16 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
 from engagierte_stadt import views
+from engagierte_stadt.feeds import ArticleAtomFeed, ArticleFeed
+from engagierte_stadt.sitemaps import ModelSitemap, RouteSitemap, content_sitemaps
 from engagierte_stadt.submissions import views as submission_views
+from quartiere.feeds import OpportunityAtomFeed, OpportunityFeed
+from quartiere.models import Quartier
 
 admin.site.site_header = _("Engagierte Stadt – administration")
 admin.site.site_title = _("Engagierte Stadt")
@@ -15,6 +20,21 @@ handler400 = "engagierte_stadt.views.bad_request"
 handler403 = "engagierte_stadt.views.permission_denied"
 handler404 = "engagierte_stadt.views.page_not_found"
 
+SITEMAPS = {
+    "uebersichten": RouteSitemap(
+        [
+            "home",
+            "quartiere:list",
+            "quartiere:project_list",
+            "quartiere:opportunity_list",
+            "konferenzen:overview",
+            "partner:directory",
+            "article_list",
+        ]
+    ),
+    "quartiere": ModelSitemap(Quartier.objects.all, lastmod_field=None),
+    **content_sitemaps(),
+}
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -24,6 +44,25 @@ urlpatterns = [
     path("", include("partner.urls")),
     path("aktuelles/", views.ArticleListView.as_view(), name="article_list"),
     path("aktuelles/<slug:slug>/", views.ArticleDetailView.as_view(), name="article_detail"),
+    path("suche/", views.SearchView.as_view(), name="search"),
+    path("aktuelles/rss.xml", ArticleFeed(), name="article_feed"),
+    path("aktuelles/atom.xml", ArticleAtomFeed(), name="article_atom"),
+    path("mitmachen/rss.xml", OpportunityFeed(), name="opportunity_feed"),
+    path("mitmachen/atom.xml", OpportunityAtomFeed(), name="opportunity_atom"),
+    # An index of one file per section: each stays under the 50 000 addresses a file may hold.
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
     path("barrierefreiheit/", views.AccessibilityView.as_view(), name="accessibility"),
     # Everything stored under the address a personal link proves (from every mail).
     path(

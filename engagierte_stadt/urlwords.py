@@ -187,6 +187,22 @@ def reserved_words(route_name: str, kwarg: str = "slug") -> frozenset[str]:
     return _reserved(get_resolver(), route_name, kwarg)
 
 
+def prefixes_before(kwarg: str) -> list[str]:
+    """The literal beginnings ("/meine-daten/") of every route with a parameter `kwarg`
+    ("token"): what robots.txt keeps crawlers out of, read from the URLconf like the
+    reserved words, so a new personal link is covered without a list to keep."""
+    prefixes = set()
+    for route in _routes(get_resolver()):
+        literal = []
+        for segment in route.segments:
+            if isinstance(segment, _Variable):
+                if segment.name == kwarg and literal:
+                    prefixes.add("/" + "/".join(literal) + "/")
+                break
+            literal.append(segment)
+    return sorted(prefixes)
+
+
 def is_reserved(word: str, route_name: str, kwarg: str = "slug") -> bool:
     return word in reserved_words(route_name, kwarg)
 

@@ -5,19 +5,21 @@ from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, Js
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from engagierte_stadt import health
+from engagierte_stadt import health, search
 from engagierte_stadt.forms import AccessibilityFeedbackForm
 from engagierte_stadt.models import AccessibilityStatement, Article, Page
 from engagierte_stadt.services import feedback_submit
 from engagierte_stadt.submissions.views import SpamCheckedPostMixin
+from engagierte_stadt.urlwords import prefixes_before
 from engagierte_stadt.viewmixins import BreadcrumbMixin
 from konferenzen.models import Meeting
 from partner.models import Partner
-from quartiere.models import Opportunity, Project
+from quartiere.models import Opportunity, Project, Topic
 
 # How many cards each section of the home page shows.
 HOME_CARDS = 3
@@ -151,6 +153,53 @@ class AccessibilityView(SpamCheckedPostMixin, PageView, FormView):
             _("Thank you. Your message has been sent to the editorial team."),
         )
         return redirect(reverse("accessibility") + "#rueckmeldung")
+
+
+class SearchView(BreadcrumbMixin, TemplateView):
+    """/suche/?q=…&art=…: every kind of published content, grouped; one kind paginated.
+
+    A GET form, so a search is a link; suggestions ("Meinten Sie …?") when little is found.
+    """
+
+    template_name = "engagierte_stadt/search.html"
+    page_title = _("Site search")
+    max_query_length = 200
+    # "Little": fewer hits than this and the vocabulary is asked for a better spelling.
+    suggest_below = 3
+    popular_topics = 6
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = " ".join(self.request.GET.get("q", "").split())[: self.max_query_length]
+        kinds = dict(search.kinds())
+        kind = self.request.GET.get("art", "")
+        kind = kind if kind in kinds else None
+        results = None
+        suggestion = None
+        if query:
+            results = search.site_search(query, kind=kind, page=self.request.GET.get("page", 1))
+            if results.total < self.suggest_below:
+                suggestion = search.suggest(query)
+        context.update(
+            query=query,
+            kind=kind,
+            kind_label=kinds.get(kind),
+            results=results,
+            suggestion=suggestion,
+            pagination_query=urlencode({"q": query, "art": kind or ""}),
+        )
+        if results is None or results.total == 0:
+            context["topics"] = list(Topic.objects.popular()[: self.popular_topics])
+        return context
+
+
+def robots_txt(request):
+    """Crawlers: everything but the admin, search results and the personal links (their
+    prefixes read from the URLconf); the sitemap for the rest."""
+    lines = ["User-agent: *", "Disallow: /admin/", f"Disallow: {reverse('search')}"]
+    lines += [f"Disallow: {prefix}" for prefix in prefixes_before("token")]
+    lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 def favicon(request):

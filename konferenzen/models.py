@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt.documents import random_pdf_name, validate_pdf
+from engagierte_stadt.search import SearchableModel
 from engagierte_stadt.submissions.capacity import (
     SignupBase,
     SignupQuerySet,
@@ -111,7 +112,7 @@ class ConferenceQuerySet(models.QuerySet):
         )
 
 
-class Conference(PublicAddressMixin, models.Model):
+class Conference(PublicAddressMixin, SearchableModel):
     """The Stadtteilkonferenz of one Quartier: a series of meetings."""
 
     DETAIL_ROUTE = "konferenzen:conference_detail"
@@ -165,6 +166,21 @@ class Conference(PublicAddressMixin, models.Model):
 
     def __str__(self):
         return self.title
+
+    SEARCH_KIND = "konferenzen"
+    SEARCH_LABEL = _("District conferences")
+    SEARCH_ORDER = 30
+
+    @classmethod
+    def search_queryset(cls):
+        return cls.objects.all()
+
+    def search_texts(self):
+        return {
+            "A": [self.title],
+            "B": [self.quartier.name, self.organiser],
+            "C": [self.description, self.rhythm],
+        }
 
     def own_contact(self) -> Contact:
         """The contact person entered for the conference (all of it public)."""
@@ -238,7 +254,7 @@ class MeetingQuerySet(models.QuerySet):
         return annotate_places(self, Registration)
 
 
-class Meeting(PublicAddressMixin, models.Model):
+class Meeting(PublicAddressMixin, SearchableModel):
     """One date of a conference: when, where, agenda, registration and afterwards minutes.
 
     The target of registrations (`Registration`): it has the members of `SignupTarget`.
@@ -363,6 +379,25 @@ class Meeting(PublicAddressMixin, models.Model):
     def url_kwargs(self):
         return {"conference": self.conference.slug, "slug": self.slug}
 
+    SEARCH_KIND = "termine"
+    SEARCH_LABEL = _("Conference meetings")
+    SEARCH_ORDER = 40
+
+    @classmethod
+    def search_queryset(cls):
+        return cls.objects.select_related("conference")
+
+    def search_texts(self):
+        """Titles, the agenda and – once published – the minutes' summary. Minutes with a
+        future publication date become findable with the daily `rebuild_search_index`."""
+        agenda = list(self.agenda_items.order_by("position", "pk"))
+        return {
+            "A": [self.title, self.conference.title],
+            "B": [item.title for item in agenda] + [self.venue.name if self.venue_id else ""],
+            "C": [item.description for item in agenda]
+            + [self.minutes_summary if self.minutes_published else ""],
+        }
+
     def get_calendar_url(self):
         return reverse(
             "konferenzen:meeting_ics",
@@ -485,6 +520,16 @@ class AgendaItem(models.Model):
 
     def __str__(self):
         return self.title
+
+    # The agenda is part of the meeting's search text (see engagierte_stadt.search).
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.meeting.update_search_index()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self.meeting.update_search_index()
+        return result
 
 
 class Decision(models.Model):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt.images import CleanImageField
 from engagierte_stadt.models import PublicContactMixin
+from engagierte_stadt.search import SearchableModel
 from engagierte_stadt.submissions.submission import SubmissionBase, SubmissionQuerySet
 from engagierte_stadt.urlwords import PublicAddressMixin
 from quartiere.models import Project, Quartier
@@ -64,7 +65,7 @@ class PartnerQuerySet(models.QuerySet):
         )
 
 
-class Partner(PublicContactMixin, PublicAddressMixin, models.Model):
+class Partner(PublicContactMixin, PublicAddressMixin, SearchableModel):
     """An organisation in the network: association, institution, business, …"""
 
     Kind = PartnerKind
@@ -155,6 +156,18 @@ class Partner(PublicContactMixin, PublicAddressMixin, models.Model):
             )
         if errors:
             raise ValidationError(errors)
+
+    SEARCH_KIND = "partner"
+    SEARCH_LABEL = _("Partners")
+    SEARCH_ORDER = 50
+    SEARCH_TITLE_FIELD = "name"
+
+    @classmethod
+    def search_queryset(cls):
+        return cls.objects.published()
+
+    def search_texts(self):
+        return {"A": [self.name], "B": [self.teaser, self.city], "C": [self.description]}
 
     @property
     def logo_alt(self) -> str:

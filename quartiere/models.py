@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt.images import CleanImageField
 from engagierte_stadt.models import PublicContactMixin, site_contact
+from engagierte_stadt.search import SearchableModel
 from engagierte_stadt.submissions.capacity import SignupBase, annotate_places, status_count
 from engagierte_stadt.submissions.submission import SubmissionBase, SubmissionQuerySet
 from engagierte_stadt.submissions.targets import Contact
@@ -117,12 +118,23 @@ class Quartier(PublicAddressMixin, models.Model):
         return self.own_contact() or site_contact(site)
 
 
+class TopicQuerySet(models.QuerySet):
+    def popular(self):
+        """Topics by the number of published projects in them, most first (none left out)."""
+        published = ProjectQuerySet.published_condition("projects__")
+        return self.annotate(
+            project_count=models.Count("projects", filter=published, distinct=True)
+        ).order_by("-project_count", "name")
+
+
 class Topic(models.Model):
     """A field of engagement (Themenfeld), e.g. Nachbarschaft or Umwelt und Klima."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("address"), max_length=100, unique=True)
     description = models.CharField(_("short description"), max_length=300, blank=True)
+
+    objects = TopicQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("topic")
@@ -154,8 +166,18 @@ class Publication(models.TextChoices):
 
 
 class ProjectQuerySet(models.QuerySet):
+    @staticmethod
+    def published_condition(prefix: str = "") -> models.Q:
+        """What `published()` asks, for a relation too (`prefix` "projects__")."""
+        return models.Q(
+            **{
+                f"{prefix}publication": Publication.PUBLISHED,
+                f"{prefix}publish_at__lte": timezone.now(),
+            }
+        )
+
     def published(self):
-        return self.filter(publication=Publication.PUBLISHED, publish_at__lte=timezone.now())
+        return self.filter(self.published_condition())
 
     def in_quartier(self, quartier):
         """Projects in the Quartier and in the Quartiere inside it."""
@@ -194,7 +216,7 @@ class ProjectQuerySet(models.QuerySet):
         models.prefetch_related_objects(list(projects), *ProjectQuerySet.card_prefetches())
 
 
-class Project(PublicContactMixin, PublicAddressMixin, models.Model):
+class Project(PublicContactMixin, PublicAddressMixin, SearchableModel):
     """A neighbourhood project (Quartiersprojekt)."""
 
     DETAIL_ROUTE = "quartiere:project_detail"
@@ -274,6 +296,21 @@ class Project(PublicContactMixin, PublicAddressMixin, models.Model):
     @property
     def is_published(self) -> bool:
         return self.publication == Publication.PUBLISHED and self.publish_at <= timezone.now()
+
+    SEARCH_KIND = "projekte"
+    SEARCH_LABEL = _("Projects")
+    SEARCH_ORDER = 10
+
+    @classmethod
+    def search_queryset(cls):
+        return cls.objects.published()
+
+    def search_texts(self):
+        return {
+            "A": [self.title],
+            "B": [self.teaser, self.quartier.name],
+            "C": [self.description, self.easy_language],
+        }
 
     @property
     def is_running(self) -> bool:
@@ -424,7 +461,7 @@ class OpportunityQuerySet(models.QuerySet):
         )
 
 
-class Opportunity(PublicAddressMixin, PublicContactMixin, models.Model):
+class Opportunity(PublicAddressMixin, PublicContactMixin, SearchableModel):
     """A way to help (Mitmach-Angebot), in a project or directly in a Quartier.
 
     The target of volunteers' sign-ups (`Signup`): it has the members of `SignupTarget`.
@@ -611,6 +648,22 @@ class Opportunity(PublicAddressMixin, PublicContactMixin, models.Model):
 
     def get_calendar_url(self):
         return reverse("quartiere:opportunity_ics", kwargs={"slug": self.slug})
+
+    SEARCH_KIND = "mitmachen"
+    SEARCH_LABEL = _("Opportunities")
+    SEARCH_ORDER = 20
+
+    @classmethod
+    def search_queryset(cls):
+        return cls.objects.published()
+
+    def search_texts(self):
+        quartier = self.quartier.name if self.quartier_id else ""
+        return {
+            "A": [self.title],
+            "B": [self.place, quartier],
+            "C": [self.description, self.requirements],
+        }
 
     @property
     def has_date(self) -> bool:

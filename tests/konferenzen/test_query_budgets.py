@@ -38,7 +38,7 @@ BUDGETS = {
     # site settings, conference, past meetings, upcoming meetings, open action items
     "conference": ("/stadtteilkonferenzen/gross/", 5, 'id="aufgaben-heading"'),
     # site settings, meeting with places, agenda, open items of earlier meetings
-    "meeting_upcoming": ("{upcoming}", 4, "<form"),
+    "meeting_upcoming": ("{upcoming}", 4, 'method="post"'),
     # site settings, meeting with places, agenda, decisions, action items
     "meeting_with_minutes": ("{minutes}", 5, 'class="site-decisions"'),
     # site settings, years with counts

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from engagierte_stadt import demo, roles
 from engagierte_stadt.models import AccessibilityStatement, Article, Page, SiteSettings
+from engagierte_stadt.search import rebuild_search_index
 from konferenzen import demo as konferenzen_demo
 from partner import demo as partner_demo
 from quartiere import demo as quartiere_demo
@@ -75,6 +76,8 @@ class Command(BaseCommand):
             from bench import scale_data
 
             scale_data.load(scale, unit=unit, stdout=self.stdout)
+        # Bulk loads skip save(): index everything, and build the search vocabulary, once.
+        rebuild_search_index()
         self.staff_account()
 
     def site_settings(self, texts: dict):
