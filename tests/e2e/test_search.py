@@ -22,6 +22,8 @@ def check_page(page: Page, context: str) -> None:
 
 def search_from_header(page: Page, words: str) -> None:
     field = page.get_by_role("search", name="Portal durchsuchen").get_by_label("Suchbegriff")
+    if not field.is_visible():  # on a phone the search sits in the menu with the links
+        page.locator(".site-menu__button").click()
     field.fill(words)
     field.press("Enter")
     page.wait_for_url(re.compile(r"/suche/\?q="))
