@@ -25,7 +25,7 @@ from playwright.sync_api import Page, expect
 
 from engagierte_stadt.submissions.capacity import SignupStatus
 from konferenzen.models import ConferenceWish, Meeting, Registration
-from quartiere.models import Quartier
+from quartiere.models import Quartier, QuartierAssignment
 from tests.e2e.a11y import assert_accessible, assert_page_basics
 
 MIN_FILL_SECONDS = 1
@@ -431,6 +431,9 @@ def test_print_views_archive_minutes_cancelled_meeting_and_quartier_pages(
     staff.user_permissions.add(
         Permission.objects.get(content_type__app_label="konferenzen", codename="view_registration")
     )
+    # An editor of this conference's Stadtteil (others get a 404: tests/engagierte_stadt/
+    # test_admin_scope.py).
+    QuartierAssignment.objects.create(user=staff, quartier=meeting.conference.quartier)
     attendance_url = demo_site + meeting.get_absolute_url() + "anwesenheitsliste/"
     page.goto(attendance_url)
     expect(page).to_have_url(re.compile(r"/admin/login/\?next="))
