@@ -22,6 +22,9 @@ logger = logging.getLogger(__name__)
 OK = "ok"
 
 
+HEALTH_ALIAS = "__healthz__"
+
+
 def database_settings(alias: str = DEFAULT_DB_ALIAS) -> dict:
     """The settings of the database to check (a copy; tests point it elsewhere)."""
     return dict(connections[alias].settings_dict)
@@ -43,7 +46,10 @@ def check_database(settings_dict: dict | None = None) -> str:
     elif "sqlite3" in settings_dict["ENGINE"]:
         options["timeout"] = timeout
     settings_dict.update(OPTIONS=options, CONN_MAX_AGE=0, CONN_HEALTH_CHECKS=False)
-    wrapper = backend.DatabaseWrapper(settings_dict, alias="__healthz__")
+    wrapper = backend.DatabaseWrapper(settings_dict, alias=HEALTH_ALIAS)
+    # django.contrib.postgres looks a new connection up by its alias (type handlers), so the
+    # check's own connection is known under its alias while it lives.
+    connections[HEALTH_ALIAS] = wrapper
     try:
         with wrapper.cursor() as cursor:
             if wrapper.vendor == "postgresql":
@@ -58,6 +64,7 @@ def check_database(settings_dict: dict | None = None) -> str:
             wrapper.close()
         except Exception:  # closing a broken connection may fail too
             pass
+        del connections[HEALTH_ALIAS]
     return OK
 
 

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, connections
 from django.db.utils import load_backend
 from django.utils import timezone
 
@@ -100,10 +100,17 @@ def hold_lock_elsewhere():
     if connection.vendor == "postgresql":
         backend = load_backend(connection.settings_dict["ENGINE"])
         other = backend.DatabaseWrapper(dict(connection.settings_dict), alias="other")
+        # django.contrib.postgres looks a new connection up by its alias.
+        connections["other"] = other
         with other.cursor() as cursor:
             cursor.execute("SELECT pg_try_advisory_lock(%s)", [jobs.ADVISORY_LOCK_KEY])
             assert cursor.fetchone()[0]
-        return other.close
+
+        def release():
+            other.close()
+            del connections["other"]
+
+        return release
     handle = open(jobs.settings.JOBS_LOCK_PATH, "a")  # noqa: SIM115
     fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     return handle.close
