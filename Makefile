@@ -56,6 +56,7 @@ run: $(VENV)/.runtime .secret_key messages
 	$(LOCAL_ENV) $(MANAGE) migrate --noinput
 	$(LOCAL_ENV) $(MANAGE) collectstatic --noinput -v0
 	$(LOCAL_ENV) $(MANAGE) load_demo
+	$(LOCAL_ENV) $(MANAGE) run_jobs --all
 	@echo "Serving the portal at http://127.0.0.1:$(PORT) (stop with Ctrl+C)"
 	$(LOCAL_ENV) GUNICORN_BIND=127.0.0.1:$(PORT) $(VENV)/bin/gunicorn -c gunicorn.conf.py engagierte_stadt.wsgi
 
