@@ -146,15 +146,36 @@ def _due(subscription: AlertSubscription, now) -> bool:
 
 def alerts_send(*, base_url: str, now=None) -> int:
     """Mail every confirmed subscriber whose search finds offers published since their last
-    mail (weekly ones at most once a week). Returns how many mails were sent."""
+    mail (weekly ones at most once a week). Returns how many mails were sent.
+
+    Each distinct search is evaluated once per run (many people share "Welper", say), over
+    the offers published since the oldest subscription's last check; each subscriber then
+    gets the matches newer than their own.
+    """
     now = now or timezone.now()
-    new_offers = Opportunity.objects.published().filter(published_at__lte=now)
+    due = [
+        subscription
+        for subscription in AlertSubscription.objects.active().filter(checked_until__isnull=False)
+        if _due(subscription, now)
+    ]
+    if not due:
+        return 0
+    since = min(subscription.checked_until for subscription in due)
+    candidates = Opportunity.objects.published().filter(
+        published_at__gt=since, published_at__lte=now
+    )
+    found: dict[str, list] = {}
     sent = 0
-    for subscription in AlertSubscription.objects.active().filter(checked_until__isnull=False):
-        if not _due(subscription, now):
-            continue
-        fresh = new_offers.filter(published_at__gt=subscription.checked_until)
-        matches = list(matching_opportunities(subscription.query, fresh).order_by("title"))
+    for subscription in due:
+        if subscription.query not in found:
+            found[subscription.query] = list(
+                matching_opportunities(subscription.query, candidates).order_by("title")
+            )
+        matches = [
+            offer
+            for offer in found[subscription.query]
+            if offer.published_at > subscription.checked_until
+        ]
         update = {"checked_until": now}
         if matches and _mail_matches(subscription, matches, base_url):
             update["last_sent_at"] = now

@@ -38,6 +38,7 @@ from engagierte_stadt.submissions.submission import (  # noqa: F401 (re-exported
     submissions_expire,
     submissions_purge,
     submissions_to_purge,
+    valid_token_shape,
 )
 
 logger = logging.getLogger(__name__)
@@ -489,8 +490,12 @@ signups_to_purge = submissions_to_purge
 
 
 def signup_by_token(*, model, token: str):
-    """The sign-up behind a personal link, or None (unknown or malformed token)."""
-    signup = submission_by_token(model=model, token=token)
-    if signup is not None:
-        getattr(signup, model.TARGET_FIELD)  # the pages show it anyway
-    return signup
+    """The sign-up behind a personal link with its target (one query), or None (unknown or
+    malformed token)."""
+    if not valid_token_shape(token):
+        return None
+    return (
+        model.objects.select_related(model.TARGET_FIELD)
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
