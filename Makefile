@@ -23,12 +23,14 @@ DEPLOY_ENV = DJANGO_SECRET_KEY="check-deploy-$$(head -c 32 /dev/urandom | od -An
 include scripts/vendor-kern.mk
 
 .PHONY: help run dev test lint format check-migrations check-deploy pytest messages \
-	install install-dev demo clean
+	install install-dev demo clean backup restore
 
 help:
 	@echo "make run     – install, migrate, load the Hattingen demo, serve http://127.0.0.1:$(PORT)"
 	@echo "make test    – lint, migrations check, deploy check, the whole test suite"
 	@echo "make dev     – Django's development server with DEBUG on"
+	@echo "make backup  – database + media into one archive in $(BACKUP_DIR) (ENV_FILE=/etc/portal/env)"
+	@echo "make restore ARCHIVE=… – restore an archive into an empty database and media folder"
 	@echo "make vendor-kern – re-fetch the pinned KERN design system into static/vendor/kern"
 
 $(VENV)/.runtime: requirements.txt
@@ -86,6 +88,19 @@ pytest: $(VENV)/.dev messages
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 test: lint check-migrations check-deploy pytest
+
+# Backup and restore (docs/backup.md) of the database in DATABASE_URL and DJANGO_MEDIA_ROOT.
+# ENV_FILE names the environment file to read first (production: /etc/portal/env).
+BACKUP_DIR ?= backups/
+ENV_FILE ?=
+WITH_ENV = $(if $(ENV_FILE),set -a && . $(ENV_FILE) && set +a &&)
+
+backup: $(VENV)/.runtime
+	$(WITH_ENV) $(MANAGE) backup $(BACKUP_DIR)
+
+restore: $(VENV)/.runtime
+	@test -n "$(ARCHIVE)" || { echo "usage: make restore ARCHIVE=backups/portal-backup-….tar [FORCE=1]"; exit 2; }
+	$(WITH_ENV) $(MANAGE) restore "$(ARCHIVE)" $(if $(FORCE),--force)
 
 clean:
 	rm -rf staticfiles .pytest_cache
