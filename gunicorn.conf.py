@@ -35,5 +35,8 @@ control_socket_disable = True
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
-# The access log line without the referrer, which may carry personal links (tokens).
-access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+# The access log line without the referrer and the query string, with the tokens of personal
+# links masked (engagierte_stadt.gunicorn_logging), and the request id that the portal's own
+# log lines carry too.
+logger_class = "engagierte_stadt.gunicorn_logging.AccessLogWithoutTokens"
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s" %({x-request-id}o)s'

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every response, redirects and static files included, carries X-Request-ID.
+    "engagierte_stadt.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "engagierte_stadt.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -293,13 +295,25 @@ CONTENT_SECURITY_POLICY = {
 # this header: engagierte_stadt.middleware.PermissionsPolicyMiddleware does, on every response.
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
+# Logs go to stderr (journald under systemd). DJANGO_LOG_FORMAT=json writes one JSON object per
+# line with time, level, logger, message, request id and path (engagierte_stadt.logs); both
+# formats mask e-mail addresses and the tokens of personal links.
+LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "plain").strip().lower() or "plain"
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured("DJANGO_LOG_FORMAT must be 'plain' or 'json'.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {
+            "()": "engagierte_stadt.logs.PlainFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
+        "json": {"()": "engagierte_stadt.logs.JsonFormatter"},
+    },
     # django-mailer names the recipients in its log lines; they are masked before any handler.
     "filters": {"no_addresses": {"()": "engagierte_stadt.mails.RedactEmailAddresses"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.request": {"level": "ERROR"},
