@@ -27,6 +27,7 @@ COMPOSERS = {
     "engagierte_stadt/views.py",  # home page: featured projects
     "engagierte_stadt/demo.py",
     "engagierte_stadt/management/commands/load_demo.py",
+    "engagierte_stadt/management/commands/start_city.py",  # a new town's Stadtteile
 }
 
 # Shared building blocks named in the design; listed so that a rename cannot skip them.
