@@ -157,7 +157,10 @@ def dump_postgresql(settings_dict: dict, target: Path) -> dict[str, int]:
 
 
 def dump_sqlite(settings_dict: dict, target: Path) -> dict[str, int]:
-    source = sqlite3.connect(f"file:{settings_dict['NAME']}?mode=ro", uri=True)
+    path = Path(settings_dict["NAME"])
+    if not path.is_file():
+        raise BackupError(f"No SQLite database at {path}.")
+    source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     copy = sqlite3.connect(target)
     try:
         source.backup(copy)
