@@ -112,7 +112,7 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": redact(record.getMessage()),
             "request_id": info.id if info else None,
-            "path": mask_path(info.path) if info else None,
+            "path": redact(mask_path(info.path)) if info else None,
         }
         if record.exc_info:
             entry["exception"] = redact(self.formatException(record.exc_info))

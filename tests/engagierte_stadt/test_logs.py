@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.http import HttpResponse
+from django.test import RequestFactory
 
-from engagierte_stadt.logs import JsonFormatter, mask_path
+from engagierte_stadt.logs import JsonFormatter, RequestIdMiddleware, mask_path
 from tests.factories import OpportunityFactory
 from tests.signup_helpers import EMAIL, confirm_link, form_data, mails_to, manage_link
 
@@ -86,6 +88,19 @@ def test_sign_up_logs_carry_the_request_id_and_never_the_address_or_token(
     personal_lines = [line for line in lines if line["request_id"] == "personal-1"]
     assert personal_lines
     assert {line["path"] for line in personal_lines} == {"/mitmachen/anmeldung/<token>/"}
+
+
+def test_an_address_typed_into_the_path_is_not_logged(json_log):
+    def view(request):
+        logging.getLogger("portal.test").info("page served")
+        return HttpResponse("ok")
+
+    request = RequestFactory().get("/quartiere/erika@example.org/", HTTP_X_REQUEST_ID="typo-1")
+    RequestIdMiddleware(view)(request)
+    [line] = [line for line in json_log() if line["logger"] == "portal.test"]
+    assert line["request_id"] == "typo-1"
+    assert "@" not in line["path"] and "erika" not in line["path"]
+    assert "erika@example.org" not in json.dumps(line)
 
 
 def test_token_paths_are_read_from_the_urlconf(db):
