@@ -263,6 +263,45 @@ def annotate_places(queryset, model):
     )
 
 
+# From this share of places taken on, a target counts as nearly full (the dashboard's to-do
+# list, the contact person's mail).
+NEARLY_FULL_PERCENT = 80
+
+
+class FillLevel(models.IntegerChoices):
+    """How full a target with limited places is: the steps staff are told about."""
+
+    OPEN = 0, _("places free")
+    NEARLY_FULL = NEARLY_FULL_PERCENT, _("nearly full")
+    FULL = 100, _("full")
+
+
+def fill_level(*, places: int | None, taken: int) -> FillLevel:
+    """The step a target with `places` (None: unlimited) and `taken` confirmed places is on."""
+    if not places:
+        return FillLevel.OPEN if places is None else FillLevel.FULL
+    if taken >= places:
+        return FillLevel.FULL
+    if taken * 100 >= places * NEARLY_FULL_PERCENT:
+        return FillLevel.NEARLY_FULL
+    return FillLevel.OPEN
+
+
+def fill_filter(queryset, level: FillLevel):
+    """The targets of a queryset with `annotate_places` that are on `level` exactly (the same
+    rule as `fill_level`, in the database)."""
+    limited = queryset.filter(places__isnull=False)
+    if level == FillLevel.FULL:
+        return limited.filter(free_places__lte=0)
+    margin = models.F("places_taken") * 100 - models.F("places") * NEARLY_FULL_PERCENT
+    limited = limited.alias(fill_margin=margin)
+    if level == FillLevel.NEARLY_FULL:
+        return limited.filter(free_places__gt=0, fill_margin__gte=0)
+    return queryset.alias(fill_margin=margin).filter(
+        models.Q(places__isnull=True) | models.Q(free_places__gt=0, fill_margin__lt=0)
+    )
+
+
 @dataclass
 class SubmitResult:
     signup: SignupBase
