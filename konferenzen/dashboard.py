@@ -106,8 +106,8 @@ def coverage_figure(scope: Scope):
         )
         % {"covered": covered, "total": len(shown)},
         label_heading=_("District"),
-        note_heading=_("Active conference"),
-        value_heading=_("Wishes for a conference"),
+        note_heading=_("Conference"),
+        value_heading=_("Wishes"),
         rows=rows,
         url=scope.changelist(Conference, is_active__exact=1),
         link_text=_("All active conferences"),

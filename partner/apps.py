@@ -17,4 +17,4 @@ class PartnerConfig(AppConfig):
         from engagierte_stadt import dashboard
         from partner.dashboard import provide
 
-        dashboard.register(order=5, provider=provide)
+        dashboard.register(order=30, provider=provide)

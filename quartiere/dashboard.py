@@ -170,8 +170,10 @@ def free_places_figure(scope: Scope, districts: dict[int, Quartier]):
         title=_("Free places"),
         key="free-places",
         summary=ngettext(
-            "Free places in the opportunities open for sign-ups; %(count)d more has no limit.",
-            "Free places in the opportunities open for sign-ups; %(count)d more have no limit.",
+            "Free places in the opportunities open for sign-ups; %(count)d more opportunity "
+            "has no limit.",
+            "Free places in the opportunities open for sign-ups; %(count)d more opportunities "
+            "have no limit.",
             unlimited,
         )
         % {"count": unlimited},

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from engagierte_stadt import dashboard, roles
 from engagierte_stadt.submissions.capacity import SignupStatus, Source
-from konferenzen.models import AgendaItem, Conference, ConferenceWish, Meeting
+from konferenzen.models import Conference, ConferenceWish, Meeting
 from partner.models import ApplicationStatus, Partner, PartnerApplication, PartnerKind
 from quartiere.models import (
     AlertStatus,
