@@ -342,6 +342,11 @@ class Meeting(PublicAddressMixin, SearchableModel):
         blank=True,
         help_text=_("Only with registration. Leave empty for unlimited."),
     )
+    # The step of places (80 / 100 per cent) the contact person was told of; raised by
+    # `capacity.signup_notify_fill`, never lowered.
+    fill_notified = models.PositiveSmallIntegerField(
+        _("contact told at per cent of places"), default=0, editable=False
+    )
     minutes_summary = models.TextField(
         _("minutes: summary"), blank=True, help_text=_("Markdown is allowed.")
     )

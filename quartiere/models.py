@@ -613,6 +613,11 @@ class Opportunity(PublicAddressMixin, PublicContactMixin, SearchableModel):
     places = models.PositiveIntegerField(
         _("number of places"), null=True, blank=True, help_text=_("Leave empty for unlimited.")
     )
+    # The step of places (80 / 100 per cent) the contact person was told of; raised by
+    # `capacity.signup_notify_fill`, never lowered.
+    fill_notified = models.PositiveSmallIntegerField(
+        _("contact told at per cent of places"), default=0, editable=False
+    )
     suitable_youth = models.BooleanField(_("suitable for young people"), default=False)
     suitable_families = models.BooleanField(_("suitable for families"), default=False)
     suitable_seniors = models.BooleanField(_("suitable for older people"), default=False)

@@ -206,6 +206,11 @@ class SignupBase(SubmissionBase):
             return SignupStatus.CONFIRMED
         return SignupStatus.WAITING
 
+    def after_confirm(self) -> None:
+        """A sign-up that took a place may have filled its target to the next step."""
+        if self.takes_place:
+            signup_notify_fill(model=type(self), target=self.target)
+
     @property
     def subject(self) -> str:
         return str(self.target)
@@ -300,6 +305,47 @@ def fill_filter(queryset, level: FillLevel):
     return queryset.alias(fill_margin=margin).filter(
         models.Q(places__isnull=True) | models.Q(free_places__gt=0, fill_margin__lt=0)
     )
+
+
+def signup_notify_fill(*, model, target) -> FillLevel | None:
+    """Tell the target's contact person once when its places are `NEARLY_FULL_PERCENT` taken
+    and once when all are (one mail per step, not one per sign-up). Call after the commit of
+    the confirmation (`SignupBase.after_confirm`).
+
+    The step already told of is stored on the target (`fill_notified`). Raising it is a
+    conditional update, so of two confirmations arriving at once only one mails. The stored
+    step never goes down: a place freed by a cancellation and taken again sends nothing new,
+    and after "full" no second "nearly full" follows. Returns the step mailed, else None.
+    """
+    if target.places is None:
+        return None
+    taken = model.objects.filter(**{model.TARGET_FIELD: target}).confirmed().count()
+    level = fill_level(places=target.places, taken=taken)
+    if level == FillLevel.OPEN:
+        return None
+    raised = (
+        type(target)
+        .objects.filter(pk=target.pk, fill_notified__lt=level)
+        .update(fill_notified=level)
+    )
+    if not raised:
+        return None
+    from engagierte_stadt.submissions import mails
+
+    recipients = target.contact().recipients
+    if not recipients:
+        logger.warning(
+            "%s %s reached %d %%, no contact address", model.TARGET_FIELD, target.pk, level
+        )
+        return level
+    mails.mail_target_fill(
+        target=target,
+        level=level,
+        taken=taken,
+        recipients=recipients,
+        base_url=settings.SITE_URL.rstrip("/"),
+    )
+    return level
 
 
 @dataclass
@@ -456,6 +502,7 @@ def signup_move_up(*, model, signup) -> bool:
             return False
         signup.status = SignupStatus.CONFIRMED
         signup.save(update_fields=["status"])
+        transaction.on_commit(signup.after_confirm)
     return True
 
 
@@ -511,6 +558,7 @@ def signup_enter_by_staff(
             ),
             confirmed_at=now,
         )
+        transaction.on_commit(signup.after_confirm)
     logger.info(
         "sign-up %s entered by staff (%s) as %s for %s %s",
         signup.pk,
