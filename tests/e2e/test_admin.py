@@ -79,6 +79,8 @@ def test_editor_sees_the_dashboard_of_their_district_only(page: Page, demo_site)
 
     page.set_viewport_size({"width": 375, "height": 667})
     assert_accessible(page, "Dashboard im Admin, Telefon")
+    page.set_viewport_size({"width": 320, "height": 640})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320  # no sideways scroll
     page.get_by_role("link", name="Alle bestätigten Anmeldungen").click()
     expect(page).to_have_url(re.compile(r"/admin/quartiere/signup/\?status__exact=confirmed$"))
     assert_accessible(page, "Anmeldungen aus dem Dashboard")
