@@ -420,3 +420,28 @@ def test_admin_index_costs_the_same_queries_with_ten_times_the_data(client, db, 
     after = index_queries(client, user)
     assert after == before
     assert before <= 30
+
+
+def test_redaktion_sees_the_towns_offers_but_no_personal_data(db, town):
+    """Redaktion works on the public content of all Quartiere, personal data never."""
+    redaktion = staff("redaktion-team", None, roles.REDAKTION)
+    tasks, figures = board(redaktion)
+    expected = expected_tasks(None)
+    assert tasks["opportunities-full"].count == expected["opportunities-full"] == 3
+    assert not {"wishes", "partner-applications"} & set(tasks)
+    assert not {"signups-per-month", "signups-per-district"} & set(figures)
+    assert "Blankenstein" in values(figures["free-places"])
+
+
+def test_admin_index_budget_holds_on_the_demo_with_bulk_data(client, demo):
+    """The demo, then the bulk rows of `load_demo --scale` on top: the same queries."""
+    from bench import scale_data
+
+    chef = User.objects.create_superuser("chef", password="pw")
+    before = index_queries(client, chef)
+    demo_offers = Opportunity.objects.count()
+    scale_data.projects(1, unit=300, stdout=io.StringIO())
+    assert Opportunity.objects.count() >= 10 * demo_offers
+    scale_data.conferences(1, stdout=io.StringIO())
+    scale_data.partners(1, unit=100, stdout=io.StringIO())
+    assert index_queries(client, chef) == before
