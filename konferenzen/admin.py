@@ -288,12 +288,25 @@ class MinutesFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        now = timezone.now()
-        published = models.Q(minutes_published_at__lte=now)
         if self.value() == "published":
-            return queryset.filter(published)
+            return queryset.filter(minutes_published_at__lte=timezone.now())
         if self.value() == "missing":
-            return queryset.exclude(published).exclude(status=Meeting.Status.CANCELLED).past()
+            return queryset.minutes_missing()
+        return queryset
+
+
+class AgendaFilter(admin.SimpleListFilter):
+    """Planned meetings of the next two weeks without an agenda (the dashboard links here)."""
+
+    title = _("agenda")
+    parameter_name = "tagesordnung"
+
+    def lookups(self, request, model_admin):
+        return [("fehlt", _("missing in the next two weeks"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "fehlt":
+            return queryset.without_agenda_soon()
         return queryset
 
 
@@ -316,6 +329,7 @@ class MeetingAdmin(QuartierScopedAdminMixin, admin.ModelAdmin):
         YearFilter,
         "registration_enabled",
         MinutesFilter,
+        AgendaFilter,
     ]
     list_select_related = ["conference"]
     search_fields = ["title", "slug", "conference__title", "conference__quartier__name"]

@@ -12,3 +12,9 @@ class KonferenzenConfig(AppConfig):
         from konferenzen import sections
 
         sections.register_all()
+
+        # The admin index shows what needs doing in the editor's Quartiere.
+        from engagierte_stadt import dashboard
+        from konferenzen.dashboard import provide
+
+        dashboard.register(order=20, provider=provide)

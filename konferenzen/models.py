@@ -198,6 +198,10 @@ class Conference(PublicAddressMixin, SearchableModel):
         return self.own_contact() or self.quartier.contact(site)
 
 
+# A meeting this close without an agenda is on the editors' to-do list.
+AGENDA_DAYS = 14
+
+
 class MeetingQuerySet(models.QuerySet):
     def upcoming(self, now=None):
         """Meetings that have not ended yet (cancelled ones included: people must see that)."""
@@ -216,6 +220,25 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(
             models.Q(conference__quartier=quartier)
             | models.Q(conference__quartier__parent=quartier)
+        )
+
+    def minutes_missing(self, now=None):
+        """Held (over and not cancelled) without published minutes."""
+        now = now or timezone.now()
+        return (
+            self.exclude(minutes_published_at__lte=now)
+            .exclude(status=Meeting.Status.CANCELLED)
+            .past(now)
+        )
+
+    def without_agenda_soon(self, now=None, days: int = AGENDA_DAYS):
+        """Planned meetings within the next `days` days that have no agenda item yet."""
+        now = now or timezone.now()
+        return self.filter(
+            status=Meeting.Status.PLANNED,
+            starts_at__gte=now,
+            starts_at__lt=now + timedelta(days=days),
+            agenda_items__isnull=True,
         )
 
     def in_year(self, year: int):
@@ -318,6 +341,11 @@ class Meeting(PublicAddressMixin, SearchableModel):
         null=True,
         blank=True,
         help_text=_("Only with registration. Leave empty for unlimited."),
+    )
+    # The step of places (80 / 100 per cent) the contact person was told of; raised by
+    # `capacity.signup_notify_fill`, never lowered.
+    fill_notified = models.PositiveSmallIntegerField(
+        _("contact told at per cent of places"), default=0, editable=False
     )
     minutes_summary = models.TextField(
         _("minutes: summary"), blank=True, help_text=_("Markdown is allowed.")

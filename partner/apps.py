@@ -12,3 +12,9 @@ class PartnerConfig(AppConfig):
         from partner import sections
 
         sections.register_all()
+
+        # The admin index shows waiting applications and the partners by kind.
+        from engagierte_stadt import dashboard
+        from partner.dashboard import provide
+
+        dashboard.register(order=30, provider=provide)

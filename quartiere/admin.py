@@ -202,12 +202,35 @@ class SignupInline(ReadOnlySignupInline):
     verbose_name_plural = _("sign-ups")
 
 
+class AttentionFilter(admin.SimpleListFilter):
+    """What the dashboard's to-do list links to: offers whose places or date need a look."""
+
+    title = _("needs attention")
+    parameter_name = "handlungsbedarf"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("voll", _("full")),
+            ("fast-voll", _("nearly full")),
+            ("vorbei-offen", _("date passed, still open")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "voll":
+            return queryset.accepting().full()
+        if self.value() == "fast-voll":
+            return queryset.accepting().nearly_full()
+        if self.value() == "vorbei-offen":
+            return queryset.past_but_open()
+        return queryset
+
+
 @admin.register(Opportunity)
 class OpportunityAdmin(QuartierScopedAdminMixin, admin.ModelAdmin):
     quartier_path = "quartier"
     form = OpportunityAdminForm
     list_display = ["title", "project", "quartier", "commitment", "places_overview", "is_open"]
-    list_filter = ["is_open", "is_published", "commitment", "quartier"]
+    list_filter = [AttentionFilter, "is_open", "is_published", "commitment", "quartier"]
     search_fields = ["title", "description", "project__title"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["project", "quartier"]
@@ -414,7 +437,12 @@ class AlertSubscriptionAdmin(QuartierScopedAdminMixin, admin.ModelAdmin):
 
     quartier_path = "quartier"
     list_display = ["created_at", "__str__", "quartier", "topic", "frequency", "status"]
-    list_filter = ["status", "frequency", ("quartier", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [
+        "status",
+        "frequency",
+        ("quartier", admin.RelatedOnlyFieldListFilter),
+        ("topic", admin.RelatedOnlyFieldListFilter),
+    ]
     fields = ["query", "quartier", "topic", "frequency", "status", "created_at", "last_sent_at"]
     readonly_fields = fields
     change_list_template = "admin/quartiere/alertsubscription/change_list.html"

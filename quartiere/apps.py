@@ -13,3 +13,9 @@ class QuartiereConfig(AppConfig):
         from engagierte_stadt.jobs import Job, register
 
         register(Job("send_alerts", "send_alerts", timedelta(minutes=10)))
+
+        # The admin index shows what needs doing in the editor's Quartiere.
+        from engagierte_stadt import dashboard
+        from quartiere.dashboard import provide
+
+        dashboard.register(order=10, provider=provide)

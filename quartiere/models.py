@@ -13,7 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from engagierte_stadt.images import CleanImageField
 from engagierte_stadt.models import PublicContactMixin, site_contact
 from engagierte_stadt.search import SearchableModel
-from engagierte_stadt.submissions.capacity import SignupBase, annotate_places, status_count
+from engagierte_stadt.submissions.capacity import (
+    FillLevel,
+    SignupBase,
+    annotate_places,
+    fill_filter,
+    status_count,
+)
 from engagierte_stadt.submissions.submission import SubmissionBase, SubmissionQuerySet
 from engagierte_stadt.submissions.targets import Contact
 from engagierte_stadt.urlwords import PublicAddressMixin
@@ -25,6 +31,17 @@ class QuartierQuerySet(models.QuerySet):
 
     def with_parent(self):
         return self.select_related("parent")
+
+    def districts_by_id(self) -> dict[int, "Quartier"]:
+        """{Quartier id: its Stadtteil} for every Quartier (a Stadtteil is its own), in one
+        query: counts kept per Quartier are summed up per Stadtteil with it."""
+        quartiere = {q.pk: q for q in self.order_by("name", "pk")}
+        return {
+            pk: q
+            if q.kind == Quartier.Kind.DISTRICT or q.parent_id is None
+            else quartiere.get(q.parent_id, q)
+            for pk, q in quartiere.items()
+        }
 
 
 class Quartier(PublicAddressMixin, models.Model):
@@ -418,6 +435,34 @@ class OpportunityQuerySet(models.QuerySet):
         """`places_taken` and `free_places` (None = unlimited) on every row, in the list's query."""
         return annotate_places(self, Signup)
 
+    def past(self, now=None):
+        """One-off dates that are over (`Opportunity.is_past`; one without date never is)."""
+        return self.filter(_past_q(now or timezone.now()))
+
+    def not_past(self, now=None):
+        return self.exclude(_past_q(now or timezone.now()))
+
+    def accepting(self, now=None):
+        """Open for sign-ups and not over: the ones whose places still matter."""
+        return self.open().not_past(now)
+
+    def past_but_open(self, now=None):
+        """Over, yet still switched on for sign-ups: staff should close them."""
+        return self.past(now).filter(is_open=True)
+
+    def full(self):
+        """Every place taken (unlimited ones never are)."""
+        return fill_filter(self._places(), FillLevel.FULL)
+
+    def nearly_full(self):
+        """At least `NEARLY_FULL_PERCENT` of the places taken, but not all."""
+        return fill_filter(self._places(), FillLevel.NEARLY_FULL)
+
+    def _places(self):
+        if "places_taken" in self.query.annotations:
+            return self
+        return self.annotate_places()
+
     def free_places_first(self):
         """Unlimited and free places first, full ones next, closed ones last.
 
@@ -459,6 +504,14 @@ class OpportunityQuerySet(models.QuerySet):
         return (
             self.annotate_places().select_related("quartier", "project").prefetch_related("skills")
         )
+
+
+def _past_q(now) -> models.Q:
+    """A one-off date that ended before `now`; without an end, two hours after its start."""
+    return models.Q(commitment=Opportunity.Commitment.ONCE) & (
+        models.Q(ends_at__lt=now)
+        | models.Q(ends_at__isnull=True, starts_at__lt=now - timedelta(hours=2))
+    )
 
 
 class Opportunity(PublicAddressMixin, PublicContactMixin, SearchableModel):
@@ -559,6 +612,11 @@ class Opportunity(PublicAddressMixin, PublicContactMixin, SearchableModel):
     place = models.CharField(_("place"), max_length=250, blank=True)
     places = models.PositiveIntegerField(
         _("number of places"), null=True, blank=True, help_text=_("Leave empty for unlimited.")
+    )
+    # The step of places (80 / 100 per cent) the contact person was told of; raised by
+    # `capacity.signup_notify_fill`, never lowered.
+    fill_notified = models.PositiveSmallIntegerField(
+        _("contact told at per cent of places"), default=0, editable=False
     )
     suitable_youth = models.BooleanField(_("suitable for young people"), default=False)
     suitable_families = models.BooleanField(_("suitable for families"), default=False)

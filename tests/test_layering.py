@@ -40,6 +40,8 @@ SHARED = [
     "engagierte_stadt/ical.py",
     "engagierte_stadt/viewmixins.py",
     "engagierte_stadt/admin_scope.py",
+    "engagierte_stadt/dashboard.py",
+    "engagierte_stadt/templatetags/dashboard_tags.py",
     "engagierte_stadt/roles.py",
     "engagierte_stadt/templatetags/component_tags.py",
 ]

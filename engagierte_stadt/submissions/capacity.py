@@ -206,6 +206,11 @@ class SignupBase(SubmissionBase):
             return SignupStatus.CONFIRMED
         return SignupStatus.WAITING
 
+    def after_confirm(self) -> None:
+        """A sign-up that took a place may have filled its target to the next step."""
+        if self.takes_place:
+            signup_notify_fill(model=type(self), target=self.target)
+
     @property
     def subject(self) -> str:
         return str(self.target)
@@ -261,6 +266,86 @@ def annotate_places(queryset, model):
             output_field=models.IntegerField(),
         ),
     )
+
+
+# From this share of places taken on, a target counts as nearly full (the dashboard's to-do
+# list, the contact person's mail).
+NEARLY_FULL_PERCENT = 80
+
+
+class FillLevel(models.IntegerChoices):
+    """How full a target with limited places is: the steps staff are told about."""
+
+    OPEN = 0, _("places free")
+    NEARLY_FULL = NEARLY_FULL_PERCENT, _("nearly full")
+    FULL = 100, _("full")
+
+
+def fill_level(*, places: int | None, taken: int) -> FillLevel:
+    """The step a target with `places` (None: unlimited) and `taken` confirmed places is on."""
+    if not places:
+        return FillLevel.OPEN if places is None else FillLevel.FULL
+    if taken >= places:
+        return FillLevel.FULL
+    if taken * 100 >= places * NEARLY_FULL_PERCENT:
+        return FillLevel.NEARLY_FULL
+    return FillLevel.OPEN
+
+
+def fill_filter(queryset, level: FillLevel):
+    """The targets of a queryset with `annotate_places` that are on `level` exactly (the same
+    rule as `fill_level`, in the database)."""
+    limited = queryset.filter(places__isnull=False)
+    if level == FillLevel.FULL:
+        return limited.filter(free_places__lte=0)
+    margin = models.F("places_taken") * 100 - models.F("places") * NEARLY_FULL_PERCENT
+    limited = limited.alias(fill_margin=margin)
+    if level == FillLevel.NEARLY_FULL:
+        return limited.filter(free_places__gt=0, fill_margin__gte=0)
+    return queryset.alias(fill_margin=margin).filter(
+        models.Q(places__isnull=True) | models.Q(free_places__gt=0, fill_margin__lt=0)
+    )
+
+
+def signup_notify_fill(*, model, target) -> FillLevel | None:
+    """Tell the target's contact person once when its places are `NEARLY_FULL_PERCENT` taken
+    and once when all are (one mail per step, not one per sign-up). Call after the commit of
+    the confirmation (`SignupBase.after_confirm`).
+
+    The step already told of is stored on the target (`fill_notified`). Raising it is a
+    conditional update, so of two confirmations arriving at once only one mails. The stored
+    step never goes down: a place freed by a cancellation and taken again sends nothing new,
+    and after "full" no second "nearly full" follows. Returns the step mailed, else None.
+    """
+    if target.places is None:
+        return None
+    taken = model.objects.filter(**{model.TARGET_FIELD: target}).confirmed().count()
+    level = fill_level(places=target.places, taken=taken)
+    if level == FillLevel.OPEN:
+        return None
+    raised = (
+        type(target)
+        .objects.filter(pk=target.pk, fill_notified__lt=level)
+        .update(fill_notified=level)
+    )
+    if not raised:
+        return None
+    from engagierte_stadt.submissions import mails
+
+    recipients = target.contact().recipients
+    if not recipients:
+        logger.warning(
+            "%s %s reached %d %%, no contact address", model.TARGET_FIELD, target.pk, level
+        )
+        return level
+    mails.mail_target_fill(
+        target=target,
+        level=level,
+        taken=taken,
+        recipients=recipients,
+        base_url=settings.SITE_URL.rstrip("/"),
+    )
+    return level
 
 
 @dataclass
@@ -417,6 +502,7 @@ def signup_move_up(*, model, signup) -> bool:
             return False
         signup.status = SignupStatus.CONFIRMED
         signup.save(update_fields=["status"])
+        transaction.on_commit(signup.after_confirm)
     return True
 
 
@@ -472,6 +558,7 @@ def signup_enter_by_staff(
             ),
             confirmed_at=now,
         )
+        transaction.on_commit(signup.after_confirm)
     logger.info(
         "sign-up %s entered by staff (%s) as %s for %s %s",
         signup.pk,

@@ -193,3 +193,37 @@ def mail_signup_to_contact(*, signup, recipients: list[str], base_url: str) -> b
     if sent:
         logger.info("sign-up %s: contact person informed", signup.pk)
     return sent
+
+
+def target_admin_link(target, base_url: str) -> str:
+    """The admin page of a target (an opportunity, a meeting), else the admin index."""
+    opts = target._meta
+    try:
+        return base_url + reverse(
+            f"admin:{opts.app_label}_{opts.model_name}_change", args=[target.pk]
+        )
+    except NoReverseMatch:
+        return base_url + "/admin/"
+
+
+def mail_target_fill(
+    *, target, level: int, taken: int, recipients: list[str], base_url: str
+) -> bool:
+    """Tell the contact person that a target is nearly full or full (`level` 80 or 100): once
+    per step (`capacity.signup_notify_fill` decides). Counts only, no names."""
+    context = {
+        "target": target,
+        "target_url": base_url + target.get_absolute_url(),
+        "starts_at": target.starts_at,
+        "place": target.place,
+        "base_url": base_url,
+        "full": level >= 100,
+        "percent": int(level),
+        "taken": taken,
+        "places": target.places,
+        "admin_url": target_admin_link(target, base_url),
+    }
+    sent = send_mail_template("mail/signup_fill_level", context, recipients)
+    if sent:
+        logger.info("%s %s: contact person told of %d %%", target._meta.label, target.pk, level)
+    return sent

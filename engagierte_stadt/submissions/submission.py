@@ -249,6 +249,12 @@ class SubmissionBase(models.Model):
         """The status a confirmed entry gets (a capacity model: a place or the waiting list)."""
         return self.CONFIRMED_STATUS
 
+    def after_confirm(self) -> None:
+        """Runs once the transaction that confirmed this entry has committed (registered by
+        `submission_confirm` with `transaction.on_commit`), so that mails about it never go
+        out for a confirmation that was rolled back. Nothing by default; a capacity model
+        tells the target's contact person when the places run out."""
+
     def cancel_submission(self) -> list:
         """Cancel or withdraw it; returns entries that moved up (to be mailed)."""
         raise NotImplementedError
@@ -389,6 +395,7 @@ def submission_confirm(*, model, token: str):
         entry.status = entry.confirmed_status()
         entry.confirmed_at = timezone.now()
         entry.save(update_fields=["status", "confirmed_at"])
+        transaction.on_commit(entry.after_confirm)
     entry.confirmed_now = True
     logger.info("%s %s confirmed as %s", model._meta.label, entry.pk, entry.status)
     return entry

@@ -1,5 +1,6 @@
 """City staff work in the Django admin under the portal's strict Content-Security-Policy."""
 
+import io
 import re
 
 from django.contrib.auth import get_user_model
@@ -46,3 +47,40 @@ def test_staff_member_publishes_news_with_photo_in_the_admin(page: Page, demo_si
     expect(page.locator("figcaption")).to_contain_text("Foto: Stadt Hattingen")
     assert_page_basics(page)
     assert_accessible(page, "Artikel aus dem Admin")
+
+
+def test_editor_sees_the_dashboard_of_their_district_only(page: Page, demo_site):
+    """The admin index of an editor of Welper: the to-do list and the figures of Welper, each
+    figure a table whose bars are SVG drawn on the server; axe finds nothing to fix."""
+    from django.core.management import call_command
+
+    from quartiere.models import Quartier, QuartierAssignment
+
+    call_command("setup_roles", stdout=io.StringIO())
+    editor = get_user_model().objects.create_user("welper-team", password="Quartier-2026!x")
+    editor.is_staff = True
+    editor.save()
+    editor.groups.add(Group.objects.get(name="Quartiersentwicklung"))
+    QuartierAssignment.objects.create(user=editor, quartier=Quartier.objects.get(slug="welper"))
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(demo_site + "/admin/")
+    page.fill("#id_username", "welper-team")
+    page.fill("#id_password", "Quartier-2026!x")
+    page.click("input[type=submit]")
+    expect(page.get_by_role("heading", name="Zu tun in Ihren Quartieren")).to_be_visible()
+    per_district = page.get_by_role("table", name="Bestätigte Anmeldungen pro Stadtteil")
+    expect(per_district.get_by_role("rowheader")).to_have_text(["Welper"])
+    coverage = page.get_by_role("table", name="Stadtteilkonferenzen und Wünsche")
+    expect(coverage.get_by_role("rowheader")).to_have_text(["Welper"])
+    expect(page.locator(".es-dashboard")).not_to_contain_text("Blankenstein")
+    expect(page.locator(".es-bar").first).to_be_visible()
+    assert_accessible(page, "Dashboard im Admin")
+
+    page.set_viewport_size({"width": 375, "height": 667})
+    assert_accessible(page, "Dashboard im Admin, Telefon")
+    page.set_viewport_size({"width": 320, "height": 640})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320  # no sideways scroll
+    page.get_by_role("link", name="Alle bestätigten Anmeldungen").click()
+    expect(page).to_have_url(re.compile(r"/admin/quartiere/signup/\?status__exact=confirmed$"))
+    assert_accessible(page, "Anmeldungen aus dem Dashboard")
