@@ -4,11 +4,13 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from engagierte_stadt.models import (
     AccessibilityFeedback,
     AccessibilityStatement,
     Article,
+    AuthenticatorApp,
     JobRun,
     Page,
     SiteSettings,
@@ -138,4 +140,42 @@ class JobRunAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# django-otp's own device admin (English, with the secret key and a QR code of it) is replaced
+# by the read-only list below: import it now, so the admin's autodiscovery does not register
+# it again later, and take it out.
+import django_otp.plugins.otp_totp.admin  # noqa: E402, F401
+
+admin.site.unregister(TOTPDevice)
+
+
+@admin.register(AuthenticatorApp)
+class AuthenticatorAppAdmin(admin.ModelAdmin):
+    """Who has set up the second factor. Deleting an entry is the reset after a lost phone:
+    the person sets up a new app at the next login."""
+
+    list_display = ["user", "is_confirmed", "set_up_on", "last_used_on"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    fields = ["user", "is_confirmed", "set_up_on", "last_used_on"]
+    readonly_fields = fields
+    list_select_related = ["user"]
+
+    @admin.display(description=_("confirmed"), boolean=True, ordering="confirmed")
+    def is_confirmed(self, obj):
+        return obj.confirmed
+
+    @admin.display(description=_("set up on"), ordering="created_at")
+    def set_up_on(self, obj):
+        return obj.created_at
+
+    @admin.display(description=_("last used"), ordering="last_used_at")
+    def last_used_on(self, obj):
+        return obj.last_used_at
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -1,3 +1,5 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
 from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -60,3 +62,50 @@ class AccessibilityFeedbackForm(SpamProtectionMixin, forms.ModelForm):
                 _("Please agree to storing your name and e-mail address, or leave both empty."),
             )
         return data
+
+
+class SecondFactorCodeForm(forms.Form):
+    """One code: from the authenticator app, or (`allow_recovery`) a recovery code."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
+
+    def __init__(self, *args, check, allow_recovery: bool, throttled=lambda code: False, **kwargs):
+        """`check(code)` returns the device that accepts the code, or None; `throttled(code)`
+        whether the devices for such a code are pausing after wrong ones."""
+        super().__init__(*args, **kwargs)
+        self.check = check
+        self.throttled = throttled
+        self.device = None
+        if allow_recovery:
+            self.fields["code"].help_text = _(
+                "The six digits your authenticator app shows now – or one of your recovery codes."
+            )
+        else:
+            self.fields["code"].help_text = _(
+                "The six digits your authenticator app shows now for this portal."
+            )
+            self.fields["code"].widget.attrs["inputmode"] = "numeric"
+        self.helper = FormHelper(self)
+        self.helper.form_class = "site-form"
+        self.helper.add_input(Submit("confirm", _("Confirm")))
+
+    def clean_code(self):
+        code = self.cleaned_data["code"]
+        # Asked before the check: a wrong code starts a pause, which is not news to announce.
+        if self.throttled(code):
+            raise forms.ValidationError(
+                _("Too many wrong codes. Please wait a minute and try again."), code="throttled"
+            )
+        self.device = self.check(code)
+        if self.device is None:
+            raise forms.ValidationError(
+                _("This code is not right. Please enter the code your app shows now."),
+                code="wrong",
+            )
+        return code

@@ -1,4 +1,8 @@
-"""Site-wide content: site settings, editable pages, news articles, accessibility feedback."""
+"""Site-wide content: site settings, editable pages, news articles, accessibility feedback;
+staff members' recovery codes for the second factor."""
+
+import hashlib
+import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models
@@ -6,6 +10,8 @@ from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from engagierte_stadt.images import CleanImageField
 from engagierte_stadt.search import SearchableModel
@@ -466,3 +472,75 @@ class SearchTerm(models.Model):
 
     def __str__(self):
         return self.word
+
+
+class RecoveryCodeDevice(ThrottlingMixin, Device):
+    """A staff member's recovery codes as a django-otp device: the way in when the phone with
+    the authenticator app is lost.
+
+    django-otp's own static device keeps its codes in clear text; here only a SHA-256 digest
+    of each code is stored (`RecoveryCode`), and a code is deleted when it is used, so each
+    works once. The codes are random (80 bits), so a plain digest cannot be guessed back;
+    wrong guesses are throttled like wrong app codes.
+    """
+
+    class Meta(Device.Meta):
+        verbose_name = _("recovery codes")
+        verbose_name_plural = _("recovery codes")
+
+    def get_throttle_factor(self) -> int:
+        return 1
+
+    def verify_token(self, token) -> bool:
+        allowed, _info = self.verify_is_allowed()
+        if not allowed:
+            return False
+        used, _rows = self.codes.filter(digest=RecoveryCode.digest_of(str(token))).delete()
+        if used:
+            self.throttle_reset()
+            return True
+        self.throttle_increment()
+        return False
+
+
+class RecoveryCode(models.Model):
+    """One recovery code, kept only as the digest of its normalised text."""
+
+    # Unambiguous letters and digits (no 0/O, 1/I/L), in groups of four: easy to type.
+    ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+    LENGTH = 16  # 16 × log2(31) ≈ 79 bits
+
+    device = models.ForeignKey(RecoveryCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    digest = models.CharField(max_length=64, db_index=True)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+
+    def __str__(self):
+        return str(self.pk)
+
+    @classmethod
+    def normalise(cls, text: str) -> str:
+        return "".join(ch for ch in text.upper() if ch.isalnum())
+
+    @classmethod
+    def digest_of(cls, text: str) -> str:
+        return hashlib.sha256(cls.normalise(text).encode()).hexdigest()
+
+    @classmethod
+    def new_text(cls) -> str:
+        """A fresh code as shown to the person: XXXX-XXXX-XXXX-XXXX."""
+        raw = "".join(secrets.choice(cls.ALPHABET) for _i in range(cls.LENGTH))
+        return "-".join(raw[i : i + 4] for i in range(0, cls.LENGTH, 4))
+
+
+class AuthenticatorApp(TOTPDevice):
+    """A staff member's authenticator app (django-otp's TOTP device) as Administration sees it
+    in the admin: who has one, since when, last used; deleting it makes the person set up a
+    new one at their next login (a lost phone)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("authenticator app")
+        verbose_name_plural = _("authenticator apps")

@@ -35,6 +35,11 @@ ADMINISTRATION_MODELS = {
     "auth.group": ALL,
     # Locked logins (django-axes): look and unlock by deleting the entry.
     "axes.accessattempt": ("view", "delete"),
+    # Second factor: see who has an app; deleting it lets a person with a lost phone set up a
+    # new one. Recovery codes are nobody's to see (listed so that Redaktion gets none).
+    "engagierte_stadt.authenticatorapp": ("view", "delete"),
+    "engagierte_stadt.recoverycodedevice": (),
+    "engagierte_stadt.recoverycode": (),
 }
 
 QUARTIERSENTWICKLUNG_MODELS = {

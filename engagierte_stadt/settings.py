@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "mailer",
     "django_ratelimit",
     "axes",
+    # The second factor for staff: TOTP devices, and the session's "verified" mark.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -78,6 +81,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "engagierte_stadt.staff_login.StaffSessionMiddleware",
+    # request.user.is_verified(): whether this session passed the second factor …
+    "django_otp.middleware.OTPMiddleware",
+    # … and a staff session that has not is kept out of the admin and staff-only pages.
+    "engagierte_stadt.second_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
@@ -133,6 +140,20 @@ AXES_CLIENT_IP_CALLABLE = "engagierte_stadt.submissions.views.client_ip"
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
 AXES_CLIENT_STR_CALLABLE = "engagierte_stadt.staff_login.lockout_log_text"  # no account names
+# Second factor (django-otp): every staff account needs a TOTP app (or a recovery code) after
+# the password before the admin or any staff-only page opens; engagierte_stadt/second_factor.py.
+
+
+def _totp_issuer(device) -> str:
+    """The name the authenticator app shows for the account: the portal's, set in the admin."""
+    from engagierte_stadt.models import SiteSettings
+
+    return SiteSettings.load().portal_name
+
+
+OTP_TOTP_ISSUER = _totp_issuer
+# The stock device admin would show the secret key; ours (engagierte_stadt/admin.py) does not.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # A staff session ends after this many seconds without a request (a working day).
 STAFF_SESSION_IDLE_SECONDS = int(os.environ.get("DJANGO_STAFF_SESSION_IDLE_SECONDS", "28800"))
 

@@ -5,7 +5,7 @@ from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
-from engagierte_stadt import views
+from engagierte_stadt import second_factor_views, views
 from engagierte_stadt.feeds import ArticleAtomFeed, ArticleFeed
 from engagierte_stadt.sitemaps import ModelSitemap, RouteSitemap, content_sitemaps
 from engagierte_stadt.submissions import views as submission_views
@@ -78,6 +78,22 @@ urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages without an icon link (the admin).
     path("favicon.ico", views.favicon),
+    # The second factor after the password (engagierte_stadt/second_factor.py).
+    path(
+        "admin/zwei-faktor/",
+        second_factor_views.SecondFactorView.as_view(),
+        name="staff_second_factor",
+    ),
+    path(
+        "admin/zwei-faktor/einrichten/",
+        second_factor_views.EnrolView.as_view(),
+        name="staff_second_factor_enrol",
+    ),
+    path(
+        "admin/zwei-faktor/wiederherstellungscodes/",
+        second_factor_views.RecoveryCodesView.as_view(),
+        name="staff_recovery_codes",
+    ),
     path("admin/", admin.site.urls),
     # Editable pages under their German names: /impressum/, /datenschutz/, …
     path("<slug:slug>/", views.PageView.as_view(), name="page"),

@@ -5,20 +5,18 @@ Both are ordinary pages of the site on screen; their stylesheet (static/css/noti
 up an A4 page and hides everything but the sheet itself when printing.
 """
 
-import segno
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView
 
 from engagierte_stadt.admin_scope import restrict
 from engagierte_stadt.models import SiteSettings
+from engagierte_stadt.qr import qr_code_svg
 from engagierte_stadt.submissions.capacity import SignupStatus
 from engagierte_stadt.viewmixins import BreadcrumbMixin
 from konferenzen.calendar import meeting_page_url
@@ -26,24 +24,6 @@ from konferenzen.models import Meeting, Registration
 
 # Empty rows at the end of the attendance list, for people who come without registering.
 BLANK_ROWS = 10
-
-
-def qr_code_svg(url: str, label: str) -> str:
-    """`url` as a QR code in inline SVG (no inline style, so the CSP allows it), announced to
-    screen readers as an image with `label`."""
-    svg = segno.make_qr(url, error="m").svg_inline(
-        scale=4,
-        border=4,
-        dark="#000",
-        light="#fff",
-        title=label,
-        svgclass="site-qr__code",
-        lineclass=None,
-        omitsize=True,
-    )
-    # segno's <svg> has no role; with role="img" and a label the picture is one named image.
-    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1)
-    return mark_safe(svg)  # noqa: S308 - made by segno from an escaped label and our own URL
 
 
 class MeetingPrintMixin(BreadcrumbMixin):

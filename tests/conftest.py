@@ -30,3 +30,16 @@ def _demo_for_module(django_db_setup, django_db_blocker):
 @pytest.fixture
 def demo(_demo_for_module, db):
     """Tests that read the demo content (shared per module; changes roll back per test)."""
+
+
+@pytest.fixture
+def admin_client(db, admin_user):
+    """pytest-django's `admin_client` (a client of its own, logged in as a superuser), with the
+    second factor passed as every staff login must."""
+    from django.test import Client
+
+    from tests.factories import login_staff
+
+    client = Client()
+    login_staff(client, admin_user)
+    return client

@@ -1,6 +1,11 @@
+import time
+
 import factory
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from factory.django import DjangoModelFactory
 
 from engagierte_stadt.models import Article, Page
@@ -197,3 +202,30 @@ class ActionItemFactory(DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Aufgabe {n}")
     responsible = factory.Faker("name")
     status = ActionItem.Status.OPEN
+
+
+# --- staff logins with the second factor -------------------------------------------------------
+
+
+def confirmed_app(user) -> TOTPDevice:
+    """`user`'s confirmed authenticator app (a django-otp TOTP device), made if missing."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="Test-App", confirmed=True)
+
+
+def totp_code(device: TOTPDevice, *, steps_ahead: int = 0) -> str:
+    """The code `device`'s app shows now (or `steps_ahead` time steps later)."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() + steps_ahead * device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
+def login_staff(client, user) -> None:
+    """Log `user` in on the test `client` with a verified second factor: the one shared way
+    for tests that are about what staff do after logging in. Like `force_login`, plus the mark
+    django-otp's `login()` puts into the session for a device that passed its code."""
+    device = confirmed_app(user)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()

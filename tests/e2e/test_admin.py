@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 
 from engagierte_stadt.models import Article
 from tests.e2e.a11y import assert_accessible, assert_page_basics
+from tests.e2e.staff import log_in_with_code
 from tests.images import image_bytes
 
 
@@ -21,9 +22,7 @@ def test_staff_member_publishes_news_with_photo_in_the_admin(page: Page, demo_si
     photo.write_bytes(image_bytes(size=(800, 450)))
 
     page.goto(demo_site + "/admin/")
-    page.fill("#id_username", "redakteurin")
-    page.fill("#id_password", "Quartier-2026!x")
-    page.click("input[type=submit]")
+    log_in_with_code(page, staff, "Quartier-2026!x")
     page.goto(demo_site + "/admin/engagierte_stadt/article/add/")
     # Typing the title fills in the address: the admin's own JavaScript runs under the CSP.
     page.locator("#id_title").press_sequentially("Sommerfest in Welper")

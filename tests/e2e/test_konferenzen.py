@@ -27,6 +27,7 @@ from engagierte_stadt.submissions.capacity import SignupStatus
 from konferenzen.models import ConferenceWish, Meeting, Registration
 from quartiere.models import Quartier, QuartierAssignment
 from tests.e2e.a11y import assert_accessible, assert_page_basics
+from tests.e2e.staff import log_in_with_code
 
 MIN_FILL_SECONDS = 1
 TOKEN = r"[\w-]+"
@@ -437,9 +438,7 @@ def test_print_views_archive_minutes_cancelled_meeting_and_quartier_pages(
     attendance_url = demo_site + meeting.get_absolute_url() + "anwesenheitsliste/"
     page.goto(attendance_url)
     expect(page).to_have_url(re.compile(r"/admin/login/\?next="))
-    page.fill("#id_username", STAFF_USER)
-    page.fill("#id_password", STAFF_PASSWORD)
-    page.click("input[type=submit]")
+    log_in_with_code(page, staff, STAFF_PASSWORD)
     expect(page).to_have_url(attendance_url)
     expect(page.get_by_role("heading", level=1)).to_have_text("Anwesenheitsliste")
     names = sorted(

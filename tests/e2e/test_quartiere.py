@@ -19,6 +19,7 @@ from playwright.sync_api import Locator, Page, expect
 from quartiere.filters import OpportunityFilter, ProjectFilter
 from quartiere.models import Opportunity, Project, Publication, Quartier
 from tests.e2e.a11y import assert_accessible, assert_page_basics
+from tests.e2e.staff import log_in_with_code
 from tests.images import image_bytes
 
 # A Quartier and a topic with several open ways to help in the demo (Repair-Café and the
@@ -316,10 +317,8 @@ def test_staff_member_creates_a_project_with_a_picture_and_sees_it_on_the_site(
     alt = "Jugendliche streichen einen Holzzaun grün"
 
     page.goto(demo_site + "/admin/")
-    page.get_by_label("Benutzername").fill("quartiersredaktion")
-    page.get_by_label("Passwort").fill("Welper-2026!x")
-    page.get_by_role("button", name="Anmelden").click()
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    log_in_with_code(page, staff, "Welper-2026!x")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Inhalte des Portals")
 
     page.goto(demo_site + "/admin/quartiere/project/add/")
     # Typing the title fills in the address: the admin's JavaScript runs under the CSP.

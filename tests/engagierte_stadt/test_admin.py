@@ -4,13 +4,14 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from engagierte_stadt.models import Article, SiteSettings
+from tests.factories import login_staff
 from tests.images import upload
 
 
 @pytest.fixture
 def admin_client(db, client):
     user = get_user_model().objects.create_superuser("admin", "admin@example.org", "pw")
-    client.force_login(user)
+    login_staff(client, user)
     return client
 
 

@@ -26,6 +26,7 @@ from tests.factories import (
     OpportunityFactory,
     ProjectFactory,
     QuartierFactory,
+    login_staff,
 )
 
 User = get_user_model()
@@ -85,7 +86,7 @@ def editor(town):
 
 @pytest.fixture
 def editor_client(client, editor):
-    client.force_login(editor)
+    login_staff(client, editor)
     return client
 
 
@@ -335,7 +336,7 @@ def test_a_districts_assignment_covers_the_quartiere_inside_it(client, town):
     project = ProjectFactory(quartier=inner, title="Projekt Welper-Nord")
     user = staff("stadtteil-team", roles.QUARTIERSENTWICKLUNG)
     QuartierAssignment.objects.create(user=user, quartier=town["welper"]["quartier"])
-    client.force_login(user)
+    login_staff(client, user)
     assert client.get(url_of("project", project, "change/")).status_code == 200
 
 
@@ -345,12 +346,12 @@ def test_an_assignment_of_a_quartier_does_not_open_its_district(client, town):
     inner.save()
     user = staff("quartier-team", roles.QUARTIERSENTWICKLUNG)
     QuartierAssignment.objects.create(user=user, quartier=inner)
-    client.force_login(user)
+    login_staff(client, user)
     assert client.get(url_of("project", town["welper"]["project"], "change/")).status_code == 403
 
 
 def test_editor_without_assignment_sees_nothing(client, town):
-    client.force_login(staff("neu", roles.QUARTIERSENTWICKLUNG))
+    login_staff(client, staff("neu", roles.QUARTIERSENTWICKLUNG))
     for kind, (url, label) in ROUTES.items():
         html = client.get(url).content.decode()
         assert label.format(**WELPER) not in html, kind
@@ -376,7 +377,7 @@ PERSONAL_DATA_LISTS = [
 
 @pytest.fixture
 def redaktion_client(client, town):
-    client.force_login(staff("redaktion-team", roles.REDAKTION))
+    login_staff(client, staff("redaktion-team", roles.REDAKTION))
     return client
 
 
@@ -414,7 +415,7 @@ def test_redaktion_also_in_quartiersentwicklung_sees_personal_data_only_of_its_q
     # The permission for all Quartiere opens public content, never personal data.
     user = staff("beides", roles.REDAKTION, roles.QUARTIERSENTWICKLUNG)
     QuartierAssignment.objects.create(user=user, quartier=town["welper"]["quartier"])
-    client.force_login(user)
+    login_staff(client, user)
     html = client.get(ROUTES["signup"][0]).content.decode()
     assert "Wilma Mitmach" in html and "Berta Mitmach" not in html
     blankenstein = town["blankenstein"]
@@ -427,7 +428,7 @@ def test_redaktion_also_in_quartiersentwicklung_sees_personal_data_only_of_its_q
 
 @pytest.fixture
 def administration_client(client, town):
-    client.force_login(staff("it-team", roles.ADMINISTRATION))
+    login_staff(client, staff("it-team", roles.ADMINISTRATION))
     return client
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from engagierte_stadt.markup import render_markdown
 from engagierte_stadt.models import AccessibilityFeedback, Article, SiteSettings
 from engagierte_stadt.submissions.forms import fill_stamp
-from tests.factories import ArticleFactory, PageFactory
+from tests.factories import ArticleFactory, PageFactory, login_staff
 from tests.html import find_all
 
 FEEDBACK = "engagierte_stadt.accessibilityfeedback"  # the purpose of the form's stamps
@@ -56,7 +56,7 @@ def test_draft_and_scheduled_articles_stay_hidden(db, client):
 def test_staff_can_preview_a_draft(db, client):
     draft = ArticleFactory(title="Entwurf", status=Article.Status.DRAFT)
     staff = get_user_model().objects.create_user("staff", password="x", is_staff=True)
-    client.force_login(staff)
+    login_staff(client, staff)
     response = client.get(draft.get_absolute_url())
     assert response.status_code == 200
     assert "Vorschau" in response.content.decode()

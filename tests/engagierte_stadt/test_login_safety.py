@@ -9,17 +9,27 @@ from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from tests.factories import confirmed_app, totp_code
+
 LOGIN = "/admin/login/?next=/admin/"
 PASSWORD = "Quartier-2026!x"
 
 
 @pytest.fixture
 def editor(db):
-    return get_user_model().objects.create_user("anna", password=PASSWORD, is_staff=True)
+    user = get_user_model().objects.create_user("anna", password=PASSWORD, is_staff=True)
+    confirmed_app(user)
+    return user
 
 
 def log_in(client, username, password, address="203.0.113.7"):
     return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=address)
+
+
+def pass_second_factor(client, user):
+    """The code step after the password (engagierte_stadt/second_factor.py)."""
+    response = client.post("/admin/zwei-faktor/", {"code": totp_code(confirmed_app(user))})
+    assert response.status_code == 302
 
 
 def fail(client, times, username="anna", address="203.0.113.7"):
@@ -29,9 +39,11 @@ def fail(client, times, username="anna", address="203.0.113.7"):
     return response
 
 
-def test_right_password_logs_in(client, editor):
+def test_right_password_leads_to_the_second_factor(client, editor):
     response = log_in(client, "anna", PASSWORD)
     assert response.status_code == 302
+    assert client.get("/admin/")["Location"].startswith("/admin/zwei-faktor/")
+    pass_second_factor(client, editor)
     assert client.get("/admin/").status_code == 200
 
 
@@ -89,6 +101,7 @@ def test_staff_session_survives_a_working_day_of_activity(client, editor):
     start = timezone.now()
     with time_machine.travel(start, tick=False) as clock:
         log_in(client, "anna", PASSWORD)
+        pass_second_factor(client, editor)
         for hour in range(1, 11):
             clock.move_to(start + timedelta(hours=hour))
             assert client.get("/admin/").status_code == 200, hour
@@ -98,6 +111,7 @@ def test_staff_session_ends_after_a_working_day_without_activity(client, editor)
     start = timezone.now()
     with time_machine.travel(start, tick=False) as clock:
         log_in(client, "anna", PASSWORD)
+        pass_second_factor(client, editor)
         clock.move_to(start + timedelta(hours=7, minutes=59))
         assert client.get("/admin/").status_code == 200
         clock.move_to(start + timedelta(hours=16))

@@ -16,7 +16,7 @@ from django.core import mail
 from engagierte_stadt.models import SiteSettings
 from engagierte_stadt.submissions.capacity import signup_confirm, signup_submit
 from konferenzen.models import Registration
-from tests.factories import ConferenceFactory, MeetingFactory, QuartierFactory
+from tests.factories import ConferenceFactory, MeetingFactory, QuartierFactory, login_staff
 from tests.signup_helpers import (
     EMAIL,
     form_data,
@@ -80,7 +80,7 @@ def case(request, db):
 
 @pytest.fixture
 def superuser_client(client, db):
-    client.force_login(get_user_model().objects.create_superuser("admin", "a@example.org", "pw"))
+    login_staff(client, get_user_model().objects.create_superuser("admin", "a@example.org", "pw"))
     return client
 
 

@@ -16,7 +16,7 @@ from PIL import Image
 from konferenzen.demo import minutes_pdf
 from konferenzen.models import Meeting
 from quartiere.models import QuartierAssignment
-from tests.factories import MeetingFactory
+from tests.factories import MeetingFactory, login_staff
 from tests.konferenzen.admin_forms import admin_form_data
 
 
@@ -31,7 +31,7 @@ def staff_client(client, db):
     user = get_user_model().objects.create_user("redakteurin", password="pw", is_staff=True)
     user.user_permissions.set(Permission.objects.filter(content_type__app_label="konferenzen"))
     QuartierAssignment.objects.create(user=user)  # responsible for the whole town
-    client.force_login(user)
+    login_staff(client, user)
     return client
 
 

@@ -23,6 +23,7 @@ from tests.factories import (
     MeetingFactory,
     QuartierFactory,
     VenueFactory,
+    login_staff,
 )
 from tests.html import assert_headings_in_order, find_all, parse
 
@@ -252,7 +253,7 @@ def staff_client(client):
     user = User.objects.create_user("redaktion", password="x", is_staff=True)
     user.user_permissions.add(Permission.objects.get(codename="view_registration"))
     QuartierAssignment.objects.create(user=user)  # responsible for the whole town
-    client.force_login(user)
+    login_staff(client, user)
     return client
 
 
@@ -265,7 +266,7 @@ def test_anonymous_visitor_is_sent_to_the_login_and_sees_no_names(client, regist
 
 
 def test_logged_in_non_staff_user_sees_no_names(client, registrations):
-    client.force_login(User.objects.create_user("buerger", password="x"))
+    client.force_login(User.objects.create_user("buerger", password="x"))  # not staff
 
     response = client.get(ATTENDANCE)
 
@@ -274,7 +275,7 @@ def test_logged_in_non_staff_user_sees_no_names(client, registrations):
 
 
 def test_staff_without_permission_for_registrations_is_refused(client, registrations):
-    client.force_login(User.objects.create_user("technik", password="x", is_staff=True))
+    login_staff(client, User.objects.create_user("technik", password="x", is_staff=True))
 
     response = client.get(ATTENDANCE)
 
@@ -343,8 +344,8 @@ def test_attendance_list_query_budget_with_many_registrations(
         register(meeting, f"Person {number:03d}", status)
 
     # Session, user, the user's and the groups' permissions, the user's Quartier assignments,
-    # site settings, the meeting, the registrations.
-    with django_assert_max_num_queries(8):
+    # site settings, the meeting, the registrations; the device that passed the second factor.
+    with django_assert_max_num_queries(9):
         response = staff_client.get(ATTENDANCE)
 
     html = response.content.decode()

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Permission
 from django.core import mail
 
 from partner.models import ApplicationStatus, Partner, PartnerApplication, ProjectPartner
-from tests.factories import ProjectFactory, QuartierFactory
+from tests.factories import ProjectFactory, QuartierFactory, login_staff
 from tests.partner.factories import ApplicationFactory, PartnerFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ MANAGE_LINK = re.compile(r"(https?://[^/\s]+)(/partner/bewerbung/[\w-]+/)(?!best
 @pytest.fixture
 def admin_client(client):
     user = get_user_model().objects.create_superuser("admin", "admin@example.org", "pw")
-    client.force_login(user)
+    login_staff(client, user)
     return client
 
 
@@ -172,7 +172,7 @@ def test_an_application_cannot_be_edited_or_deleted(admin_client):
 def test_decisions_need_the_change_permission(client):
     user = get_user_model().objects.create_user("lesend", password="pw", is_staff=True)
     user.user_permissions.add(Permission.objects.get(codename="view_partnerapplication"))
-    client.force_login(user)
+    login_staff(client, user)
     application = ApplicationFactory()
     html = client.get(CHANGELIST).content.decode()
     assert 'value="accept"' not in html and 'value="reject"' not in html

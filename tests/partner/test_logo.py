@@ -11,6 +11,7 @@ from PIL import Image
 
 from engagierte_stadt.images import normalise_image
 from partner.models import Partner
+from tests.factories import login_staff
 from tests.partner.factories import PartnerFactory
 from tests.picture_files import encode, gps_jpeg, has_metadata, media_file, picture
 
@@ -35,7 +36,7 @@ def media_root(settings, tmp_path):
 @pytest.fixture
 def admin_client(client):
     user = get_user_model().objects.create_superuser("admin", "admin@example.org", "pw")
-    client.force_login(user)
+    login_staff(client, user)
     return client
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from engagierte_stadt.models import SiteSettings
 from partner.models import PartnerKind, ProjectRole
 from quartiere.models import Publication
-from tests.factories import OpportunityFactory, ProjectFactory, QuartierFactory
+from tests.factories import OpportunityFactory, ProjectFactory, QuartierFactory, login_staff
 from tests.html import assert_headings_in_order, card_titles, parse
 from tests.partner.factories import (
     ExchangeTopicFactory,
@@ -192,7 +192,7 @@ def test_unpublished_partner_is_hidden_from_the_public_but_staff_can_preview(cli
     PartnerFactory(name="Neu angenommen", slug="neu-angenommen", is_published=False)
     assert client.get("/partner/neu-angenommen/").status_code == 404
     staff = get_user_model().objects.create_user("redaktion", password="x", is_staff=True)
-    client.force_login(staff)
+    login_staff(client, staff)
     response = client.get("/partner/neu-angenommen/")
     assert response.status_code == 200
     assert "Vorschau: nicht veröffentlicht" in response.content.decode()

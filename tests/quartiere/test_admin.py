@@ -4,12 +4,13 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from quartiere.models import Opportunity, Project, Publication, Quartier
+from tests.factories import login_staff
 
 
 @pytest.fixture
 def admin_client(db, client):
     user = get_user_model().objects.create_superuser("admin", "admin@example.org", "pw")
-    client.force_login(user)
+    login_staff(client, user)
     return client
 
 

@@ -17,6 +17,7 @@ from engagierte_stadt.submissions.submission import submissions_purge
 from quartiere.alerts import alerts_send
 from quartiere.forms import AlertForm
 from quartiere.models import AlertStatus, AlertSubscription, Opportunity, Quartier, Topic
+from tests.factories import login_staff
 
 EMAIL = "erika.mustermann@example.org"
 BASE = "http://testserver"
@@ -236,7 +237,7 @@ def test_staff_see_counts_per_district_and_topic_never_addresses(town, client):
     confirmed_subscription(client, query="quartier=welper", email="zweite@example.org")
     subscribe(client, query="quartier=blankenstein", email="unbestaetigt@example.org")
     admin = get_user_model().objects.create_superuser("admin", "admin@example.org", "pw")
-    client.force_login(admin)
+    login_staff(client, admin)
     html = client.get("/admin/quartiere/alertsubscription/").content.decode()
     assert "2 aktive Benachrichtigungen" in html
     assert re.search(r"<td>Welper</td><td>2</td>", html)

@@ -18,7 +18,7 @@ from engagierte_stadt.models import SiteSettings
 from engagierte_stadt.submissions.capacity import signup_confirm, signup_submit
 from quartiere.admin import SignupAdmin
 from quartiere.models import Signup
-from tests.factories import OpportunityFactory, ProjectFactory, QuartierFactory
+from tests.factories import OpportunityFactory, ProjectFactory, QuartierFactory, login_staff
 from tests.signup_helpers import EMAIL, confirm_link, form_data, mails_to
 
 OWN = {
@@ -84,7 +84,7 @@ def case(request, db):
 
 @pytest.fixture
 def superuser_client(client, db):
-    client.force_login(get_user_model().objects.create_superuser("admin", "a@example.org", "pw"))
+    login_staff(client, get_user_model().objects.create_superuser("admin", "a@example.org", "pw"))
     return client
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from engagierte_stadt import roles
 from engagierte_stadt.submissions.capacity import signup_confirm, signup_submit
 from quartiere.models import QuartierAssignment, Signup
-from tests.factories import OpportunityFactory, ProjectFactory, QuartierFactory
+from tests.factories import OpportunityFactory, ProjectFactory, QuartierFactory, login_staff
 
 User = get_user_model()
 ADD = "/admin/quartiere/quartierassignment/add/"
@@ -78,7 +78,7 @@ def form_errors(response) -> str:
 
 @pytest.fixture
 def handed_on(client, anna, ben, welper):
-    client.force_login(anna)
+    login_staff(client, anna)
     response = delegate(client, user=ben.pk, quartier=welper.pk)
     assert response.status_code == 302, form_errors(response)
     client.logout()
@@ -95,7 +95,7 @@ def sees_wilma(client) -> bool:
 
 def test_delegation_page_offers_the_editors_own_quartiere(client, anna, welper):
     QuartierFactory(name="Blankenstein", slug="blankenstein")
-    client.force_login(anna)
+    login_staff(client, anna)
     response = client.get(ADD)
     assert response.status_code == 200
     assert "Vertretung einrichten" in response.content.decode()
@@ -108,16 +108,16 @@ def test_handed_on_rights_carry_the_giver_and_the_end(handed_on, anna, welper):
 
 
 def test_delegate_works_on_the_quartier_until_the_end(client, handed_on, ben, _clock):
-    client.force_login(ben)
+    login_staff(client, ben)
     assert sees_wilma(client)
     _clock.move_to(UNTIL - timedelta(minutes=1))
-    client.force_login(ben)  # a new working day, a new login
+    login_staff(client, ben)  # a new working day, a new login
     assert sees_wilma(client)
 
 
 def test_delegation_lapses_at_its_end_and_not_a_minute_later(client, handed_on, ben, _clock):
     _clock.move_to(UNTIL - timedelta(minutes=1))
-    client.force_login(ben)
+    login_staff(client, ben)
     assert sees_wilma(client)
     _clock.move_to(UNTIL)
     assert not sees_wilma(client)
@@ -135,11 +135,11 @@ def test_granting_is_logged_without_personal_data(handed_on, anna):
 
 
 def test_lapse_is_logged_once_with_its_own_time(client, handed_on, anna, _clock):
-    client.force_login(anna)
+    login_staff(client, anna)
     client.get(LIST)
     assert not LogEntry.objects.filter(action_flag=CHANGE).exists()  # not lapsed yet
     _clock.move_to(UNTIL + timedelta(days=3))
-    client.force_login(anna)
+    login_staff(client, anna)
     client.get(LIST)
     client.get(LIST)
     entry = LogEntry.objects.get(object_id=str(handed_on.pk), action_flag=CHANGE)
@@ -149,10 +149,10 @@ def test_lapse_is_logged_once_with_its_own_time(client, handed_on, anna, _clock)
 
 
 def test_editor_ends_a_delegation_early(client, handed_on, anna, ben, _clock):
-    client.force_login(anna)
+    login_staff(client, anna)
     response = client.post(LIST, {"action": "end_now", "_selected_action": [handed_on.pk]})
     assert response.status_code == 302
-    client.force_login(ben)
+    login_staff(client, ben)
     assert not sees_wilma(client)
     assert LogEntry.objects.filter(object_id=str(handed_on.pk), action_flag=CHANGE).exists()
 
@@ -162,7 +162,7 @@ def test_editor_ends_a_delegation_early(client, handed_on, anna, ben, _clock):
 
 def test_editor_cannot_hand_on_a_quartier_of_someone_else(client, anna, ben):
     blankenstein = QuartierFactory(name="Blankenstein", slug="blankenstein")
-    client.force_login(anna)
+    login_staff(client, anna)
     response = delegate(client, user=ben.pk, quartier=blankenstein.pk)
     assert response.status_code == 200
     assert "keine gültige Auswahl" in form_errors(response)
@@ -170,14 +170,14 @@ def test_editor_cannot_hand_on_a_quartier_of_someone_else(client, anna, ben):
 
 
 def test_editor_cannot_hand_on_to_themselves(client, anna, welper):
-    client.force_login(anna)
+    login_staff(client, anna)
     response = delegate(client, user=anna.pk, quartier=welper.pk)
     assert "keine gültige Auswahl" in form_errors(response)
     assert QuartierAssignment.objects.filter(user=anna).count() == 1
 
 
 def test_delegation_needs_an_end_in_the_future(client, anna, ben, welper):
-    client.force_login(anna)
+    login_staff(client, anna)
     response = delegate(client, user=ben.pk, quartier=welper.pk, until=NOW - timedelta(hours=1))
     assert "Das Ende muss in der Zukunft liegen." in form_errors(response)
     response = client.post(ADD, {"user": ben.pk, "quartier": welper.pk})
@@ -188,7 +188,7 @@ def test_delegation_needs_an_end_in_the_future(client, anna, ben, welper):
 def test_delegation_cannot_outlast_the_givers_own_rights(client, ben, welper):
     own_end = NOW + timedelta(days=5)
     carla = editor("carla", welper, valid_until=own_end)
-    client.force_login(carla)
+    login_staff(client, carla)
     response = delegate(client, user=ben.pk, quartier=welper.pk, until=own_end + timedelta(1))
     assert "Ihre eigene Zuständigkeit endet am 06.03.2027 09:00" in form_errors(response)
     assert not QuartierAssignment.objects.filter(user=ben).exists()
@@ -196,14 +196,14 @@ def test_delegation_cannot_outlast_the_givers_own_rights(client, ben, welper):
 
 def test_delegate_cannot_hand_the_rights_on_further(client, handed_on, ben, welper):
     dora = editor("dora")
-    client.force_login(ben)
+    login_staff(client, ben)
     response = delegate(client, user=dora.pk, quartier=welper.pk, until=UNTIL - timedelta(1))
     assert "keine gültige Auswahl" in form_errors(response)
     assert not QuartierAssignment.objects.filter(user=dora).exists()
 
 
 def test_delegate_cannot_end_or_change_the_delegation(client, handed_on, ben):
-    client.force_login(ben)
+    login_staff(client, ben)
     url = f"{LIST}{handed_on.pk}/"
     assert client.post(f"{url}delete/", {"post": "yes"}).status_code == 403
     later = UNTIL + timedelta(days=30)
@@ -219,14 +219,14 @@ def test_delegate_cannot_end_or_change_the_delegation(client, handed_on, ben):
 def test_editor_without_delegation_rights_cannot_hand_on(client, welper):
     user = User.objects.create_user("praktikant", password="pw", is_staff=True)
     QuartierAssignment.objects.create(user=user, quartier=welper)
-    client.force_login(user)
+    login_staff(client, user)
     assert client.get(ADD).status_code == 403
 
 
 def test_other_editors_do_not_see_a_delegation(client, handed_on, anna):
-    client.force_login(anna)
+    login_staff(client, anna)
     assert handed_on in client.get(LIST).context["cl"].result_list
-    client.force_login(editor("erik", QuartierFactory(name="Winz-Baak", slug="winz-baak")))
+    login_staff(client, editor("erik", QuartierFactory(name="Winz-Baak", slug="winz-baak")))
     assert handed_on not in client.get(LIST).context["cl"].result_list
     assert client.get(f"{LIST}{handed_on.pk}/change/").status_code == 302  # not found
 
@@ -234,10 +234,10 @@ def test_other_editors_do_not_see_a_delegation(client, handed_on, anna):
 def test_administration_assigns_the_whole_town(client, welper, ben):
     it = User.objects.create_user("it", password="pw", is_staff=True)
     it.groups.add(Group.objects.get(name=roles.ADMINISTRATION))
-    client.force_login(it)
+    login_staff(client, it)
     response = client.post(ADD, {"user": ben.pk, "quartier": ""})
     assert response.status_code == 302, form_errors(response)
     assignment = QuartierAssignment.objects.get(user=ben)
     assert assignment.quartier is None and assignment.delegated_by is None
-    client.force_login(ben)
+    login_staff(client, ben)
     assert sees_wilma(client)

@@ -16,6 +16,7 @@ from engagierte_stadt.submissions.capacity import (
 )
 from quartiere.admin import SignupAdmin
 from quartiere.models import Opportunity, Quartier, QuartierAssignment, Signup
+from tests.factories import login_staff
 
 SIGNUPS_URL = "/admin/quartiere/signup/"
 ADD_URL = "/admin/quartiere/signup/add/"
@@ -40,7 +41,7 @@ CSV_HEADER = [
 @pytest.fixture
 def admin_client(db, client):
     user = get_user_model().objects.create_superuser("admin", "admin@example.org", "pw")
-    client.force_login(user)
+    login_staff(client, user)
     return client
 
 
@@ -340,7 +341,7 @@ def test_staff_without_signup_permission_see_no_personal_data(client, tafel):
         Permission.objects.filter(codename__in=["view_opportunity", "change_opportunity"])
     )
     QuartierAssignment.objects.create(user=editor)
-    client.force_login(editor)
+    login_staff(client, editor)
     confirmed(tafel, "Erste Person", "erste@example.org")
     html = client.get(f"/admin/quartiere/opportunity/{tafel.pk}/change/").content.decode()
     assert "1 von 1 Plätzen belegt" in html

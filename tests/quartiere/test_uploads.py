@@ -16,7 +16,7 @@ from PIL import Image
 from engagierte_stadt.images import VARIANTS, rendition_file
 from engagierte_stadt.models import SiteSettings
 from quartiere.models import Project, ProjectImage
-from tests.factories import ProjectFactory, QuartierFactory
+from tests.factories import ProjectFactory, QuartierFactory, login_staff
 from tests.picture_files import (
     camera_exif,
     encode,
@@ -45,7 +45,7 @@ def media_root(settings, tmp_path) -> Path:
 @pytest.fixture
 def admin_client(db, client):
     user = get_user_model().objects.create_superuser("admin", "admin@example.org", "pw")
-    client.force_login(user)
+    login_staff(client, user)
     return client
 
 

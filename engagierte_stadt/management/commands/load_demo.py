@@ -177,7 +177,9 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.WARNING(
                 "Demo staff account created – this password is shown only once:\n"
-                f"  user: redaktion\n  password: {password}\n  admin: /admin/"
+                f"  user: redaktion\n  password: {password}\n  admin: /admin/\n"
+                "On the first login it asks to set up an authenticator app (second factor), "
+                "as for every staff account."
             )
         )
 
