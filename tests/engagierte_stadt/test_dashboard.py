@@ -35,6 +35,7 @@ from tests.factories import (
     ProjectFactory,
     QuartierFactory,
     TopicFactory,
+    login_staff,
 )
 
 User = get_user_model()
@@ -356,7 +357,7 @@ def test_free_places_per_district(people, town):
 
 @pytest.mark.parametrize("who", ["welper", "blankenstein", "chef"])
 def test_every_todo_link_opens_the_list_of_exactly_those_rows(client, people, who):
-    client.force_login(people[who])
+    login_staff(client, people[who])
     tasks, _figures = board(people[who])
     assert tasks
     for task in tasks.values():
@@ -366,7 +367,7 @@ def test_every_todo_link_opens_the_list_of_exactly_those_rows(client, people, wh
 
 
 def test_figure_row_links_open_their_lists(client, people):
-    client.force_login(people["welper"])
+    login_staff(client, people["welper"])
     _tasks, figures = board(people["welper"])
     for key in ["signups-per-month", "signups-per-district"]:
         for row in figures[key].rows:
@@ -376,7 +377,7 @@ def test_figure_row_links_open_their_lists(client, people):
 
 
 def test_admin_index_shows_the_dashboard_in_german_without_other_districts(client, people):
-    client.force_login(people["welper"])
+    login_staff(client, people["welper"])
     page = client.get("/admin/").content.decode()
     assert "Zu tun in Ihren Quartieren" in page
     assert "2 Angebote sind voll" in page
@@ -395,7 +396,7 @@ def test_staff_without_assignment_see_no_district_figures(db, town):
 
 
 def index_queries(client, user) -> int:
-    client.force_login(user)
+    login_staff(client, user)
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/admin/")
     assert response.status_code == 200
