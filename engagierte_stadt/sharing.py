@@ -155,7 +155,9 @@ def share_meta(*, request, context, site) -> ShareMeta:
     """What `base.html` writes into the page head (see the module docstring)."""
     absolute = request.build_absolute_uri
     obj = context.get("object")
-    if not callable(getattr(obj, "share_title", None)):
+    # A row describes only its own page: a form about it (a wish for a conference in a
+    # Quartier, a sign-up) is another page with its own title and address.
+    if not callable(getattr(obj, "share_title", None)) or obj.get_absolute_url() != request.path:
         obj = None
     site_name = getattr(site, "portal_name", "") or ""
     page_title = str(context.get("page_title") or "")

@@ -178,3 +178,27 @@ def test_jsonld_script_escapes_every_character_that_could_end_the_block():
     inner = re.fullmatch(r'<script type="application/ld\+json">(.*)</script>', html).group(1)
     assert "<" not in inner and ">" not in inner and "&" not in inner
     assert json.loads(inner) == {"name": BREAKOUT}
+
+
+def test_preview_and_meta_description_say_the_same(demo, client):
+    head = read_head(client, "/partner/")
+    assert head.meta["description"] == head.meta["og:description"]
+    assert head.meta["og:description"].startswith("Vereine, Initiativen")
+    project = ProjectFactory(publication="published", teaser="Wir **gießen** die Beete.")
+    head = read_head(client, project.get_absolute_url())
+    assert head.meta["description"] == head.meta["og:description"] == "Wir gießen die Beete."
+
+
+def test_a_form_about_a_row_is_not_shared_as_the_rows_page(demo, client):
+    from quartiere.models import Quartier
+
+    for quartier in Quartier.objects.all():
+        path = f"/stadtteilkonferenzen/wunsch/{quartier.slug}/"
+        if client.get(path).status_code == 200:
+            break
+    else:
+        pytest.fail("the demo has no Quartier with a wish form")
+    head = read_head(client, path)
+    assert head.meta["og:url"] == "http://testserver" + path
+    assert head.links["canonical"] == "http://testserver" + path
+    assert head.meta["og:title"] != quartier.name
