@@ -98,6 +98,8 @@ def test_every_public_page_has_title_description_url_and_canonical(client, pages
             assert head.meta.get(key, "").strip(), f"{path}: no {key}"
         assert head.meta["og:url"].startswith("http://testserver/"), path
         assert head.links["canonical"] == head.meta["og:url"], path
+        # The demo has a default picture, so every page has one to share.
+        assert head.meta.get("og:image", "").startswith("http://testserver/media/"), path
         for block in structured(head):  # every JSON-LD block of every page parses
             assert block["@context"] == "https://schema.org"
 
@@ -118,11 +120,14 @@ def test_a_page_with_a_picture_shares_a_rendition_of_it(client, pages):
 
 
 def test_a_page_without_picture_shares_the_default_picture_of_the_site_settings(demo, client):
+    site = SiteSettings.load()
+    assert site.share_image  # the demo has one
+    site.share_image = None
+    site.save()
     head = read_head(client, "/quartiere/")
     assert "og:image" not in head.meta
     assert head.meta["twitter:card"] == "summary"
 
-    site = SiteSettings.load()
     site.share_image_alt = "Blick über die Altstadt"
     site.share_image.save("vorschau.jpg", ContentFile(encode(picture((1600, 900)))))
     head = read_head(client, "/quartiere/")
@@ -202,3 +207,14 @@ def test_a_form_about_a_row_is_not_shared_as_the_rows_page(demo, client):
     assert head.meta["og:url"] == "http://testserver" + path
     assert head.links["canonical"] == "http://testserver" + path
     assert head.meta["og:title"] != quartier.name
+
+
+def test_default_picture_needs_an_alternative_text(db):
+    from django.core.exceptions import ValidationError
+
+    site = SiteSettings.load()
+    site.share_image_alt = ""
+    site.share_image.save("vorschau.jpg", ContentFile(encode(picture((1600, 900)))), save=False)
+    with pytest.raises(ValidationError) as error:
+        site.full_clean()
+    assert "share_image_alt" in error.value.message_dict
