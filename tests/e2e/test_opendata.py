@@ -31,5 +31,5 @@ def test_open_data_page_fits_a_small_phone(new_context, demo_site):
     page.goto(demo_site + "/offene-daten/")
     overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
     assert not overflow, "the open data page scrolls sideways at 320 px"
-    page.screenshot(path="/tmp/opendata-320.png", full_page=False)
+    page.screenshot(path="/tmp/opendata-320.png", full_page=True)
     assert_accessible(page, "Offene Daten at 320 px")
