@@ -15,8 +15,9 @@ wishes and applications are in no data set.
 Large sets are split into pages of `PAGE_SIZE` rows (`?seite=2`): a page costs a constant
 number of queries (the count, the rows, one per prefetched relation), however many rows
 there are. JSON follows the list shape of OParl 1.1 (`data`, `pagination`, `links`); CSV
-(UTF-8, comma, header row) gives the same fields, lists joined with " | ", and the links to
-the other pages in a `Link` header.
+(UTF-8, comma, header row) gives the same fields, lists joined with " | ", text that a
+spreadsheet would run as a formula behind an apostrophe, and the links to the other pages in
+a `Link` header.
 """
 
 import csv
@@ -29,6 +30,8 @@ from typing import ClassVar
 from django.core.paginator import Paginator
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
+
+from engagierte_stadt.submissions.services import csv_safe
 
 PAGE_SIZE = 500
 LIST_SEPARATOR = " | "
@@ -113,13 +116,17 @@ def iso(value) -> str | None:
 
 
 def csv_value(value) -> str:
+    """A CSV cell: lists joined, booleans as true/false, and text that a spreadsheet would
+    run as a formula ("=…", "+…", "-…", "@…") kept as text (`csv_safe`, as every export)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list | tuple):
-        return LIST_SEPARATOR.join(csv_value(item) for item in value)
-    return str(value)
+        return csv_safe(LIST_SEPARATOR.join(str(item) for item in value))
+    if isinstance(value, int):
+        return str(value)
+    return csv_safe(value)
 
 
 def to_csv(field_names: list[str], rows: list[dict]) -> str:

@@ -290,3 +290,11 @@ def test_query_budget_holds_for_every_data_set_at_many_rows(
 def test_agenda_items_only_of_existing_meetings(demo):
     dataset = opendata.get_dataset("tagesordnungspunkte")
     assert dataset.queryset().count() == AgendaItem.objects.count()
+
+
+def test_csv_keeps_a_formula_as_text_and_json_keeps_the_text_as_it_is(db, client):
+    ProjectFactory(publication=Publication.PUBLISHED, title='=HYPERLINK("http://x.example")')
+    rows = fetch_all(client, "projekte", "csv")
+    assert '\'=HYPERLINK("http://x.example")' in {row["title"] for row in rows}
+    rows = fetch_all(client, "projekte", "json")
+    assert '=HYPERLINK("http://x.example")' in {row["title"] for row in rows}
