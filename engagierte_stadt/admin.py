@@ -39,6 +39,8 @@ class SiteSettingsAdmin(SingletonAdmin):
     fieldsets = [
         (_("Portal"), {"fields": ["city_name", "portal_name", "tagline", "header_label"]}),
         (_("Logo"), {"fields": ["logo", "logo_alt"]}),
+        (_("Link previews"), {"fields": ["share_image", "share_image_alt"]}),
+        (_("Open data"), {"fields": ["data_licence"]}),
         (_("Texts"), {"fields": ["intro", "programme_text"]}),
         (
             _("Contact"),

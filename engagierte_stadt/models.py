@@ -15,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from engagierte_stadt.images import CleanImageField
 from engagierte_stadt.search import SearchableModel
+from engagierte_stadt.sharing import ShareableMixin, image_object, organisation_data
 from engagierte_stadt.submissions.submission import SubmissionBase, SubmissionQuerySet
 from engagierte_stadt.submissions.targets import Contact
 from engagierte_stadt.urlwords import PublicAddressMixin
@@ -48,6 +49,33 @@ class PublicContactMixin:
             "email": public.email,
             "phone": public.phone,
         }
+
+
+class DataLicence(models.TextChoices):
+    """Licences for open data as the German open-data portals (GovData, DCAT-AP.de) name them."""
+
+    DL_BY = "dl-by-de/2.0", "Datenlizenz Deutschland – Namensnennung – Version 2.0"
+    DL_ZERO = "dl-zero-de/2.0", "Datenlizenz Deutschland – Zero – Version 2.0"
+    CC_BY = "cc-by/4.0", "Creative Commons Namensnennung – 4.0 International (CC BY 4.0)"
+    CC_ZERO = "cc-zero", "Creative Commons Zero (CC0 1.0)"
+
+    @property
+    def uri(self) -> str:
+        """The licence's URI in the DCAT-AP.de vocabulary."""
+        return f"http://dcat-ap.de/def/licenses/{self.value}"
+
+    @property
+    def text_url(self) -> str:
+        """Where people read the licence."""
+        return LICENCE_TEXTS[self.value]
+
+
+LICENCE_TEXTS = {
+    "dl-by-de/2.0": "https://www.govdata.de/dl-de/by-2-0",
+    "dl-zero-de/2.0": "https://www.govdata.de/dl-de/zero-2-0",
+    "cc-by/4.0": "https://creativecommons.org/licenses/by/4.0/deed.de",
+    "cc-zero": "https://creativecommons.org/publicdomain/zero/1.0/deed.de",
+}
 
 
 class SiteSettings(models.Model):
@@ -84,6 +112,29 @@ class SiteSettings(models.Model):
         blank=True,
         help_text=_("A short text about the Engagierte Stadt programme. Markdown is allowed."),
     )
+    share_image = CleanImageField(
+        _("default picture for link previews"),
+        upload_to="site/",
+        blank=True,
+        width_field="share_image_width",
+        height_field="share_image_height",
+        help_text=_(
+            "Shown when a link to a page without a picture of its own is shared (messengers, "
+            "social networks). Landscape, at least 800 × 450 pixels."
+        ),
+    )
+    share_image_width = models.PositiveIntegerField(editable=False, null=True)
+    share_image_height = models.PositiveIntegerField(editable=False, null=True)
+    share_image_alt = models.CharField(
+        _("alternative text of the default picture"), max_length=250, blank=True
+    )
+    data_licence = models.CharField(
+        _("licence of the open data"),
+        max_length=20,
+        choices=DataLicence.choices,
+        default=DataLicence.DL_BY,
+        help_text=_("The licence under which the portal's open data may be reused."),
+    )
     contact_name = models.CharField(_("contact name"), max_length=150, blank=True)
     contact_organisation = models.CharField(_("contact organisation"), max_length=200, blank=True)
     contact_address = models.TextField(_("contact address"), blank=True)
@@ -103,6 +154,17 @@ class SiteSettings(models.Model):
     def save(self, *args, **kwargs):
         self.pk = 1
         super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.share_image and not self.share_image_alt.strip():
+            raise ValidationError(
+                {"share_image_alt": _("Please describe the picture for people who cannot see it.")}
+            )
+
+    @property
+    def licence(self) -> DataLicence:
+        return DataLicence(self.data_licence)
 
     @classmethod
     def load(cls) -> "SiteSettings":
@@ -298,7 +360,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.order_by("-publish_at", "-pk")
 
 
-class Article(PublicAddressMixin, SearchableModel):
+class Article(ShareableMixin, PublicAddressMixin, SearchableModel):
     """A news item ("Aktuelles")."""
 
     DETAIL_ROUTE = "article_detail"
@@ -364,6 +426,38 @@ class Article(PublicAddressMixin, SearchableModel):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED and self.publish_at <= timezone.now()
+
+    SHARE_TYPE = "article"
+
+    def share_description(self) -> str:
+        return self.teaser
+
+    def share_picture(self):
+        return self.photo or None
+
+    def share_picture_alt(self) -> str:
+        return self.photo_alt
+
+    def structured_data(self, *, site, absolute) -> dict:
+        """schema.org NewsArticle."""
+        url = absolute(self.get_absolute_url())
+        data = {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": Truncator(self.title).chars(110),
+            "description": self.teaser,
+            "url": url,
+            "mainEntityOfPage": url,
+            "datePublished": timezone.localtime(self.publish_at).isoformat(),
+            "dateModified": timezone.localtime(self.updated_at).isoformat(),
+            "inLanguage": "de",
+            "publisher": organisation_data(site, absolute),
+            "author": organisation_data(site, absolute),
+        }
+        image = image_object(self.share_picture(), absolute)
+        if image:
+            data["image"] = [image]
+        return data
 
     SEARCH_KIND = "aktuelles"
     SEARCH_LABEL = _("News")

@@ -30,6 +30,7 @@ SITEMAPS = {
             "konferenzen:overview",
             "partner:directory",
             "article_list",
+            "open_data",
         ]
     ),
     "quartiere": ModelSitemap(Quartier.objects.all, lastmod_field=None),
@@ -63,6 +64,14 @@ urlpatterns = [
         name="sitemap_section",
     ),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    # Open data: the page, the DCAT-AP.de catalogue and one JSON and CSV file per data set.
+    path("offene-daten/", views.OpenDataView.as_view(), name="open_data"),
+    path("offene-daten/katalog.jsonld", views.open_data_catalogue, name="open_data_catalogue"),
+    re_path(
+        r"^offene-daten/(?P<dataset>[a-z-]+)\.(?P<fmt>json|csv)$",
+        views.open_data_export,
+        name="open_data_export",
+    ),
     path("barrierefreiheit/", views.AccessibilityView.as_view(), name="accessibility"),
     # Everything stored under the address a personal link proves (from every mail).
     path(

@@ -13,13 +13,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 class BreadcrumbMixin:
-    """Adds `page_title` and `breadcrumbs` (label, url) pairs to the context.
+    """Adds `page_title`, `meta_description` and `breadcrumbs` (label, url) pairs to the context.
 
     `get_breadcrumbs()` returns pairs of label and URL, route name or None for the
     current page; "Startseite" is always first.
     """
 
     page_title = None
+    # The page's meta and link-preview description, when it has no row to describe it.
+    meta_description = None
 
     def get_page_title(self):
         return self.page_title or str(getattr(self, "object", "") or "")
@@ -40,6 +42,8 @@ class BreadcrumbMixin:
             crumbs.append((label, url))
         context["breadcrumbs"] = crumbs
         context.setdefault("page_title", self.get_page_title())
+        if self.meta_description:
+            context.setdefault("meta_description", self.meta_description)
         return context
 
 

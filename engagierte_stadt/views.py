@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from engagierte_stadt import health, search
+from engagierte_stadt import health, opendata, search, sharing
 from engagierte_stadt.forms import AccessibilityFeedbackForm
-from engagierte_stadt.models import AccessibilityStatement, Article, Page
+from engagierte_stadt.models import AccessibilityStatement, Article, Page, SiteSettings
 from engagierte_stadt.services import feedback_submit
 from engagierte_stadt.submissions.views import SpamCheckedPostMixin
 from engagierte_stadt.urlwords import prefixes_before
@@ -49,6 +49,11 @@ class HomeView(TemplateView):
             .order_by("-publish_at", "pk")[:HOME_CARDS]
         )
         context["partners"] = list(Partner.objects.published().directory_order()[:HOME_PARTNERS])
+        context["structured_data"] = sharing.home_structured_data(
+            SiteSettings.for_request(self.request),
+            self.request.build_absolute_uri,
+            search_url=reverse("search"),
+        )
         return context
 
 
@@ -191,6 +196,83 @@ class SearchView(BreadcrumbMixin, TemplateView):
         if results is None or results.total == 0:
             context["topics"] = list(Topic.objects.popular()[: self.popular_topics])
         return context
+
+
+class OpenDataView(BreadcrumbMixin, TemplateView):
+    """/offene-daten/: the data sets with their fields, the licence and the catalogue."""
+
+    template_name = "engagierte_stadt/open_data.html"
+    page_title = _("Open data")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        site = SiteSettings.for_request(self.request)
+        context.update(
+            datasets=opendata.datasets(),
+            licence=site.licence,
+            page_size=opendata.PAGE_SIZE,
+            list_separator=opendata.LIST_SEPARATOR,
+            meta_description=_(
+                "Projects, opportunities, district conferences and partners as open data "
+                "(JSON and CSV) with documented fields and licence."
+            ),
+        )
+        return context
+
+
+def open_data_export(request, dataset: str, fmt: str):
+    """One page (`?seite=N`, `opendata.PAGE_SIZE` rows) of a data set as JSON or CSV.
+
+    Read-only and public: no cookie, any origin may read it (`Access-Control-Allow-Origin`).
+    """
+    found = opendata.get_dataset(dataset)
+    if found is None:
+        raise Http404
+    absolute = request.build_absolute_uri
+    page_obj, rows = found.page(request.GET.get("seite", 1), absolute)
+    path = reverse("open_data_export", kwargs={"dataset": dataset, "fmt": fmt})
+
+    def page_url(number: int) -> str:
+        return absolute(f"{path}?seite={number}")
+
+    info, links = opendata.pagination(page_obj, page_url)
+    licence = SiteSettings.for_request(request).licence
+    if fmt == "json":
+        response = JsonResponse(
+            {"data": rows, "pagination": info, "links": links, "license": licence.uri},
+            json_dumps_params={"ensure_ascii": False, "indent": 1},
+        )
+    else:
+        response = HttpResponse(
+            opendata.to_csv(found.field_names, rows), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'inline; filename="{dataset}-{page_obj.number}.csv"'
+        response["Link"] = ", ".join(f'<{url}>; rel="{rel}"' for rel, url in links.items())
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def open_data_catalogue(request):
+    """The data sets as a DCAT-AP.de catalogue in JSON-LD."""
+    site = SiteSettings.for_request(request)
+    absolute = request.build_absolute_uri
+    data = opendata.catalogue(
+        site=site,
+        licence=site.licence,
+        absolute=absolute,
+        page_url=reverse("open_data"),
+        catalogue_url=absolute(reverse("open_data_catalogue")),
+        export_url=lambda slug, fmt: absolute(
+            reverse("open_data_export", kwargs={"dataset": slug, "fmt": fmt})
+        ),
+    )
+    response = JsonResponse(
+        data,
+        content_type="application/ld+json",
+        json_dumps_params={"ensure_ascii": False, "indent": 1},
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 def robots_txt(request):

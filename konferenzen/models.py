@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt.documents import random_pdf_name, validate_pdf
 from engagierte_stadt.search import SearchableModel
+from engagierte_stadt.sharing import ShareableMixin
 from engagierte_stadt.submissions.capacity import (
     SignupBase,
     SignupQuerySet,
@@ -112,7 +113,7 @@ class ConferenceQuerySet(models.QuerySet):
         )
 
 
-class Conference(PublicAddressMixin, SearchableModel):
+class Conference(ShareableMixin, PublicAddressMixin, SearchableModel):
     """The Stadtteilkonferenz of one Quartier: a series of meetings."""
 
     DETAIL_ROUTE = "konferenzen:conference_detail"
@@ -166,6 +167,9 @@ class Conference(PublicAddressMixin, SearchableModel):
 
     def __str__(self):
         return self.title
+
+    def share_description(self) -> str:
+        return self.description
 
     SEARCH_KIND = "konferenzen"
     SEARCH_LABEL = _("District conferences")
@@ -277,7 +281,7 @@ class MeetingQuerySet(models.QuerySet):
         return annotate_places(self, Registration)
 
 
-class Meeting(PublicAddressMixin, SearchableModel):
+class Meeting(ShareableMixin, PublicAddressMixin, SearchableModel):
     """One date of a conference: when, where, agenda, registration and afterwards minutes.
 
     The target of registrations (`Registration`): it has the members of `SignupTarget`.
@@ -406,6 +410,20 @@ class Meeting(PublicAddressMixin, SearchableModel):
 
     def url_kwargs(self):
         return {"conference": self.conference.slug, "slug": self.slug}
+
+    def share_description(self) -> str:
+        from konferenzen.calendar import agenda_titles  # it imports this module
+
+        titles = agenda_titles(self)
+        if titles:
+            return _("Agenda: %(items)s") % {"items": "; ".join(titles)}
+        return self.conference.description
+
+    def structured_data(self, *, site, absolute) -> dict:
+        """schema.org Event (`konferenzen.calendar.meeting_event_data`)."""
+        from konferenzen.calendar import meeting_event_data  # it imports this module
+
+        return meeting_event_data(self, organiser_fallback=getattr(site, "portal_name", ""))
 
     SEARCH_KIND = "termine"
     SEARCH_LABEL = _("Conference meetings")

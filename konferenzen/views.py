@@ -23,6 +23,7 @@ MIN_YEAR, MAX_YEAR = 1900, 2999
 
 
 class OverviewView(BreadcrumbMixin, TemplateView):
+    meta_description = _("Dates of the district conferences and which districts have one.")
     template_name = "konferenzen/overview.html"
     page_title = _("District conferences")
 

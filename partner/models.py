@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from engagierte_stadt.images import CleanImageField
 from engagierte_stadt.models import PublicContactMixin
 from engagierte_stadt.search import SearchableModel
+from engagierte_stadt.sharing import ShareableMixin, organisation_data
 from engagierte_stadt.submissions.submission import SubmissionBase, SubmissionQuerySet
 from engagierte_stadt.urlwords import PublicAddressMixin
 from quartiere.models import Project, Quartier
@@ -65,7 +66,7 @@ class PartnerQuerySet(models.QuerySet):
         )
 
 
-class Partner(PublicContactMixin, PublicAddressMixin, SearchableModel):
+class Partner(ShareableMixin, PublicContactMixin, PublicAddressMixin, SearchableModel):
     """An organisation in the network: association, institution, business, …"""
 
     Kind = PartnerKind
@@ -176,6 +177,45 @@ class Partner(PublicContactMixin, PublicAddressMixin, SearchableModel):
     @property
     def has_address(self) -> bool:
         return bool(self.street or self.postcode or self.city)
+
+    def share_description(self) -> str:
+        return self.teaser
+
+    def share_picture(self):
+        return self.logo or None
+
+    def share_picture_alt(self) -> str:
+        return self.logo_alt
+
+    def structured_data(self, *, site, absolute) -> dict:
+        """schema.org Organization, with what the partner's page shows (its published
+        contact only)."""
+        data = {
+            "@context": "https://schema.org",
+            "@type": "Organization",
+            "name": self.name,
+            "description": self.teaser,
+            "url": absolute(self.get_absolute_url()),
+            "memberOf": organisation_data(site, absolute),
+        }
+        if self.website:
+            data["sameAs"] = [self.website]
+        if self.logo:
+            data["logo"] = absolute(self.logo.url)
+        if self.has_address:
+            data["address"] = {
+                "@type": "PostalAddress",
+                "streetAddress": self.street,
+                "postalCode": self.postcode,
+                "addressLocality": self.city,
+                "addressCountry": "DE",
+            }
+        public = self.public_contact
+        if public["email"]:
+            data["email"] = public["email"]
+        if public["phone"]:
+            data["telephone"] = public["phone"]
+        return data
 
 
 class ProjectRole(models.TextChoices):

@@ -43,6 +43,10 @@ DIRECTORY = (_("Partners"), "partner:directory")
 class DirectoryView(BreadcrumbMixin, FilteredListMixin, ListView):
     """/partner/: cooperation partners first, then A–Z; filters by kind and Quartier."""
 
+    meta_description = _(
+        "Associations, initiatives, institutions and businesses that carry engagement in the "
+        "districts."
+    )
     template_name = "partner/partner_list.html"
     context_object_name = "partners"
     filterset_class = PartnerFilter
@@ -97,6 +101,10 @@ class PartnerDetailView(BreadcrumbMixin, DetailView):
 class ForBusinessView(BreadcrumbMixin, TemplateView):
     """/partner/fuer-unternehmen/: how businesses can take part, and who does already."""
 
+    meta_description = _(
+        "How businesses can take part in the network: volunteering days, donations in kind, "
+        "know-how."
+    )
     template_name = "partner/for_business.html"
     page_title = _("For businesses")
 
@@ -117,6 +125,10 @@ class ForBusinessView(BreadcrumbMixin, TemplateView):
 class NetworkView(BreadcrumbMixin, TemplateView):
     """/partner/netzwerk/: the programme, its supporters, other cities, topics of exchange."""
 
+    meta_description = _(
+        "The national programme Engagierte Stadt, who carries it, other Engagierte Städte "
+        "and our partner city."
+    )
     template_name = "partner/network.html"
     page_title = _("The network")
 
@@ -147,6 +159,9 @@ NEUTRAL_APPLICATION_REJECTION = _(
 class ApplicationFormView(SpamCheckedPostMixin, BreadcrumbMixin, FormView):
     """/partner/partner-werden/: the application form."""
 
+    meta_description = _(
+        "Associations, institutions and businesses: join the network of the Engagierte Stadt."
+    )
     template_name = "partner/application_form.html"
     form_class = PartnerApplicationForm
     page_title = _("Become a partner")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from engagierte_stadt.images import CleanImageField
 from engagierte_stadt.models import PublicContactMixin, site_contact
 from engagierte_stadt.search import SearchableModel
+from engagierte_stadt.sharing import ShareableMixin, image_object, organisation_data
 from engagierte_stadt.submissions.capacity import (
     FillLevel,
     SignupBase,
@@ -44,7 +45,7 @@ class QuartierQuerySet(models.QuerySet):
         }
 
 
-class Quartier(PublicAddressMixin, models.Model):
+class Quartier(ShareableMixin, PublicAddressMixin, models.Model):
     """A Stadtteil (district) or a Quartier (neighbourhood), optionally inside another.
 
     Also the target of wishes for a district conference (`konferenzen.ConferenceWish`), so it
@@ -133,6 +134,9 @@ class Quartier(PublicAddressMixin, models.Model):
         project, opportunity and conference in it.
         """
         return self.own_contact() or site_contact(site)
+
+    def share_description(self) -> str:
+        return self.teaser or self.description
 
 
 class TopicQuerySet(models.QuerySet):
@@ -233,7 +237,7 @@ class ProjectQuerySet(models.QuerySet):
         models.prefetch_related_objects(list(projects), *ProjectQuerySet.card_prefetches())
 
 
-class Project(PublicContactMixin, PublicAddressMixin, SearchableModel):
+class Project(ShareableMixin, PublicContactMixin, PublicAddressMixin, SearchableModel):
     """A neighbourhood project (Quartiersprojekt)."""
 
     DETAIL_ROUTE = "quartiere:project_detail"
@@ -340,6 +344,32 @@ class Project(PublicContactMixin, PublicAddressMixin, SearchableModel):
         if gallery is None:
             gallery = list(self.images.order_by("position", "pk")[:1])
         return gallery[0] if gallery else None
+
+    def share_description(self) -> str:
+        return self.teaser
+
+    def share_picture(self):
+        return self.cover
+
+    def structured_data(self, *, site, absolute) -> dict:
+        """schema.org Project (an Organization for a purpose) in its Quartier."""
+        data = {
+            "@context": "https://schema.org",
+            "@type": "Project",
+            "name": self.title,
+            "description": self.teaser,
+            "url": absolute(self.get_absolute_url()),
+            "areaServed": {"@type": "Place", "name": self.quartier.name},
+            "parentOrganization": organisation_data(site, absolute),
+        }
+        if self.start_date:
+            data["foundingDate"] = self.start_date.isoformat()
+        if self.end_date:
+            data["dissolutionDate"] = self.end_date.isoformat()
+        image = image_object(self.cover, absolute)
+        if image:
+            data["image"] = image
+        return data
 
 
 class ProjectImage(models.Model):
@@ -514,7 +544,7 @@ def _past_q(now) -> models.Q:
     )
 
 
-class Opportunity(PublicAddressMixin, PublicContactMixin, SearchableModel):
+class Opportunity(ShareableMixin, PublicAddressMixin, PublicContactMixin, SearchableModel):
     """A way to help (Mitmach-Angebot), in a project or directly in a Quartier.
 
     The target of volunteers' sign-ups (`Signup`): it has the members of `SignupTarget`.
@@ -722,6 +752,44 @@ class Opportunity(PublicAddressMixin, PublicContactMixin, SearchableModel):
             "B": [self.place, quartier],
             "C": [self.description, self.requirements],
         }
+
+    def share_description(self) -> str:
+        return self.description
+
+    def share_picture(self):
+        """The picture of its project (an offer has none of its own)."""
+        return self.project.cover if self.project_id else None
+
+    def structured_data(self, *, site, absolute) -> dict:
+        """schema.org JobPosting of the employment type VOLUNTEER: what search engines know
+        for ways to help."""
+        place = {"@type": "Place", "address": {"@type": "PostalAddress", "addressCountry": "DE"}}
+        place["address"]["addressLocality"] = getattr(site, "city_name", "") or ""
+        if self.quartier_id:
+            place["name"] = ", ".join(part for part in (self.place, self.quartier.name) if part)
+        elif self.place:
+            place["name"] = self.place
+        data = {
+            "@context": "https://schema.org",
+            "@type": "JobPosting",
+            "title": self.title,
+            "description": self.description,
+            "employmentType": "VOLUNTEER",
+            "url": absolute(self.get_absolute_url()),
+            "datePosted": timezone.localtime(self.published_at or self.created_at).isoformat(),
+            "hiringOrganization": organisation_data(site, absolute),
+            "jobLocation": place,
+            "directApply": True,
+        }
+        if self.signup_deadline:
+            data["validThrough"] = self.signup_deadline.isoformat()
+        if self.project_id:
+            data["hiringOrganization"]["department"] = {
+                "@type": "Project",
+                "name": self.project.title,
+                "url": absolute(self.project.get_absolute_url()),
+            }
+        return data
 
     @property
     def has_date(self) -> bool:

@@ -1,37 +1,22 @@
 """Template tags of the district conferences: a meeting's date in words, its schema.org data
 for search engines, and absolute portal addresses for calendars and printed notices."""
 
-import json
-
 from django import template
 from django.utils.formats import date_format
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from engagierte_stadt.sharing import jsonld_script
 from konferenzen import calendar
 
 register = template.Library()
 
-# JSON inside <script> must not contain "</script>" or "<!--": with these three escaped (valid
-# JSON escapes inside strings; outside strings JSON has no such characters) no text of staff or
-# visitors can end the data block early.
-_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
-
-
-def script_safe_json(data) -> str:
-    return json.dumps(data, ensure_ascii=False, sort_keys=False).translate(_SCRIPT_SAFE)
-
 
 @register.simple_tag(takes_context=True)
 def meeting_jsonld(context, meeting):
-    """`<script type="application/ld+json">` with the meeting as a schema.org Event."""
-    site_settings = context.get("site_settings")
-    fallback = getattr(site_settings, "portal_name", "") if site_settings is not None else ""
-    data = calendar.meeting_event_data(meeting, organiser_fallback=fallback)
-    return format_html(
-        '<script type="application/ld+json">{}</script>', mark_safe(script_safe_json(data))
-    )
+    """`<script type="application/ld+json">` with the meeting as a schema.org Event (the page
+    itself gets it through `base.html`, like every shareable row)."""
+    data = meeting.structured_data(site=context.get("site_settings"), absolute=calendar.portal_url)
+    return jsonld_script(data)
 
 
 @register.filter

@@ -39,8 +39,9 @@ BUDGETS = {
         "&date_from=2020-01-01&date_until=2099-12-31",
         6,
     ),
-    # site settings, opportunity with project and Quartier, skills
-    "opportunity_detail": ("/mitmachen/gross-angebot/", 3),
+    # site settings, opportunity with project and Quartier, skills, the project's first
+    # picture (for the link preview)
+    "opportunity_detail": ("/mitmachen/gross-angebot/", 4),
     # site settings, opportunities with free places, next meetings, articles, featured
     # projects, topics, pictures, partners (tests/engagierte_stadt/test_home.py adds meetings
     # and partners)

@@ -86,6 +86,8 @@ class Command(BaseCommand):
             _assign(site, texts)
             if not site.logo:
                 site.logo.save("logo-engagierte-stadt.png", demo.logo(), save=False)
+            if not site.share_image:
+                site.share_image.save("vorschau.jpg", demo.townscape(seed=3), save=False)
             site.save()
 
     def statement(self, texts: dict):
