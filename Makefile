@@ -23,12 +23,13 @@ DEPLOY_ENV = DJANGO_SECRET_KEY="check-deploy-$$(head -c 32 /dev/urandom | od -An
 include scripts/vendor-kern.mk
 
 .PHONY: help run dev test lint format check-migrations check-deploy pytest messages \
-	install install-dev demo clean
+	install install-dev demo clean bench
 
 help:
 	@echo "make run     – install, migrate, load the Hattingen demo, serve http://127.0.0.1:$(PORT)"
 	@echo "make test    – lint, migrations check, deploy check, the whole test suite"
 	@echo "make dev     – Django's development server with DEBUG on"
+	@echo "make bench   – every public page against a bare Django view (wrk, PostgreSQL); BENCH_ARGS=\"--scale 10\""
 	@echo "make vendor-kern – re-fetch the pinned KERN design system into static/vendor/kern"
 
 $(VENV)/.runtime: requirements.txt
@@ -86,6 +87,10 @@ pytest: $(VENV)/.dev messages
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 test: lint check-migrations check-deploy pytest
+
+# Figures, not pass/fail: see bench/pages.py (needs PostgreSQL on 127.0.0.1 and wrk).
+bench: $(VENV)/.runtime messages
+	$(PYTHON) bench/pages.py $(BENCH_ARGS)
 
 clean:
 	rm -rf staticfiles .pytest_cache
