@@ -158,7 +158,7 @@ def measure_in_process(urls, repeat: int = 3) -> dict[str, dict]:
 
     client = Client()
     figures = {}
-    for name, url in urls:
+    for _name, url in urls:
         times = []
         for _ in range(repeat):
             with CaptureQueriesContext(connection) as captured:
@@ -379,8 +379,7 @@ def main() -> None:
         "",
         f"Run {stamp:%Y-%m-%d %H:%M} UTC with `bench/pages.py --scale {args.scale} "
         f"--duration {args.duration}` at commit {git_head()}.",
-        f"Data: {sizes}."
-        + (f" `load_demo` took {build_seconds:.0f} s." if build_seconds else ""),
+        f"Data: {sizes}." + (f" `load_demo` took {build_seconds:.0f} s." if build_seconds else ""),
         "",
         "## Machine",
         "",
