@@ -10,7 +10,7 @@ Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust, as in docs) and wrk
 
 1. creates a scratch database `es_bench_s<N>` (dropped and rebuilt unless `--reuse-db` finds
    it loaded), migrates it and loads the demo, with `--scale N` also N units of the bulk data
-   of bench/scale_data.py (`load_demo --scale N`);
+   of bench/scale_data.py (`load_demo --scale N`), then VACUUM ANALYZE (as autovacuum would);
 2. in this process, with the production settings: fetches each page with Django's test client
    and counts its SQL queries (CaptureQueriesContext), its HTML bytes and its time, and runs
    EXPLAIN (ANALYZE, BUFFERS) on its slowest query;
@@ -269,15 +269,15 @@ def machine() -> list[str]:
 def table(rows) -> list[str]:
     lines = [
         "| page | req/s | p50 ms | p99 ms | bare req/s | ratio | queries | HTML KB | gzip KB"
-        " | in-process ms | slowest query ms |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+        " | in-process ms | slowest query ms | load |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for row in rows:
         lines.append(
             f"| {row['name']} | {row['rps']:.0f} | {row['p50']:.1f} | {row['p99']:.1f}"
             f" | {row['bare']:.0f} | {row['ratio']:.3f} | {row['queries']}"
             f" | {row['bytes'] / 1024:.1f} | {row['gzip'] / 1024:.1f} | {row['ms']:.1f}"
-            f" | {row['slowest_ms']:.1f} |"
+            f" | {row['slowest_ms']:.1f} | {row['load']:.1f} |"
         )
     return lines
 
@@ -301,11 +301,17 @@ def main() -> None:
 
     build_seconds = None
     if args.reuse_db and database_loaded(database):
-        print(f"Reusing the loaded database {database}.")
+        print(f"Reusing the loaded database {database} (migrating it to this code).")
+        subprocess.run(
+            [PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+        )
     else:
         print(f"Building {database} (demo, --scale {args.scale}) …", flush=True)
         build_seconds = build_database(database, args.scale, env)
         print(f"load_demo took {build_seconds:.0f} s")
+    # A bulk load leaves the planner without statistics; autovacuum would catch up within
+    # minutes on a live server, so measure what it would see.
+    psql("VACUUM ANALYZE", database)
     subprocess.run(
         [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
     )
@@ -342,6 +348,7 @@ def main() -> None:
             figures = in_process[url]
             row = {"name": f"{name} `{url}`", "url": url, **figures, **page_run}
             row["bare"] = bare_run["rps"]
+            row["load"] = os.getloadavg()[0]
             row["ratio"] = page_run["rps"] / bare_run["rps"]
             rows.append(row)
             print(
@@ -390,7 +397,8 @@ def main() -> None:
         "gunicorn -w 3 (sync), production settings, PostgreSQL; `wrk -t1 -c8 "
         f"-d{args.duration}s --latency`, bare view and page alternately; ratio = page req/s ÷ "
         "the bare run just before it. Queries, HTML size and in-process ms from Django's test "
-        "client (median of 3) with CaptureQueriesContext.",
+        "client (median of 3) with CaptureQueriesContext. Load = the machine's 1-minute load "
+        "average after the page's run: on a shared machine, figures under high load are low.",
         "",
         *lines,
         "",
