@@ -17,8 +17,9 @@ Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust, as in docs) and wrk
 3. starts gunicorn as in production (gunicorn.conf.py, 3 sync workers, no control socket,
    DEBUG off, the HTTPS-only settings relaxed as `make run` does, access log /dev/null) and
    beside it the one-view bare Django app of bench/bare/app.py under the same gunicorn;
-4. runs `wrk -t1 -c8 -d<duration>s --latency` alternately against the bare view and each page,
-   so that both see the same machine load, and divides: ratio = page req/s ÷ bare req/s;
+4. runs `wrk -t1 -c8 -d<duration>s --timeout 10s --latency` alternately against the bare
+   view and each page, so that both see the same machine load, and divides:
+   ratio = page req/s ÷ bare req/s;
 5. prints a table and writes it with the machine's description and the EXPLAIN appendix to
    bench/results/<date>-scale<N>[-label].md.
 
@@ -27,6 +28,7 @@ Absolute req/s swing on a shared machine; the ratio to the bare view is the figu
 
 import argparse
 import gzip
+import math
 import os
 import platform
 import re
@@ -220,11 +222,13 @@ def _ms(text: str) -> float:
 
 
 def wrk(url: str, duration: int) -> dict:
-    command = ["wrk", "-t1", "-c8", f"-d{duration}s", "--latency", url]
+    command = ["wrk", "-t1", "-c8", f"-d{duration}s", "--timeout", "10s", "--latency", url]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1))
-    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1))
+    done = int(re.search(r"(\d+) requests in", output).group(1))
+    # Without one finished request wrk prints 0 as every percentile: no figure at all.
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1)) if done else math.inf
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1)) if done else math.inf
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
     errors = re.search(r"Socket errors:.*", output)
     return {
@@ -395,10 +399,11 @@ def main() -> None:
         "## Figures",
         "",
         "gunicorn -w 3 (sync), production settings, PostgreSQL; `wrk -t1 -c8 "
-        f"-d{args.duration}s --latency`, bare view and page alternately; ratio = page req/s ÷ "
-        "the bare run just before it. Queries, HTML size and in-process ms from Django's test "
-        "client (median of 3) with CaptureQueriesContext. Load = the machine's 1-minute load "
-        "average after the page's run: on a shared machine, figures under high load are low.",
+        f"-d{args.duration}s --timeout 10s --latency`, bare view and page alternately; "
+        "ratio = page req/s ÷ the bare run just before it. Queries, HTML size and "
+        "in-process ms from Django's test client (median of 3) with CaptureQueriesContext. "
+        "Load = the machine's 1-minute load average after the page's run: on a shared "
+        "machine, figures under high load are low. p50/p99 `inf`: no request finished.",
         "",
         *lines,
         "",

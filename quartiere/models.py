@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt.images import CleanImageField
 from engagierte_stadt.models import PublicContactMixin, site_contact
-from engagierte_stadt.search import SearchableModel
+from engagierte_stadt.search import SEARCH_COLUMNS, SearchableModel
 from engagierte_stadt.submissions.capacity import SignupBase, annotate_places, status_count
 from engagierte_stadt.submissions.submission import SubmissionBase, SubmissionQuerySet
 from engagierte_stadt.submissions.targets import Contact
@@ -202,9 +202,17 @@ class ProjectQuerySet(models.QuerySet):
             ),
         ]
 
+    # Long texts a card never shows: a list sorts all its rows before it cuts out a page, so
+    # they would be carried through the sort for nothing.
+    CARD_DEFERRED = (*SEARCH_COLUMNS, "description", "easy_language", "quartier__description")
+
     def for_cards(self):
         """What a project card shows: Quartier, topics and the first image, in 3 queries."""
-        return self.select_related("quartier").prefetch_related(*self.card_prefetches())
+        return (
+            self.select_related("quartier")
+            .defer(*self.CARD_DEFERRED)
+            .prefetch_related(*self.card_prefetches())
+        )
 
     @staticmethod
     def prefetch_cards(projects):
@@ -450,9 +458,19 @@ class OpportunityQuerySet(models.QuerySet):
             )
         )
 
+    # Long texts a card never shows. /mitmachen/ sorts every open offer by its places before
+    # it cuts out a page; with these in the rows, that sort spilled to disk at 30 000 offers.
+    CARD_DEFERRED = (
+        *SEARCH_COLUMNS,
+        "description",
+        "requirements",
+        *(f"project__{name}" for name in ProjectQuerySet.CARD_DEFERRED[:-1]),
+        "quartier__description",
+    )
+
     def for_cards(self):
         """What an opportunity card shows (project and Quartier), in the list's own query."""
-        return self.select_related("quartier", "project")
+        return self.select_related("quartier", "project").defer(*self.CARD_DEFERRED)
 
     def for_detail(self):
         """The opportunity page: places, project, Quartier and skills, in 2 queries."""
