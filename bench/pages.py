@@ -240,6 +240,36 @@ def wrk(url: str, duration: int) -> dict:
     }
 
 
+def response_headers(base: str) -> list[str]:
+    """What a browser gets for the home page, a hashed stylesheet and a picture: compression
+    and cache lifetime (asked with Accept-Encoding: gzip, as browsers do)."""
+
+    def fetch(url: str):
+        request = urllib.request.Request(base + url, headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.headers, response.read()
+
+    headers, body = fetch("/")
+    html = gzip.decompress(body) if headers.get("Content-Encoding") == "gzip" else body
+    text = html.decode()
+    lines = [
+        f"- `/`: Content-Encoding {headers.get('Content-Encoding', '–')}, "
+        f"{len(body) / 1024:.1f} KB sent for {len(html) / 1024:.1f} KB of HTML, "
+        f"Vary {headers.get('Vary', '–')}"
+    ]
+    found = [
+        re.search(r"/static/css/site\.[0-9a-f]+\.css", text),
+        re.search(r'/media/[^" ]+\.(?:jpg|png|webp)', text),
+    ]
+    for match in filter(None, found):
+        headers, body = fetch(match.group(0))
+        lines.append(
+            f"- `{match.group(0)}`: Cache-Control {headers.get('Cache-Control', '–')}, "
+            f"Content-Encoding {headers.get('Content-Encoding', '–')}"
+        )
+    return lines
+
+
 # --- Report ---------------------------------------------------------------------------------
 
 
@@ -345,6 +375,7 @@ def main() -> None:
         base, bare_url = f"http://{HOST}:{args.port}", f"http://{HOST}:{args.port + 1}/"
         wait_for(base + "/robots.txt")
         wait_for(bare_url)
+        headers = response_headers(base)
         for name, url in urls:
             urllib.request.urlopen(base + url, timeout=30).read()  # warm, and fail on 4xx/5xx
             bare_run = wrk(bare_url, args.duration)
@@ -408,6 +439,10 @@ def main() -> None:
         *lines,
         "",
         summary,
+        "",
+        "## What a browser gets",
+        "",
+        *headers,
         "",
         "## Appendix: the slowest query of each page, EXPLAIN (ANALYZE, BUFFERS)",
         "",
