@@ -464,7 +464,7 @@ class OpportunityQuerySet(models.QuerySet):
         *SEARCH_COLUMNS,
         "description",
         "requirements",
-        *(f"project__{name}" for name in ProjectQuerySet.CARD_DEFERRED[:-1]),
+        *(f"project__{name}" for name in (*SEARCH_COLUMNS, "description", "easy_language")),
         "quartier__description",
     )
 
