@@ -290,6 +290,9 @@ class Project(PublicContactMixin, PublicAddressMixin, SearchableModel):
                 name="project_ends_after_start",
             )
         ]
+        # /projekte/ lists by title: its first pages read this index in order and stop,
+        # instead of sorting every published project (60 ms at 10 000 projects).
+        indexes = [models.Index(fields=["title", "id"], name="project_title_id")]
 
     def __str__(self):
         return self.title
