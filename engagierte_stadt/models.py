@@ -91,7 +91,17 @@ class SiteSettings(models.Model):
         blank=True,
         help_text=_("A short line under the portal name in the site header."),
     )
-    logo = CleanImageField(_("logo"), upload_to="site/", blank=True, renditions=False)
+    logo = CleanImageField(
+        _("logo"),
+        upload_to="site/",
+        blank=True,
+        renditions=False,
+        width_field="logo_width",
+        height_field="logo_height",
+    )
+    # Recorded on upload, so the header gives the logo its size without opening the file.
+    logo_width = models.PositiveIntegerField(editable=False, null=True)
+    logo_height = models.PositiveIntegerField(editable=False, null=True)
     logo_alt = models.CharField(
         _("logo alternative text"),
         max_length=200,
@@ -165,6 +175,16 @@ class SiteSettings(models.Model):
     @property
     def licence(self) -> DataLicence:
         return DataLicence(self.data_licence)
+
+    # The header shows the logo this many CSS pixels high.
+    LOGO_HEIGHT = 56
+
+    @property
+    def logo_display_width(self) -> int | None:
+        """The logo's width at `LOGO_HEIGHT`, so the browser reserves its box before it loads."""
+        if not (self.logo_width and self.logo_height):
+            return None
+        return round(self.logo_width * self.LOGO_HEIGHT / self.logo_height)
 
     @classmethod
     def load(cls) -> "SiteSettings":

@@ -75,6 +75,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "engagierte_stadt.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise (static files come pre-compressed), before everything that writes
+    # the body: gzip for HTML and other text, with Django's BREACH length padding.
+    "engagierte_stadt.middleware.CompressTextMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -186,6 +189,10 @@ STORAGES = {
 }
 # Uploaded media is served by the app itself unless the web server in front does it.
 SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", True)
+# How long browsers may keep a file from /media/ without asking again. Uploads are stored
+# under random names and a new picture gets a new name, so a long lifetime never shows a
+# stale picture; renditions keep their name only when a rendition spec changes in code.
+MEDIA_CACHE_SECONDS = int(os.environ.get("DJANGO_MEDIA_CACHE_SECONDS", str(60 * 60 * 24 * 365)))
 
 # Uploads: keep request bodies bounded; image checks live in engagierte_stadt.images.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -3,7 +3,6 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
-from django.views.static import serve
 
 from engagierte_stadt import second_factor_views, views
 from engagierte_stadt.feeds import ArticleAtomFeed, ArticleFeed
@@ -111,5 +110,5 @@ urlpatterns = [
 if settings.SERVE_MEDIA:
     urlpatterns.insert(
         0,
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+        re_path(r"^media/(?P<path>.*)$", views.media, name="media"),
     )

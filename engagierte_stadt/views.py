@@ -1,14 +1,17 @@
 """Site-wide pages: home, news, editable pages, accessibility feedback, errors."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django.views.static import serve
 
 from engagierte_stadt import health, opendata, search, sharing
 from engagierte_stadt.forms import AccessibilityFeedbackForm
@@ -282,6 +285,14 @@ def robots_txt(request):
     lines += [f"Disallow: {prefix}" for prefix in prefixes_before("token")]
     lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def media(request, path):
+    """A file from MEDIA_ROOT (when the app serves /media/ itself), cacheable for
+    `MEDIA_CACHE_SECONDS`: uploads get new names when they change (see the setting)."""
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    patch_cache_control(response, public=True, max_age=settings.MEDIA_CACHE_SECONDS)
+    return response
 
 
 def favicon(request):

@@ -391,7 +391,13 @@ class Meeting(ShareableMixin, PublicAddressMixin, SearchableModel):
                 name="meeting_ends_after_start",
             ),
         ]
-        indexes = [models.Index(fields=["starts_at"], name="meeting_starts_at")]
+        indexes = [
+            models.Index(fields=["starts_at"], name="meeting_starts_at"),
+            # A conference's next meeting (`annotate_next_meeting`, one subquery per conference
+            # on the overview and the Quartier pages): without it PostgreSQL walked all
+            # meetings by date for every conference (7.5 s for 200 conferences, 20 000 meetings).
+            models.Index(fields=["conference", "starts_at"], name="meeting_conference_starts_at"),
+        ]
 
     def __str__(self):
         when = date_format(timezone.localtime(self.starts_at), "j. F Y")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt.images import CleanImageField
 from engagierte_stadt.models import PublicContactMixin, site_contact
-from engagierte_stadt.search import SearchableModel
+from engagierte_stadt.search import SEARCH_COLUMNS, SearchableModel
 from engagierte_stadt.sharing import ShareableMixin, image_object, organisation_data
 from engagierte_stadt.submissions.capacity import (
     FillLevel,
@@ -223,9 +223,17 @@ class ProjectQuerySet(models.QuerySet):
             ),
         ]
 
+    # Long texts a card never shows: a list sorts all its rows before it cuts out a page, so
+    # they would be carried through the sort for nothing.
+    CARD_DEFERRED = (*SEARCH_COLUMNS, "description", "easy_language", "quartier__description")
+
     def for_cards(self):
         """What a project card shows: Quartier, topics and the first image, in 3 queries."""
-        return self.select_related("quartier").prefetch_related(*self.card_prefetches())
+        return (
+            self.select_related("quartier")
+            .defer(*self.CARD_DEFERRED)
+            .prefetch_related(*self.card_prefetches())
+        )
 
     @staticmethod
     def prefetch_cards(projects):
@@ -303,6 +311,9 @@ class Project(ShareableMixin, PublicContactMixin, PublicAddressMixin, Searchable
                 name="project_ends_after_start",
             )
         ]
+        # /projekte/ lists by title: its first pages read this index in order and stop,
+        # instead of sorting every published project (60 ms at 10 000 projects).
+        indexes = [models.Index(fields=["title", "id"], name="project_title_id")]
 
     def __str__(self):
         return self.title
@@ -525,9 +536,19 @@ class OpportunityQuerySet(models.QuerySet):
             )
         )
 
+    # Long texts a card never shows. /mitmachen/ sorts every open offer by its places before
+    # it cuts out a page; with these in the rows, that sort spilled to disk at 30 000 offers.
+    CARD_DEFERRED = (
+        *SEARCH_COLUMNS,
+        "description",
+        "requirements",
+        *(f"project__{name}" for name in (*SEARCH_COLUMNS, "description", "easy_language")),
+        "quartier__description",
+    )
+
     def for_cards(self):
         """What an opportunity card shows (project and Quartier), in the list's own query."""
-        return self.select_related("quartier", "project")
+        return self.select_related("quartier", "project").defer(*self.CARD_DEFERRED)
 
     def for_detail(self):
         """The opportunity page: places, project, Quartier and skills, in 2 queries."""
