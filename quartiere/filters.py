@@ -11,7 +11,16 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from quartiere.models import Opportunity, Project, Quartier, Skill, Topic
+from quartiere.models import (
+    TIME_MONTHLY,
+    TIME_ONCE,
+    TIME_WEEKLY,
+    Opportunity,
+    Project,
+    Quartier,
+    Skill,
+    Topic,
+)
 
 UNKNOWN_VALUE = _("We do not know this value, so this filter has not been applied.")
 
@@ -34,6 +43,18 @@ def topic_choices():
 def skill_choices():
     return list(Skill.objects.order_by("name").values_list("slug", "name"))
 
+
+# The finder's time questions, so a list (and an alert) can keep every finder answer.
+TIME_CHOICES = [
+    (TIME_ONCE, _("once")),
+    (TIME_MONTHLY, _("a few hours a month")),
+    (TIME_WEEKLY, _("every week")),
+]
+WHEN_CHOICES = [
+    ("weekdays", _("on weekdays during the day")),
+    ("evenings", _("in the evenings")),
+    ("weekends", _("at weekends")),
+]
 
 HOURS_CHOICES = [
     (str(hours), _("up to %(hours)d hours a month") % {"hours": hours}) for hours in (2, 5, 10)
@@ -114,6 +135,23 @@ class OpportunityFilter(ChoicesFromDatabaseMixin, django_filters.FilterSet):
         help_text=_("Regular and flexible offers that take at most this much time."),
         error_messages={"invalid_choice": UNKNOWN_VALUE},
     )
+    time = django_filters.ChoiceFilter(
+        label=_("How much time do you have?"),
+        empty_label=_("Any"),
+        choices=TIME_CHOICES,
+        method="filter_time",
+        widget=forms.RadioSelect,
+        help_text=_("Flexible offers fit every answer."),
+        error_messages={"invalid_choice": UNKNOWN_VALUE},
+    )
+    when = django_filters.MultipleChoiceFilter(
+        label=_("When?"),
+        choices=WHEN_CHOICES,
+        method="filter_when",
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Offers by arrangement fit every answer."),
+        error_messages={"invalid_choice": UNKNOWN_VALUE},
+    )
     date_from = django_filters.DateFilter(
         label=_("With a date from"),
         field_name="starts_at",
@@ -173,6 +211,12 @@ class OpportunityFilter(ChoicesFromDatabaseMixin, django_filters.FilterSet):
         return queryset.filter(hours_per_month__lte=int(value)).exclude(
             commitment=Opportunity.Commitment.ONCE
         )
+
+    def filter_time(self, queryset, name, value):
+        return queryset.fits_time(value)
+
+    def filter_when(self, queryset, name, value):
+        return queryset.at_times(value)
 
     def filter_suitability(self, queryset, name, value):
         return queryset.filter(**{Opportunity.SUITABILITY_FIELDS[key]: True for key in value})
@@ -234,9 +278,10 @@ def matching_opportunities(query: str, queryset):
 
 
 def finder_list_query(answers) -> str:
-    """The list's filters closest to the finder's answers (for an alert from the finder):
-    the Stadtteil with its neighbours, a single topic or skill, what suits. Time and "when"
-    have no list filter, so an alert from the finder announces a little more, never less."""
+    """The list's filters for the finder's answers (for an alert from the finder): the
+    Stadtteil with its neighbours, the time and when, what suits, and a single topic or skill.
+    The list filters one topic and one skill; with several chosen, the alert leaves that
+    question out, so it announces a little more, never less."""
     from django.http import QueryDict
 
     query = QueryDict(mutable=True)
@@ -244,6 +289,10 @@ def finder_list_query(answers) -> str:
         query["quartier"] = answers.place
         if answers.neighbours:
             query["neighbours"] = "on"
+    if answers.time:
+        query["time"] = answers.time
+    if answers.when:
+        query.setlist("when", sorted(answers.when))
     if len(answers.topics) == 1:
         query["topic"] = answers.topics[0]
     if len(answers.skills) == 1:

@@ -361,6 +361,36 @@ def signup_count(status):
     return status_count(Signup, status)
 
 
+# How much time a person has, as the finder asks it and the list filters it (`?time=`).
+TIME_ONCE, TIME_MONTHLY, TIME_WEEKLY = "once", "monthly", "weekly"
+FEW_HOURS = 6  # "a few hours a month": up to this many
+
+
+def time_fits_q(time: str) -> models.Q:
+    """Offers that fit the time a person has: "once" fits one-off and flexible offers; "a few
+    hours a month" fits flexible ones and regular ones of at most FEW_HOURS hours a month (or
+    without hours given); "weekly" fits regular and flexible ones."""
+    Commitment = Opportunity.Commitment
+    if time == TIME_ONCE:
+        return models.Q(commitment__in=[Commitment.ONCE, Commitment.FLEXIBLE])
+    if time == TIME_MONTHLY:
+        return models.Q(commitment=Commitment.FLEXIBLE) | models.Q(
+            models.Q(hours_per_month__isnull=True) | models.Q(hours_per_month__lte=FEW_HOURS),
+            commitment=Commitment.REGULAR,
+        )
+    return models.Q(commitment__in=[Commitment.REGULAR, Commitment.FLEXIBLE])
+
+
+def at_times_q(keys) -> models.Q:
+    """Offers at one of the chosen times (keys of `Opportunity.TIME_FIELDS`), or by
+    arrangement (no time ticked): those fit whenever the person has time."""
+    fields = Opportunity.TIME_FIELDS
+    chosen = models.Q(**dict.fromkeys(fields.values(), False))
+    for key in keys:
+        chosen |= models.Q(**{fields[key]: True})
+    return chosen
+
+
 class OpportunityQuerySet(models.QuerySet):
     def published(self):
         """Visible opportunities: published, and their project (if any) published too."""
@@ -404,6 +434,14 @@ class OpportunityQuerySet(models.QuerySet):
             project_id=models.OuterRef("project_id"), topic__slug=slug
         )
         return self.filter(models.Q(models.Exists(own)) | models.Q(models.Exists(of_project)))
+
+    def fits_time(self, time: str):
+        """See `time_fits_q()`."""
+        return self.filter(time_fits_q(time))
+
+    def at_times(self, keys):
+        """See `at_times_q()`."""
+        return self.filter(at_times_q(keys))
 
     def with_skill_slug(self, slug):
         return self.filter(
