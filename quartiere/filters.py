@@ -61,6 +61,41 @@ HOURS_CHOICES = [
 ]
 
 
+class SelectOfMany(forms.Select):
+    """A single select whose value is every value of its parameter (see `AnyOfField`)."""
+
+    def value_from_datadict(self, data, files, name):
+        getlist = getattr(data, "getlist", None)
+        return getlist(name) if getlist else data.get(name)
+
+
+class AnyOfField(forms.MultipleChoiceField):
+    """One `<select>` on the page, but every value of its parameter counts (any of them): a
+    saved search from the finder may carry several topics (`?topic=umwelt&topic=kultur`).
+    The empty choice ("All topics") means no filter."""
+
+    widget = SelectOfMany
+
+    def to_python(self, value):
+        return [item for item in super().to_python(value) if item != ""]
+
+
+class AnyOfFilter(django_filters.MultipleChoiceFilter):
+    """`AnyOfField` with an empty first choice (`empty_label`), as a `ChoiceFilter` has."""
+
+    field_class = AnyOfField
+
+    def __init__(self, *args, empty_label, **kwargs):
+        self.empty_label = empty_label
+        super().__init__(*args, **kwargs)
+
+    @property
+    def field(self):
+        if not hasattr(self, "_field"):
+            self.extra["choices"] = [("", self.empty_label), *self.extra.get("choices", ())]
+        return super().field
+
+
 class ChoicesFromDatabaseMixin:
     """Loads the Quartier and topic choices once per request.
 
@@ -113,11 +148,11 @@ class OpportunityFilter(ChoicesFromDatabaseMixin, django_filters.FilterSet):
         widget=forms.CheckboxInput,
         method="filter_neighbours",
     )
-    topic = django_filters.ChoiceFilter(
+    topic = AnyOfFilter(
         label=_("Topic"),
         empty_label=_("All topics"),
         method="filter_topic",
-        error_messages={"invalid_choice": UNKNOWN_VALUE},
+        error_messages={"invalid_choice": UNKNOWN_VALUE, "invalid_list": UNKNOWN_VALUE},
     )
     commitment = django_filters.ChoiceFilter(
         label=_("Time commitment"),
@@ -167,11 +202,11 @@ class OpportunityFilter(ChoicesFromDatabaseMixin, django_filters.FilterSet):
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": UNKNOWN_VALUE},
     )
-    skill = django_filters.ChoiceFilter(
+    skill = AnyOfFilter(
         label=_("Skill or interest"),
         empty_label=_("Any"),
         method="filter_skill",
-        error_messages={"invalid_choice": UNKNOWN_VALUE},
+        error_messages={"invalid_choice": UNKNOWN_VALUE, "invalid_list": UNKNOWN_VALUE},
     )
     suitable = django_filters.MultipleChoiceFilter(
         label=_("Suitability"),
@@ -278,10 +313,9 @@ def matching_opportunities(query: str, queryset):
 
 
 def finder_list_query(answers) -> str:
-    """The list's filters for the finder's answers (for an alert from the finder): the
-    Stadtteil with its neighbours, the time and when, what suits, and a single topic or skill.
-    The list filters one topic and one skill; with several chosen, the alert leaves that
-    question out, so it announces a little more, never less."""
+    """The list's filters for the finder's answers (for an alert from the finder): every
+    answer – the Stadtteil with its neighbours, the time and when, the topics and skills (any
+    of them), what suits – so the alert announces exactly what the finder would match."""
     from django.http import QueryDict
 
     query = QueryDict(mutable=True)
@@ -293,10 +327,10 @@ def finder_list_query(answers) -> str:
         query["time"] = answers.time
     if answers.when:
         query.setlist("when", sorted(answers.when))
-    if len(answers.topics) == 1:
-        query["topic"] = answers.topics[0]
-    if len(answers.skills) == 1:
-        query["skill"] = answers.skills[0]
+    if answers.topics:
+        query.setlist("topic", sorted(answers.topics))
+    if answers.skills:
+        query.setlist("skill", sorted(answers.skills))
     if answers.suits:
         query.setlist("suitable", sorted(answers.suits))
     return query.urlencode()

@@ -414,24 +414,31 @@ class OpportunityQuerySet(models.QuerySet):
         return self.filter(models.Q(quartier__slug=slug) | models.Q(quartier__parent__slug=slug))
 
     def near_quartier_slug(self, slug):
-        """`in_quartier_slug()` and the Quartiere next to it (with those inside them)."""
+        """`in_quartier_slug()` and the Quartiere next to it (with those inside them); a
+        Quartier inside a district also lies next to the rest of that district (as in the
+        finder)."""
         near = Quartier.neighbours.through.objects.filter(from_quartier__slug=slug).values(
             "to_quartier_id"
         )
+        parent = Quartier.objects.filter(slug=slug, parent__isnull=False).values("parent_id")
         return self.filter(
             models.Q(quartier__slug=slug)
             | models.Q(quartier__parent__slug=slug)
             | models.Q(quartier_id__in=near)
             | models.Q(quartier__parent_id__in=near)
+            | models.Q(quartier_id__in=parent)
+            | models.Q(quartier__parent_id__in=parent)
         )
 
     def with_topic_slug(self, slug):
-        """Offers with the topic, their own or their project's (no duplicate rows)."""
+        """Offers with the topic (or one of the topics, given a list of slugs), their own or
+        their project's (no duplicate rows)."""
+        slugs = [slug] if isinstance(slug, str) else list(slug)
         own = Opportunity.topics.through.objects.filter(
-            opportunity_id=models.OuterRef("pk"), topic__slug=slug
+            opportunity_id=models.OuterRef("pk"), topic__slug__in=slugs
         )
         of_project = Project.topics.through.objects.filter(
-            project_id=models.OuterRef("project_id"), topic__slug=slug
+            project_id=models.OuterRef("project_id"), topic__slug__in=slugs
         )
         return self.filter(models.Q(models.Exists(own)) | models.Q(models.Exists(of_project)))
 
@@ -444,10 +451,12 @@ class OpportunityQuerySet(models.QuerySet):
         return self.filter(at_times_q(keys))
 
     def with_skill_slug(self, slug):
+        """Offers asking for the skill (or one of the skills, given a list of slugs)."""
+        slugs = [slug] if isinstance(slug, str) else list(slug)
         return self.filter(
             models.Exists(
                 Opportunity.skills.through.objects.filter(
-                    opportunity_id=models.OuterRef("pk"), skill__slug=slug
+                    opportunity_id=models.OuterRef("pk"), skill__slug__in=slugs
                 )
             )
         )

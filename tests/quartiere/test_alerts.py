@@ -316,26 +316,44 @@ def test_the_alert_announces_exactly_what_the_finder_matches(town, client):
     from quartiere import finder
     from quartiere.filters import matching_opportunities
     from quartiere.forms import FinderForm
+    from quartiere.models import Skill
 
     welper, blankenstein = town["welper"], town["blankenstein"]
     welper.neighbours.add(blankenstein)
+    burg = Quartier.objects.create(name="Burgviertel", slug="burgviertel", parent=blankenstein)
+    umwelt = Topic.objects.get(slug="umwelt")
+    kultur = Topic.objects.create(name="Kultur", slug="kultur")
+    Topic.objects.create(name="Sport", slug="sport")
+    kochen = Skill.objects.create(name="Kochen", slug="kochen")
+    lesen = Skill.objects.create(name="Vorlesen", slug="vorlesen")
     C = Opportunity.Commitment
-    for i, (place, commitment, hours, times) in enumerate(
+    for i, (place, commitment, hours, times, topic, skill) in enumerate(
         [
-            (welper, C.REGULAR, 2, {"in_evenings": True}),
-            (welper, C.REGULAR, 12, {"in_evenings": True}),
-            (welper, C.FLEXIBLE, None, {}),
-            (welper, C.ONCE, None, {"at_weekends": True}),
-            (welper, C.REGULAR, None, {"on_weekdays": True}),
-            (blankenstein, C.REGULAR, 4, {"at_weekends": True}),
-            (blankenstein, C.REGULAR, 4, {"on_weekdays": True}),
+            (welper, C.REGULAR, 2, {"in_evenings": True}, umwelt, kochen),
+            (welper, C.REGULAR, 12, {"in_evenings": True}, kultur, None),
+            (welper, C.FLEXIBLE, None, {}, None, lesen),
+            (welper, C.ONCE, None, {"at_weekends": True}, kultur, kochen),
+            (welper, C.REGULAR, None, {"on_weekdays": True}, None, None),
+            (blankenstein, C.REGULAR, 4, {"at_weekends": True}, umwelt, lesen),
+            (blankenstein, C.REGULAR, 4, {"on_weekdays": True}, kultur, None),
+            (burg, C.FLEXIBLE, None, {"in_evenings": True}, umwelt, kochen),
         ]
     ):
-        offer(place, f"angebot-{i}", commitment=commitment, hours_per_month=hours, **times)
+        opportunity = offer(
+            place, f"angebot-{i}", commitment=commitment, hours_per_month=hours, **times
+        )
+        if topic:
+            opportunity.topics.add(topic)
+        if skill:
+            opportunity.skills.add(skill)
     for answers in [
         "stadtteil=welper&zeit=monatlich&wann=abends",
         "stadtteil=welper&nachbarn=on&zeit=woechentlich&wann=wochenende",
         "zeit=einmalig&wann=wochenende&wann=werktags",
+        "thema=umwelt&thema=kultur",
+        "kann=kochen&kann=vorlesen&stadtteil=welper",
+        "stadtteil=burgviertel&nachbarn=on",
+        "stadtteil=blankenstein&nachbarn=on&thema=umwelt&thema=sport&kann=kochen",
     ]:
         form = FinderForm(QueryDict(answers), choices=finder.Choices.load())
         result = finder.find(form.answers(), finder.Choices.load())
@@ -345,3 +363,16 @@ def test_the_alert_announces_exactly_what_the_finder_matches(town, client):
             matching_opportunities(query, Opportunity.objects.all()).values_list("slug", flat=True)
         )
         assert found and listed == found, answers
+
+
+def test_an_alert_for_several_topics_announces_offers_of_any_of_them(town, client):
+    Topic.objects.create(name="Kultur", slug="kultur")
+    query = finder_alert_query(client, "stadtteil=welper&thema=umwelt&thema=kultur")
+    assert query == "quartier=welper&topic=kultur&topic=umwelt"
+    subscription = confirmed_subscription(client, query=query)
+    assert subscription.describe() == "Welper · Kultur · Umwelt"
+    assert subscription.topic.slug in {"kultur", "umwelt"}  # counted for staff
+    offer(town["welper"], "ohne-thema")
+    offer(town["welper"], "kultur-angebot").topics.add(Topic.objects.get(slug="kultur"))
+    assert alerts_send(base_url=BASE) == 1
+    assert "kultur-angebot" in mail.outbox[0].body and "ohne-thema" not in mail.outbox[0].body

@@ -147,3 +147,24 @@ def test_unknown_time_and_when_are_explained(offers, client):
     assert len(card_titles(html)) == 4
     assert "Wie viel Zeit haben Sie? – Diesen Wert kennen wir nicht" in html
     assert "Wann? – Diesen Wert kennen wir nicht" in html
+
+
+def test_several_topics_or_skills_in_the_address_find_offers_with_any_of_them(offers, client):
+    # A saved search from the finder may carry several; the select shows one of them.
+    Skill.objects.create(name="Kochen", slug="kochen")
+    TopicFactory(name="Kultur", slug="kultur")
+    Opportunity.objects.get(title="Kuchen backen").topics.add(
+        *TopicFactory._meta.model.objects.filter(slug="kultur")
+    )
+    assert titles(client, "topic=umwelt&topic=kultur") == [
+        "Burg zeigen",
+        "Kuchen backen",
+        "Ufer putzen",
+    ]
+    assert titles(client, "skill=handwerk&skill=kochen") == ["Burg zeigen"]
+    html = client.get("/mitmachen/?topic=kultur").content.decode()
+    assert '<option value="kultur" selected>Kultur</option>' in html
+    # An unknown value among them is explained, and that filter is left out.
+    response = client.get("/mitmachen/?topic=umwelt&topic=zaubern")
+    assert len(card_titles(response.content.decode())) == 4
+    assert "Themenfeld – Diesen Wert kennen wir nicht" in response.content.decode()
