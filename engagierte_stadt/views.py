@@ -22,6 +22,7 @@ from engagierte_stadt.urlwords import prefixes_before
 from engagierte_stadt.viewmixins import BreadcrumbMixin
 from konferenzen.models import Meeting
 from partner.models import Partner
+from quartiere.filters import quartier_choices
 from quartiere.models import Opportunity, Project, Topic
 
 # How many cards each section of the home page shows.
@@ -35,7 +36,9 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # Composed for the visitor who wants to help but does not know how yet: ways to help
-        # with free places, the next district conferences, projects, news, partners.
+        # with free places, the next district conferences, projects, news, partners. First
+        # of all the finder's first questions, which need the Stadtteile (one query).
+        context["finder_places"] = quartier_choices()
         context["open_opportunities"] = list(
             Opportunity.objects.published()
             .open()

@@ -65,7 +65,8 @@ def alert_submit(*, email: str, query: str, frequency: str) -> AlertSubmitResult
                 query=query,
                 frequency=frequency,
                 quartier=Quartier.objects.filter(slug=cleaned.get("quartier")).first(),
-                topic=Topic.objects.filter(slug=cleaned.get("topic")).first(),
+                # For the counts staff see: the first topic of the search.
+                topic=Topic.objects.filter(slug__in=cleaned.get("topic") or []).first(),
                 token_hash=link.token_hash,
                 link_key=link.key,
                 consent_at=timezone.now(),

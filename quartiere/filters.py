@@ -11,7 +11,16 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from quartiere.models import Opportunity, Project, Quartier, Skill, Topic
+from quartiere.models import (
+    TIME_MONTHLY,
+    TIME_ONCE,
+    TIME_WEEKLY,
+    Opportunity,
+    Project,
+    Quartier,
+    Skill,
+    Topic,
+)
 
 UNKNOWN_VALUE = _("We do not know this value, so this filter has not been applied.")
 
@@ -35,9 +44,56 @@ def skill_choices():
     return list(Skill.objects.order_by("name").values_list("slug", "name"))
 
 
+# The finder's time questions, so a list (and an alert) can keep every finder answer.
+TIME_CHOICES = [
+    (TIME_ONCE, _("once")),
+    (TIME_MONTHLY, _("a few hours a month")),
+    (TIME_WEEKLY, _("every week")),
+]
+WHEN_CHOICES = [
+    ("weekdays", _("on weekdays during the day")),
+    ("evenings", _("in the evenings")),
+    ("weekends", _("at weekends")),
+]
+
 HOURS_CHOICES = [
     (str(hours), _("up to %(hours)d hours a month") % {"hours": hours}) for hours in (2, 5, 10)
 ]
+
+
+class SelectOfMany(forms.Select):
+    """A single select whose value is every value of its parameter (see `AnyOfField`)."""
+
+    def value_from_datadict(self, data, files, name):
+        getlist = getattr(data, "getlist", None)
+        return getlist(name) if getlist else data.get(name)
+
+
+class AnyOfField(forms.MultipleChoiceField):
+    """One `<select>` on the page, but every value of its parameter counts (any of them): a
+    saved search from the finder may carry several topics (`?topic=umwelt&topic=kultur`).
+    The empty choice ("All topics") means no filter."""
+
+    widget = SelectOfMany
+
+    def to_python(self, value):
+        return [item for item in super().to_python(value) if item != ""]
+
+
+class AnyOfFilter(django_filters.MultipleChoiceFilter):
+    """`AnyOfField` with an empty first choice (`empty_label`), as a `ChoiceFilter` has."""
+
+    field_class = AnyOfField
+
+    def __init__(self, *args, empty_label, **kwargs):
+        self.empty_label = empty_label
+        super().__init__(*args, **kwargs)
+
+    @property
+    def field(self):
+        if not hasattr(self, "_field"):
+            self.extra["choices"] = [("", self.empty_label), *self.extra.get("choices", ())]
+        return super().field
 
 
 class ChoicesFromDatabaseMixin:
@@ -92,11 +148,11 @@ class OpportunityFilter(ChoicesFromDatabaseMixin, django_filters.FilterSet):
         widget=forms.CheckboxInput,
         method="filter_neighbours",
     )
-    topic = django_filters.ChoiceFilter(
+    topic = AnyOfFilter(
         label=_("Topic"),
         empty_label=_("All topics"),
         method="filter_topic",
-        error_messages={"invalid_choice": UNKNOWN_VALUE},
+        error_messages={"invalid_choice": UNKNOWN_VALUE, "invalid_list": UNKNOWN_VALUE},
     )
     commitment = django_filters.ChoiceFilter(
         label=_("Time commitment"),
@@ -114,6 +170,23 @@ class OpportunityFilter(ChoicesFromDatabaseMixin, django_filters.FilterSet):
         help_text=_("Regular and flexible offers that take at most this much time."),
         error_messages={"invalid_choice": UNKNOWN_VALUE},
     )
+    time = django_filters.ChoiceFilter(
+        label=_("How much time do you have?"),
+        empty_label=_("Any"),
+        choices=TIME_CHOICES,
+        method="filter_time",
+        widget=forms.RadioSelect,
+        help_text=_("Flexible offers fit every answer."),
+        error_messages={"invalid_choice": UNKNOWN_VALUE},
+    )
+    when = django_filters.MultipleChoiceFilter(
+        label=_("When?"),
+        choices=WHEN_CHOICES,
+        method="filter_when",
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Offers by arrangement fit every answer."),
+        error_messages={"invalid_choice": UNKNOWN_VALUE},
+    )
     date_from = django_filters.DateFilter(
         label=_("With a date from"),
         field_name="starts_at",
@@ -129,11 +202,11 @@ class OpportunityFilter(ChoicesFromDatabaseMixin, django_filters.FilterSet):
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": UNKNOWN_VALUE},
     )
-    skill = django_filters.ChoiceFilter(
+    skill = AnyOfFilter(
         label=_("Skill or interest"),
         empty_label=_("Any"),
         method="filter_skill",
-        error_messages={"invalid_choice": UNKNOWN_VALUE},
+        error_messages={"invalid_choice": UNKNOWN_VALUE, "invalid_list": UNKNOWN_VALUE},
     )
     suitable = django_filters.MultipleChoiceFilter(
         label=_("Suitability"),
@@ -173,6 +246,12 @@ class OpportunityFilter(ChoicesFromDatabaseMixin, django_filters.FilterSet):
         return queryset.filter(hours_per_month__lte=int(value)).exclude(
             commitment=Opportunity.Commitment.ONCE
         )
+
+    def filter_time(self, queryset, name, value):
+        return queryset.fits_time(value)
+
+    def filter_when(self, queryset, name, value):
+        return queryset.at_times(value)
 
     def filter_suitability(self, queryset, name, value):
         return queryset.filter(**{Opportunity.SUITABILITY_FIELDS[key]: True for key in value})
@@ -234,9 +313,9 @@ def matching_opportunities(query: str, queryset):
 
 
 def finder_list_query(answers) -> str:
-    """The list's filters closest to the finder's answers (for an alert from the finder):
-    the Stadtteil with its neighbours, a single topic or skill, what suits. Time and "when"
-    have no list filter, so an alert from the finder announces a little more, never less."""
+    """The list's filters for the finder's answers (for an alert from the finder): every
+    answer – the Stadtteil with its neighbours, the time and when, the topics and skills (any
+    of them), what suits – so the alert announces exactly what the finder would match."""
     from django.http import QueryDict
 
     query = QueryDict(mutable=True)
@@ -244,10 +323,14 @@ def finder_list_query(answers) -> str:
         query["quartier"] = answers.place
         if answers.neighbours:
             query["neighbours"] = "on"
-    if len(answers.topics) == 1:
-        query["topic"] = answers.topics[0]
-    if len(answers.skills) == 1:
-        query["skill"] = answers.skills[0]
+    if answers.time:
+        query["time"] = answers.time
+    if answers.when:
+        query.setlist("when", sorted(answers.when))
+    if answers.topics:
+        query.setlist("topic", sorted(answers.topics))
+    if answers.skills:
+        query.setlist("skill", sorted(answers.skills))
     if answers.suits:
         query.setlist("suitable", sorted(answers.suits))
     return query.urlencode()

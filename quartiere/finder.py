@@ -31,7 +31,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from quartiere.models import Opportunity, Project, Quartier, Skill, Topic
+from quartiere.models import (
+    FEW_HOURS,
+    TIME_MONTHLY,
+    TIME_ONCE,
+    TIME_WEEKLY,
+    Opportunity,
+    Project,
+    Quartier,
+    Skill,
+    Topic,
+    at_times_q,
+    time_fits_q,
+)
 
 PLACE_POINTS = 3
 NEAR_POINTS = 2
@@ -41,13 +53,12 @@ SUIT_POINTS = 2
 WHEN_POINTS = 1
 SKILL_POINTS = 1
 
-FEW_HOURS = 6  # "a few hours a month": up to this many
 PAGE_SIZE = 10
 ALTERNATIVES_BELOW = 3  # fewer matches than this: show alternatives and other ways in
 ALTERNATIVES = 5
 PROJECTS_LOOKING = 3
 
-ONCE, MONTHLY, WEEKLY = "once", "monthly", "weekly"
+ONCE, MONTHLY, WEEKLY = TIME_ONCE, TIME_MONTHLY, TIME_WEEKLY
 
 # Short words for what suits a person, as the finder asks and explains it (the model's field
 # names are longer: "possible without German skills").
@@ -178,23 +189,10 @@ class Ranking:
         return models.Q(quartier_id__in=sorted(pks))
 
     def _time_q(self) -> models.Q:
-        Commitment = Opportunity.Commitment
-        if self.answers.time == ONCE:
-            return models.Q(commitment__in=[Commitment.ONCE, Commitment.FLEXIBLE])
-        if self.answers.time == MONTHLY:
-            return models.Q(commitment=Commitment.FLEXIBLE) | models.Q(
-                models.Q(hours_per_month__isnull=True) | models.Q(hours_per_month__lte=FEW_HOURS),
-                commitment=Commitment.REGULAR,
-            )
-        return models.Q(commitment__in=[Commitment.REGULAR, Commitment.FLEXIBLE])
+        return time_fits_q(self.answers.time)
 
     def _when_q(self) -> models.Q:
-        fields = Opportunity.TIME_FIELDS
-        by_arrangement = models.Q(**dict.fromkeys(fields.values(), False))
-        chosen = models.Q()
-        for key in self.answers.when:
-            chosen |= models.Q(**{fields[key]: True})
-        return chosen | by_arrangement
+        return at_times_q(self.answers.when)
 
     def _topic_q(self) -> models.Q:
         own = Opportunity.topics.through.objects.filter(

@@ -419,6 +419,36 @@ def signup_count(status):
     return status_count(Signup, status)
 
 
+# How much time a person has, as the finder asks it and the list filters it (`?time=`).
+TIME_ONCE, TIME_MONTHLY, TIME_WEEKLY = "once", "monthly", "weekly"
+FEW_HOURS = 6  # "a few hours a month": up to this many
+
+
+def time_fits_q(time: str) -> models.Q:
+    """Offers that fit the time a person has: "once" fits one-off and flexible offers; "a few
+    hours a month" fits flexible ones and regular ones of at most FEW_HOURS hours a month (or
+    without hours given); "weekly" fits regular and flexible ones."""
+    Commitment = Opportunity.Commitment
+    if time == TIME_ONCE:
+        return models.Q(commitment__in=[Commitment.ONCE, Commitment.FLEXIBLE])
+    if time == TIME_MONTHLY:
+        return models.Q(commitment=Commitment.FLEXIBLE) | models.Q(
+            models.Q(hours_per_month__isnull=True) | models.Q(hours_per_month__lte=FEW_HOURS),
+            commitment=Commitment.REGULAR,
+        )
+    return models.Q(commitment__in=[Commitment.REGULAR, Commitment.FLEXIBLE])
+
+
+def at_times_q(keys) -> models.Q:
+    """Offers at one of the chosen times (keys of `Opportunity.TIME_FIELDS`), or by
+    arrangement (no time ticked): those fit whenever the person has time."""
+    fields = Opportunity.TIME_FIELDS
+    chosen = models.Q(**dict.fromkeys(fields.values(), False))
+    for key in keys:
+        chosen |= models.Q(**{fields[key]: True})
+    return chosen
+
+
 class OpportunityQuerySet(models.QuerySet):
     def published(self):
         """Visible opportunities: published, and their project (if any) published too."""
@@ -442,32 +472,49 @@ class OpportunityQuerySet(models.QuerySet):
         return self.filter(models.Q(quartier__slug=slug) | models.Q(quartier__parent__slug=slug))
 
     def near_quartier_slug(self, slug):
-        """`in_quartier_slug()` and the Quartiere next to it (with those inside them)."""
+        """`in_quartier_slug()` and the Quartiere next to it (with those inside them); a
+        Quartier inside a district also lies next to the rest of that district (as in the
+        finder)."""
         near = Quartier.neighbours.through.objects.filter(from_quartier__slug=slug).values(
             "to_quartier_id"
         )
+        parent = Quartier.objects.filter(slug=slug, parent__isnull=False).values("parent_id")
         return self.filter(
             models.Q(quartier__slug=slug)
             | models.Q(quartier__parent__slug=slug)
             | models.Q(quartier_id__in=near)
             | models.Q(quartier__parent_id__in=near)
+            | models.Q(quartier_id__in=parent)
+            | models.Q(quartier__parent_id__in=parent)
         )
 
     def with_topic_slug(self, slug):
-        """Offers with the topic, their own or their project's (no duplicate rows)."""
+        """Offers with the topic (or one of the topics, given a list of slugs), their own or
+        their project's (no duplicate rows)."""
+        slugs = [slug] if isinstance(slug, str) else list(slug)
         own = Opportunity.topics.through.objects.filter(
-            opportunity_id=models.OuterRef("pk"), topic__slug=slug
+            opportunity_id=models.OuterRef("pk"), topic__slug__in=slugs
         )
         of_project = Project.topics.through.objects.filter(
-            project_id=models.OuterRef("project_id"), topic__slug=slug
+            project_id=models.OuterRef("project_id"), topic__slug__in=slugs
         )
         return self.filter(models.Q(models.Exists(own)) | models.Q(models.Exists(of_project)))
 
+    def fits_time(self, time: str):
+        """See `time_fits_q()`."""
+        return self.filter(time_fits_q(time))
+
+    def at_times(self, keys):
+        """See `at_times_q()`."""
+        return self.filter(at_times_q(keys))
+
     def with_skill_slug(self, slug):
+        """Offers asking for the skill (or one of the skills, given a list of slugs)."""
+        slugs = [slug] if isinstance(slug, str) else list(slug)
         return self.filter(
             models.Exists(
                 Opportunity.skills.through.objects.filter(
-                    opportunity_id=models.OuterRef("pk"), skill__slug=slug
+                    opportunity_id=models.OuterRef("pk"), skill__slug__in=slugs
                 )
             )
         )

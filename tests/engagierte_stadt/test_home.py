@@ -17,7 +17,7 @@ from tests.factories import (
     ProjectFactory,
     QuartierFactory,
 )
-from tests.html import assert_headings_in_order, card_titles
+from tests.html import assert_headings_in_order, card_titles, find_all
 from tests.partner.factories import PartnerFactory
 
 
@@ -48,9 +48,9 @@ def test_home_needs_the_same_queries_with_many_meetings_and_partners(db, client,
     html = response.content.decode()
     assert response.status_code == 200
     assert 'id="meetings-heading"' in html and 'id="partners-heading"' in html
-    # site settings, opportunities, meetings, articles, featured projects, their topics and
-    # pictures, partners – the same budget as tests/quartiere/test_query_budgets.py
-    assert len(queries) == 8, [q["sql"] for q in queries]
+    # site settings, the Stadtteile of the finder's first question, opportunities, meetings,
+    # articles, featured projects, their topics and pictures, partners
+    assert len(queries) == 9, [q["sql"] for q in queries]
 
 
 def test_home_offers_only_ways_to_help_with_free_places(db, client):
@@ -105,3 +105,30 @@ def test_demo_home_promises_no_account_and_not_no_signup(db, client):
     assert "ohne Konto" in intro
     # (A meeting card may truthfully say "Ohne Anmeldung – einfach vorbeikommen".)
     assert "ohne anmeldung" not in intro.lower()
+
+
+def test_home_asks_the_finders_first_questions_and_each_time_button_sends(db, client):
+    """Where, without German, and how much time: the last answer is the tap that sends, to
+    the finder's results with the finder's own values."""
+    QuartierFactory(name="Welper", slug="welper")
+    html = client.get("/").content.decode()
+    intro = section(html, "intro-heading")
+    [form] = find_all(html, "form", action="/mitmachen/finden/#ergebnisse")
+    assert form["method"] == "get"
+    assert '<option value="welper">Welper</option>' in intro
+    [no_german] = find_all(html, "input", type="checkbox", id="quick-ohne-deutsch")
+    assert (no_german["name"], no_german["value"]) == ("passt", "ohne-deutsch")
+    assert 'for="quick-ohne-deutsch">ohne Deutschkenntnisse</label>' in intro
+    sending = find_all(html, "button", type="submit", name="zeit")
+    buttons = [(b["name"], b["value"]) for b in sending]
+    assert buttons == [
+        ("zeit", "einmalig"),
+        ("zeit", "monatlich"),
+        ("zeit", "woechentlich"),
+        ("zeit", ""),
+    ]
+    assert "Ein paar Stunden im Monat" in intro
+    # The finder answers what the home page sends.
+    results = client.get("/mitmachen/finden/?stadtteil=welper&passt=ohne-deutsch&zeit=monatlich")
+    assert results.status_code == 200
+    assert 'id="ergebnisse"' in results.content.decode()

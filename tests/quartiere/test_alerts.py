@@ -11,6 +11,7 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import call_command
+from django.http import QueryDict
 from django.utils import timezone
 
 from engagierte_stadt.submissions.submission import submissions_purge
@@ -264,3 +265,115 @@ def test_the_finder_offers_an_alert_for_its_answers(town, client):
         subscription.describe()
         == "Welper · auch in benachbarten Stadtteilen · Ohne Deutschkenntnisse möglich"
     )
+
+
+# --- alerts from the finder keep its time and "when" answers --------------------------------
+
+FINDER_ANSWERS = "stadtteil=welper&zeit=monatlich&wann=abends&passt=ohne-deutsch"
+
+
+def finder_alert_query(client, answers=FINDER_ANSWERS) -> str:
+    """The search the finder's "Benachrichtigen Sie mich" link carries into the form."""
+    html = client.get(f"/mitmachen/finden/?{answers}").content.decode()
+    link = re.search(r'href="(/mitmachen/benachrichtigung/\?suche=[^"]+)"', html).group(1)
+    form = client.get(link.replace("&amp;", "&")).content.decode()
+    return re.search(r'name="query" value="([^"]*)"', form).group(1).replace("&amp;", "&")
+
+
+def test_an_alert_from_the_finder_keeps_time_and_when(town, client):
+    query = finder_alert_query(client)
+    assert query == "quartier=welper&time=monthly&when=evenings&suitable=no_german"
+    subscription = confirmed_subscription(client, query=query)
+    assert subscription.query == "quartier=welper&suitable=no_german&time=monthly&when=evenings"
+    assert subscription.describe() == (
+        "Welper · ein paar Stunden im Monat · abends · Ohne Deutschkenntnisse möglich"
+    )
+
+
+def test_an_alert_from_the_finder_skips_offers_at_another_time_or_when(town, client):
+    confirmed_subscription(client, query=finder_alert_query(client))
+
+    def new_offer(slug, commitment=Opportunity.Commitment.REGULAR, **fields):
+        offer(town["welper"], slug, commitment=commitment, suitable_without_german=True, **fields)
+
+    # More than a few hours a month; once instead of monthly; only on weekdays by day.
+    new_offer("zu-viel-zeit", hours_per_month=20, in_evenings=True)
+    new_offer("nur-einmal", commitment=Opportunity.Commitment.ONCE, in_evenings=True)
+    new_offer("nur-tagsueber", hours_per_month=2, on_weekdays=True)
+    assert alerts_send(base_url=BASE) == 0
+    assert mail.outbox == []
+    new_offer("abends-zwei-stunden", hours_per_month=2, in_evenings=True)
+    new_offer("nach-absprache", hours_per_month=3)
+    assert alerts_send(base_url=BASE) == 1
+    [message] = mail.outbox
+    assert "/mitmachen/abends-zwei-stunden/" in message.body
+    assert "/mitmachen/nach-absprache/" in message.body  # by arrangement fits any time
+    for other in ("zu-viel-zeit", "nur-einmal", "nur-tagsueber"):
+        assert other not in message.body
+
+
+def test_the_alert_announces_exactly_what_the_finder_matches(town, client):
+    """The same answers, two ways: the finder's matches and the alert's search agree."""
+    from quartiere import finder
+    from quartiere.filters import matching_opportunities
+    from quartiere.forms import FinderForm
+    from quartiere.models import Skill
+
+    welper, blankenstein = town["welper"], town["blankenstein"]
+    welper.neighbours.add(blankenstein)
+    burg = Quartier.objects.create(name="Burgviertel", slug="burgviertel", parent=blankenstein)
+    umwelt = Topic.objects.get(slug="umwelt")
+    kultur = Topic.objects.create(name="Kultur", slug="kultur")
+    Topic.objects.create(name="Sport", slug="sport")
+    kochen = Skill.objects.create(name="Kochen", slug="kochen")
+    lesen = Skill.objects.create(name="Vorlesen", slug="vorlesen")
+    C = Opportunity.Commitment
+    for i, (place, commitment, hours, times, topic, skill) in enumerate(
+        [
+            (welper, C.REGULAR, 2, {"in_evenings": True}, umwelt, kochen),
+            (welper, C.REGULAR, 12, {"in_evenings": True}, kultur, None),
+            (welper, C.FLEXIBLE, None, {}, None, lesen),
+            (welper, C.ONCE, None, {"at_weekends": True}, kultur, kochen),
+            (welper, C.REGULAR, None, {"on_weekdays": True}, None, None),
+            (blankenstein, C.REGULAR, 4, {"at_weekends": True}, umwelt, lesen),
+            (blankenstein, C.REGULAR, 4, {"on_weekdays": True}, kultur, None),
+            (burg, C.FLEXIBLE, None, {"in_evenings": True}, umwelt, kochen),
+        ]
+    ):
+        opportunity = offer(
+            place, f"angebot-{i}", commitment=commitment, hours_per_month=hours, **times
+        )
+        if topic:
+            opportunity.topics.add(topic)
+        if skill:
+            opportunity.skills.add(skill)
+    for answers in [
+        "stadtteil=welper&zeit=monatlich&wann=abends",
+        "stadtteil=welper&nachbarn=on&zeit=woechentlich&wann=wochenende",
+        "zeit=einmalig&wann=wochenende&wann=werktags",
+        "thema=umwelt&thema=kultur",
+        "kann=kochen&kann=vorlesen&stadtteil=welper",
+        "stadtteil=burgviertel&nachbarn=on",
+        "stadtteil=blankenstein&nachbarn=on&thema=umwelt&thema=sport&kann=kochen",
+    ]:
+        form = FinderForm(QueryDict(answers), choices=finder.Choices.load())
+        result = finder.find(form.answers(), finder.Choices.load())
+        found = {match.opportunity.slug for match in result.matches}
+        query = finder_alert_query(client, answers)
+        listed = set(
+            matching_opportunities(query, Opportunity.objects.all()).values_list("slug", flat=True)
+        )
+        assert found and listed == found, answers
+
+
+def test_an_alert_for_several_topics_announces_offers_of_any_of_them(town, client):
+    Topic.objects.create(name="Kultur", slug="kultur")
+    query = finder_alert_query(client, "stadtteil=welper&thema=umwelt&thema=kultur")
+    assert query == "quartier=welper&topic=kultur&topic=umwelt"
+    subscription = confirmed_subscription(client, query=query)
+    assert subscription.describe() == "Welper · Kultur · Umwelt"
+    assert subscription.topic.slug in {"kultur", "umwelt"}  # counted for staff
+    offer(town["welper"], "ohne-thema")
+    offer(town["welper"], "kultur-angebot").topics.add(Topic.objects.get(slug="kultur"))
+    assert alerts_send(base_url=BASE) == 1
+    assert "kultur-angebot" in mail.outbox[0].body and "ohne-thema" not in mail.outbox[0].body

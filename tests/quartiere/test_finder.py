@@ -217,6 +217,19 @@ def test_every_result_states_why_it_fits(town, client):
     assert "Passt, weil: in Blankenstein, gleich nebenan" in card(html, "Burg zeigen")
 
 
+def test_card_leads_straight_to_the_offers_sign_up_form(town, client):
+    html = client.get(f"{URL}?stadtteil=welper&zeit=monatlich").content.decode()
+    kuchen = town["kuchen"].get_absolute_url()
+    # The title leads to the offer's page, the main action to its form there.
+    assert f'<a class="kern-link kern-link--stretched" href="{kuchen}">Kuchen backen</a>' in html
+    assert (
+        f'<a class="kern-btn kern-btn--primary" href="{kuchen}#anmelden" '
+        'aria-label="Anmelden: Kuchen backen">'
+    ) in html
+    page = client.get(kuchen).content.decode()
+    assert 'id="anmelden"' in page and 'name="consent"' in page
+
+
 def test_card_explains_place_time_and_suitability(town, client):
     html = client.get(
         f"{URL}?stadtteil=welper&zeit=monatlich&passt=ohne-deutsch&thema=umwelt"

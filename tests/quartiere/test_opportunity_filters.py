@@ -111,3 +111,60 @@ def test_unknown_values_of_the_new_filters_are_explained(offers, client):
 def test_list_links_to_the_finder(offers, client):
     html = client.get("/mitmachen/").content.decode()
     assert '<a class="kern-link" href="/mitmachen/finden/">' in html
+
+
+def test_time_filter_asks_as_the_finder_does(offers, client):
+    # Flexible offers fit every answer; "a few hours a month" is at most six.
+    assert titles(client, "time=once") == ["Kuchen backen", "Ufer putzen"]
+    assert titles(client, "time=monthly") == ["Burg zeigen", "Kuchen backen"]
+    assert titles(client, "time=weekly") == ["Burg zeigen", "Garten gießen", "Kuchen backen"]
+
+
+def test_when_filter_keeps_offers_at_a_chosen_time_or_by_arrangement(offers, client):
+    Opportunity.objects.filter(title="Burg zeigen").update(in_evenings=True)
+    Opportunity.objects.filter(title="Garten gießen").update(on_weekdays=True, at_weekends=True)
+    Opportunity.objects.filter(title="Ufer putzen").update(at_weekends=True)
+    assert titles(client, "when=evenings") == ["Burg zeigen", "Kuchen backen"]
+    assert titles(client, "when=weekends&when=evenings") == [
+        "Burg zeigen",
+        "Garten gießen",
+        "Kuchen backen",
+        "Ufer putzen",
+    ]
+    # Combined with the other filters, and the choices kept.
+    html = client.get("/mitmachen/?quartier=welper&neighbours=on&time=monthly&when=evenings")
+    html = html.content.decode()
+    assert sorted(card_titles(html)) == ["Burg zeigen", "Kuchen backen"]
+    assert "checked" in find_all(html, "input", name="time", value="monthly")[0]
+    assert "checked" in find_all(html, "input", name="when", value="evenings")[0]
+    assert "checked" not in find_all(html, "input", name="when", value="weekends")[0]
+
+
+def test_unknown_time_and_when_are_explained(offers, client):
+    response = client.get("/mitmachen/?time=immer&when=nachts")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert len(card_titles(html)) == 4
+    assert "Wie viel Zeit haben Sie? – Diesen Wert kennen wir nicht" in html
+    assert "Wann? – Diesen Wert kennen wir nicht" in html
+
+
+def test_several_topics_or_skills_in_the_address_find_offers_with_any_of_them(offers, client):
+    # A saved search from the finder may carry several; the select shows one of them.
+    Skill.objects.create(name="Kochen", slug="kochen")
+    TopicFactory(name="Kultur", slug="kultur")
+    Opportunity.objects.get(title="Kuchen backen").topics.add(
+        *TopicFactory._meta.model.objects.filter(slug="kultur")
+    )
+    assert titles(client, "topic=umwelt&topic=kultur") == [
+        "Burg zeigen",
+        "Kuchen backen",
+        "Ufer putzen",
+    ]
+    assert titles(client, "skill=handwerk&skill=kochen") == ["Burg zeigen"]
+    html = client.get("/mitmachen/?topic=kultur").content.decode()
+    assert '<option value="kultur" selected>Kultur</option>' in html
+    # An unknown value among them is explained, and that filter is left out.
+    response = client.get("/mitmachen/?topic=umwelt&topic=zaubern")
+    assert len(card_titles(response.content.decode())) == 4
+    assert "Themenfeld – Diesen Wert kennen wir nicht" in response.content.decode()

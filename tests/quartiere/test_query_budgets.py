@@ -36,16 +36,16 @@ BUDGETS = {
     "opportunity_list_filtered": (
         "/mitmachen/?quartier=mitte&neighbours=on&topic=thema-1&commitment=regelmaessig"
         "&suitable=families&suitable=step_free&hours=5&skill=koennen-1"
-        "&date_from=2020-01-01&date_until=2099-12-31",
+        "&date_from=2020-01-01&date_until=2099-12-31&time=monthly&when=evenings&when=weekends",
         6,
     ),
     # site settings, opportunity with project and Quartier, skills, the project's first
     # picture (for the link preview)
     "opportunity_detail": ("/mitmachen/gross-angebot/", 4),
-    # site settings, opportunities with free places, next meetings, articles, featured
-    # projects, topics, pictures, partners (tests/engagierte_stadt/test_home.py adds meetings
-    # and partners)
-    "home": ("/", 8),
+    # site settings, the Stadtteile of the finder's first question, opportunities with free
+    # places, next meetings, articles, featured projects, topics, pictures, partners
+    # (tests/engagierte_stadt/test_home.py adds meetings and partners)
+    "home": ("/", 9),
 }
 
 
