@@ -236,6 +236,7 @@ def test_transparent_png_logo_stays_png_with_alpha(admin_client):
         "contact_address": "",
         "contact_email": "",
         "contact_phone": "",
+        "data_licence": "dl-by-de/2.0",
     }
 
     response = admin_client.post("/admin/engagierte_stadt/sitesettings/1/change/", data)
