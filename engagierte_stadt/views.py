@@ -1,10 +1,12 @@
 """Site-wide pages: home, news, editable pages, accessibility feedback, errors."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -196,7 +198,12 @@ class SearchView(BreadcrumbMixin, TemplateView):
 def robots_txt(request):
     """Crawlers: everything but the admin, search results and the personal links (their
     prefixes read from the URLconf); the sitemap for the rest."""
-    lines = ["User-agent: *", "Disallow: /admin/", f"Disallow: {reverse('search')}"]
+    lines = ["User-agent: *", "Disallow: /admin/"]
+    # The search results in every language (/suche/, /en/suche/); the personal links' routes
+    # already come once per language from the URLconf.
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            lines.append(f"Disallow: {reverse('search')}")
     lines += [f"Disallow: {prefix}" for prefix in prefixes_before("token")]
     lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

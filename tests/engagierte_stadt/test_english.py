@@ -106,8 +106,8 @@ def visible_text(html: str, language: str = "en") -> str:
 
 
 def german_in(text: str) -> list[str]:
-    """The German UI strings in `text`."""
-    found = []
+    """The German UI strings in `text`, and signs of German outside the catalogue."""
+    found = [f"sign: {sign}" for sign in german_signs(text)]
     for german in german_ui_strings():
         if _words_in(german, text):
             found.append(german)
@@ -120,6 +120,27 @@ NOT_WORDS = {
     *("page_url", "contact_phone", "phone", "postcode", "stamp_hash", "address_hash"),
     *("token_hash", "link_key"),
 }
+
+
+UMLAUTS = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"}
+)
+
+
+def scramble(text: str) -> str:
+    return codecs.encode(text.translate(UMLAUTS), "rot13")
+
+
+# Signs of German that the catalogue cannot know: text typed into a template or a Python
+# string without gettext. The content is scrambled, so none of these comes from it.
+GERMAN_SIGNS = re.compile(
+    r"[äöüßÄÖÜ]|(?<!\w)(?:und|oder|der|die|das|nicht|Sie|Ihre?|Ihnen|mit|für|bitte|Bitte"
+    r"|zur|zum|Uhr|bis|Seite|Termin|Anmeldung|Angebot)(?!\w)"
+)
+
+
+def german_signs(text: str) -> list[str]:
+    return sorted({match.group(0) for match in GERMAN_SIGNS.finditer(text)})
 
 
 @pytest.fixture
@@ -142,7 +163,7 @@ def content_not_german(demo):
             continue
         for row in model.objects.values("pk", *fields):
             pk = row.pop("pk")
-            values = {name: codecs.encode(value, "rot13") for name, value in row.items() if value}
+            values = {name: scramble(value) for name, value in row.items() if value}
             if values:
                 model.objects.filter(pk=pk).update(**values)
 
@@ -206,6 +227,7 @@ def test_check_finds_german_ui_text(content_not_german, client):
     """The comparison is not blind: the German home page is full of catalogue texts, and
     the parser hears attributes but leaves out what is marked as German."""
     assert german_in("Welcome — Zur Startseite — and more") == ["Zur Startseite"]
+    assert german_in("Please note: bitte beachten") == ["sign: bitte"]
     assert visible_text('<p>One <a lang="de">Deutsch</a> <span title="Menü">x</span></p>') == (
         "One Menü x"
     )
@@ -241,7 +263,9 @@ def test_english_sign_up_mail_and_personal_page_are_english(content_not_german, 
     from tests.signup_helpers import form_data, html_body
 
     opportunity = "/en/mitmachen/rauendahl-beete-bepflanzen/"
-    response = client.post(opportunity + "anmelden/", form_data(), follow=True)
+    # What the person typed shows on their page as typed: here it is English.
+    typed = {"message": "I will bring a watering can.", "needs": "A seat now and then."}
+    response = client.post(opportunity + "anmelden/", form_data(**typed), follow=True)
     assert response.status_code == 200
     assert german_on_page(response) == []
     message = mail.outbox[-1]
@@ -367,3 +391,20 @@ def test_anonymous_english_visit_sets_no_cookie(demo, client, url):
 @pytest.mark.parametrize("url", ENGLISH_FORM_PAGES)
 def test_english_form_page_sets_only_the_csrf_cookie(demo, client, url):
     assert list(client.get(url).cookies) == ["csrftoken"]
+
+
+def test_signing_up_again_in_english_switches_the_mails_to_english(demo, client):
+    from quartiere.models import Signup
+    from tests.signup_helpers import form_data
+
+    client.post("/mitmachen/rauendahl-beete-bepflanzen/anmelden/", form_data())
+    assert Signup.objects.latest("pk").language == "de"
+    mail.outbox.clear()
+    client.post("/en/mitmachen/rauendahl-beete-bepflanzen/anmelden/", form_data())
+    assert Signup.objects.get(email=form_data()["email"]).language == "en"
+
+
+def test_robots_keeps_crawlers_out_of_english_search_and_personal_links(demo, client):
+    lines = client.get("/robots.txt").content.decode().splitlines()
+    for path in ["/suche/", "/en/suche/", "/meine-daten/", "/en/meine-daten/"]:
+        assert f"Disallow: {path}" in lines
