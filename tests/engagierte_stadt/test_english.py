@@ -235,25 +235,61 @@ def test_check_finds_german_ui_text(content_not_german, client):
     assert {"Stadtteilkonferenzen", "Zum Inhalt springen"} <= set(found)
 
 
+def shape(path: str) -> str:
+    """A path with its variable middle replaced: /en/mitmachen/*/anmelden/."""
+    segments = path.strip("/").split("/")
+    if len(segments) > 3:
+        segments[2:-1] = ["*"] * (len(segments) - 3)
+    return "/" + "/".join(segments) + "/"
+
+
+def linked_pages(html: str) -> set[str]:
+    """The English pages a page links to (no files, no filtered variants)."""
+    paths = set()
+    for attrs in find_all(html, "a"):
+        href = (attrs.get("href") or "").split("#")[0]
+        if href.startswith("/en/") and "?" not in href and href.endswith("/"):
+            paths.add(href)
+    return paths
+
+
+MAX_PAGES = 400
+
+
 def test_english_pages_and_their_forms_with_errors_show_no_german_ui_string(
     content_not_german, client, settings
 ):
+    """Every page of the sitemap and the fixed pages, and every English page they link to
+    (wish forms, archive years, …), then one form of each kind sent without its fields."""
     settings.SIGNUP_MIN_FILL_SECONDS = 0
-    urls = english_public_urls() + MORE_URLS
-    assert len(urls) > 50 and all(url.startswith("/en/") for url in urls)
-    german, forms = {}, {}
-    for url in urls:
+    queue = english_public_urls() + MORE_URLS
+    assert len(queue) > 50 and all(url.startswith("/en/") for url in queue)
+    seen, german, forms = set(queue), {}, {}
+    while queue:
+        url = queue.pop(0)
         response = client.get(url)
-        assert response.status_code in (200, 404), url
+        assert response.status_code in (200, 302, 404), url
+        if response.status_code == 302:  # staff pages (the attendance list) ask for a login
+            assert "/admin/login/" in response["Location"], url
+            continue
+        html = response.content.decode()
         if found := german_on_page(response):
             german[url] = found
-        forms.update(post_forms(response.content.decode()))
-    # Every form sent without its fields: the errors (next to the fields and in the summary).
-    assert len(forms) >= 5, forms
-    for action, hidden in sorted(forms.items()):
+        for action, hidden in post_forms(html).items():
+            forms.setdefault(shape(action), (action, hidden))
+        for link in linked_pages(html) - seen:
+            seen.add(link)
+            queue.append(link)
+        assert len(seen) < MAX_PAGES, "the walk ran away"
+    assert len(seen) > 120
+    # One form of each kind sent without its fields: the errors next to the fields and in the
+    # summary, in English.
+    assert {"/en/mitmachen/*/anmelden/", "/en/partner/partner-werden/"} <= set(forms), forms
+    assert len(forms) >= 6, forms
+    for action, hidden in forms.values():
         assert action.startswith("/en/"), action
         response = client.post(action, hidden, follow=True)
-        assert b"kern-error" in response.content or b"error" in response.content, action
+        assert b"kern-error" in response.content, action
         if found := german_on_page(response):
             german[f"POST {action}"] = found
     assert german == {}
@@ -272,6 +308,7 @@ def test_english_sign_up_mail_and_personal_page_are_english(content_not_german, 
     links = re.findall(r"http://testserver(/\S+/)", message.body)
     assert links and all(link.startswith("/en/") for link in links), links
     assert german_in(without_links(" ".join([message.subject, message.body]))) == []
+    assert find_all(html_body(message), "html")[0]["lang"] == "en"
     assert german_in(without_links(visible_text(html_body(message)))) == []
     for link in links:
         if "/meine-daten/" in link or "/anmeldung/" in link:
