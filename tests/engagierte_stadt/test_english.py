@@ -232,7 +232,7 @@ def test_check_finds_german_ui_text(content_not_german, client):
         "One Menü x"
     )
     found = german_on_page(client.get("/"), language="de")
-    assert {"Stadtteilkonferenzen", "Zum Inhalt springen"} <= set(found)
+    assert "Zum Inhalt springen" in found and len(found) >= 10, found
 
 
 def shape(path: str) -> str:
