@@ -445,3 +445,57 @@ def test_robots_keeps_crawlers_out_of_english_search_and_personal_links(demo, cl
     lines = client.get("/robots.txt").content.decode().splitlines()
     for path in ["/suche/", "/en/suche/", "/meine-daten/", "/en/meine-daten/"]:
         assert f"Disallow: {path}" in lines
+
+
+# --- the other mails to a person: partner application, alert subscription ----------------------
+
+
+@pytest.mark.django_db
+def test_partner_application_in_english_mails_the_applicant_in_english_and_staff_in_german(
+    client, django_capture_on_commit_callbacks
+):
+    from engagierte_stadt.models import SiteSettings
+    from tests.partner.test_application import application_data
+
+    SiteSettings.objects.create(contact_email="redaktion@hattingen.example")
+    typed = {"organisation": "Example Ltd", "offer": "A day of volunteering for our team."}
+    response = client.post("/en/partner/partner-werden/", application_data(**typed))
+    assert response["Location"] == "/en/partner/partner-werden/danke/"
+    [message] = mail.outbox
+    assert message.subject == "Please confirm your partner application: Example Ltd"
+    assert german_in(without_links(message.body)) == []
+    confirm = re.search(r"http://testserver(/en/partner/bewerbung/\S+/bestaetigen/)", message.body)
+    assert confirm, message.body
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(confirm.group(1))
+    to_staff = next(m for m in mail.outbox if "redaktion@hattingen.example" in m.to)
+    assert "Partner" in to_staff.subject and german_in(to_staff.subject)  # staff read German
+    assert "/admin/partner/partnerapplication/" in to_staff.body
+
+
+@pytest.mark.django_db
+def test_alert_subscription_in_english_gets_english_mails_with_english_links(client):
+    import time
+
+    from quartiere.alert_views import AlertForm
+    from quartiere.models import AlertSubscription
+    from tests.factories import QuartierFactory
+
+    QuartierFactory(name="Welper", slug="welper")
+    client.post(
+        "/en/mitmachen/benachrichtigung/",
+        {
+            "email": "reader@example.org",
+            "frequency": "sofort",
+            "query": "quartier=welper",
+            "consent": "on",
+            "website": "",
+            "started": AlertForm.fill_stamp(time.time() - 10),
+        },
+    )
+    assert AlertSubscription.objects.get().language == "en"
+    [message] = mail.outbox
+    links = re.findall(r"http://testserver(/\S+/)", message.body)
+    assert links and all(link.startswith("/en/") for link in links), links
+    assert german_in(without_links(f"{message.subject} {message.body}")) == []
