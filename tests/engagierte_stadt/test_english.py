@@ -457,7 +457,9 @@ def test_partner_application_in_english_mails_the_applicant_in_english_and_staff
     from engagierte_stadt.models import SiteSettings
     from tests.partner.test_application import application_data
 
-    SiteSettings.objects.create(contact_email="redaktion@hattingen.example")
+    SiteSettings.objects.update_or_create(
+        pk=SiteSettings.load().pk, defaults={"contact_email": "redaktion@hattingen.example"}
+    )
     typed = {"organisation": "Example Ltd", "offer": "A day of volunteering for our team."}
     response = client.post("/en/partner/partner-werden/", application_data(**typed))
     assert response["Location"] == "/en/partner/partner-werden/danke/"
