@@ -75,8 +75,12 @@ def send_mail_template(
     reply_to: list[str] | None = None,
     attachments: list[tuple[str, str | bytes, str]] | None = None,
     headers: dict[str, str] | None = None,
+    language: str | None = None,
 ) -> bool:
     """Render `<prefix>_subject.txt`, `<prefix>.txt` and `<prefix>.html` and send the mail.
+
+    The mail is written in `language` (the one the person used, see
+    `SubmissionBase.language`), by default in the portal's language (mails to staff).
 
     `context` should hold `base_url` (scheme and host, no trailing slash) for absolute links;
     `site_settings` is added. `attachments` are (file name, content, MIME type), the type
@@ -91,7 +95,7 @@ def send_mail_template(
     from engagierte_stadt.models import SiteSettings
 
     context = {"site_settings": SiteSettings.load(), **context}
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(language or settings.LANGUAGE_CODE):
         subject = " ".join(render_to_string(f"{prefix}_subject.txt", context).split())
         text = render_to_string(f"{prefix}.txt", context)
         html = render_to_string(f"{prefix}.html", context)
@@ -152,6 +156,7 @@ def send_to_person(
     limited: bool,
     reply_to: list[str] | None = None,
     attachments: list[tuple[str, str | bytes, str]] | None = None,
+    language: str | None = None,
 ) -> bool:
     """`send_mail_template` to one person who left their address in a public form.
 
@@ -167,5 +172,5 @@ def send_to_person(
         logger.warning("mail %s not sent: limit of mails per address and hour reached", prefix)
         return False
     return send_mail_template(
-        prefix, context, [address], reply_to=reply_to, attachments=attachments
+        prefix, context, [address], reply_to=reply_to, attachments=attachments, language=language
     )

@@ -8,7 +8,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from engagierte_stadt.mails import send_to_person
 from engagierte_stadt.models import AccessibilityFeedback, SiteSettings
@@ -52,10 +52,13 @@ def feedback_submit(
         "admin:engagierte_stadt_accessibilityfeedback_change", args=[feedback.pk]
     )
     context = {"feedback": feedback, "site_settings": site, "admin_url": admin_url}
+    with translation.override(settings.LANGUAGE_CODE):  # staff read German
+        subject = render_to_string("engagierte_stadt/mail/feedback_subject.txt", context).strip()
+        body = render_to_string("engagierte_stadt/mail/feedback_body.txt", context)
     try:
         send_mail(
-            subject=render_to_string("engagierte_stadt/mail/feedback_subject.txt", context).strip(),
-            message=render_to_string("engagierte_stadt/mail/feedback_body.txt", context),
+            subject=subject,
+            message=body,
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[recipient],
             fail_silently=False,
@@ -66,11 +69,13 @@ def feedback_submit(
     else:
         logger.info("accessibility feedback %s stored and mailed to the site contact", feedback.pk)
     if email:
-        personal_data_url = base_url + reverse("personal_data", kwargs={"token": link.token})
+        with feedback.in_language():
+            personal_data_url = base_url + reverse("personal_data", kwargs={"token": link.token})
         send_to_person(
             "mail/feedback_receipt",
             {"feedback": feedback, "base_url": base_url, "personal_data_url": personal_data_url},
             email,
             limited=True,
+            language=feedback.language,
         )
     return feedback

@@ -80,6 +80,9 @@ MIDDLEWARE = [
     "engagierte_stadt.middleware.CompressTextMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language comes from the path alone (German unprefixed, /en/…): no cookie, no
+    # Accept-Language redirect (Django keeps unprefixed addresses in LANGUAGE_CODE).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -107,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "engagierte_stadt.context_processors.site",
+                "engagierte_stadt.context_processors.languages",
             ],
         },
     },
@@ -167,9 +171,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Language and time: German first, English second. The portal answers in German for every
-# visitor (no LocaleMiddleware): the content staff write is German, and a page mixing an English
-# menu with German text would help nobody. English becomes selectable with a language switch.
+# Language and time: German first, English second. German pages keep their printed addresses
+# without a prefix, English lives under /en/…; the language switch in the header links between
+# them. The language comes from the address only: never from Accept-Language or a cookie, so
+# a printed address always shows German and nothing is stored on the visitor's device.
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
@@ -36,15 +37,9 @@ SITEMAPS = {
     **content_sitemaps(),
 }
 
+# Addresses for machines and staff: one address each, in no language prefix. The admin stays
+# German; feeds, sitemap and robots.txt are read by programs and keep one stable address.
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    # /quartiere/, /projekte/ and /mitmachen/ with the pages below them.
-    path("", include("quartiere.urls")),
-    path("", include("konferenzen.urls")),
-    path("", include("partner.urls")),
-    path("aktuelles/", views.ArticleListView.as_view(), name="article_list"),
-    path("aktuelles/<slug:slug>/", views.ArticleDetailView.as_view(), name="article_detail"),
-    path("suche/", views.SearchView.as_view(), name="search"),
     path("aktuelles/rss.xml", ArticleFeed(), name="article_feed"),
     path("aktuelles/atom.xml", ArticleAtomFeed(), name="article_atom"),
     path("mitmachen/rss.xml", OpportunityFeed(), name="opportunity_feed"),
@@ -63,25 +58,13 @@ urlpatterns = [
         name="sitemap_section",
     ),
     path("robots.txt", views.robots_txt, name="robots_txt"),
-    # Open data: the page, the DCAT-AP.de catalogue and one JSON and CSV file per data set.
-    path("offene-daten/", views.OpenDataView.as_view(), name="open_data"),
+    # Open data: the DCAT-AP.de catalogue and one JSON and CSV file per data set (the page
+    # that documents them is a public page below).
     path("offene-daten/katalog.jsonld", views.open_data_catalogue, name="open_data_catalogue"),
     re_path(
         r"^offene-daten/(?P<dataset>[a-z-]+)\.(?P<fmt>json|csv)$",
         views.open_data_export,
         name="open_data_export",
-    ),
-    path("barrierefreiheit/", views.AccessibilityView.as_view(), name="accessibility"),
-    # Everything stored under the address a personal link proves (from every mail).
-    path(
-        "meine-daten/<str:token>/",
-        submission_views.PersonalDataView.as_view(),
-        name="personal_data",
-    ),
-    re_path(
-        r"^meine-daten/(?P<token>[^/]+)/daten\.(?P<fmt>json|csv)$",
-        submission_views.PersonalDataDownloadView.as_view(),
-        name="personal_data_download",
     ),
     path("healthz/", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages without an icon link (the admin).
@@ -103,9 +86,38 @@ urlpatterns = [
         name="staff_recovery_codes",
     ),
     path("admin/", admin.site.urls),
-    # Editable pages under their German names: /impressum/, /datenschutz/, …
-    path("<slug:slug>/", views.PageView.as_view(), name="page"),
 ]
+
+# The public pages: German at the printed addresses without a prefix, English under /en/…
+# (LocaleMiddleware reads the language from the path only; see README "Languages"). New
+# public pages go in here; the path words stay German in every language.
+urlpatterns += i18n_patterns(
+    path("", views.HomeView.as_view(), name="home"),
+    # /quartiere/, /projekte/ and /mitmachen/ with the pages below them.
+    path("", include("quartiere.urls")),
+    path("", include("konferenzen.urls")),
+    path("", include("partner.urls")),
+    path("aktuelles/", views.ArticleListView.as_view(), name="article_list"),
+    path("aktuelles/<slug:slug>/", views.ArticleDetailView.as_view(), name="article_detail"),
+    path("suche/", views.SearchView.as_view(), name="search"),
+    path("offene-daten/", views.OpenDataView.as_view(), name="open_data"),
+    path("barrierefreiheit/", views.AccessibilityView.as_view(), name="accessibility"),
+    # Everything stored under the address a personal link proves (from every mail).
+    path(
+        "meine-daten/<str:token>/",
+        submission_views.PersonalDataView.as_view(),
+        name="personal_data",
+    ),
+    re_path(
+        r"^meine-daten/(?P<token>[^/]+)/daten\.(?P<fmt>json|csv)$",
+        submission_views.PersonalDataDownloadView.as_view(),
+        name="personal_data_download",
+    ),
+    # Editable pages under their German names: /impressum/, /datenschutz/, … (last: it takes
+    # any single word).
+    path("<slug:slug>/", views.PageView.as_view(), name="page"),
+    prefix_default_language=False,
+)
 
 if settings.SERVE_MEDIA:
     urlpatterns.insert(

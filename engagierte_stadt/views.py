@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, Js
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -284,7 +285,12 @@ def open_data_catalogue(request):
 def robots_txt(request):
     """Crawlers: everything but the admin, search results and the personal links (their
     prefixes read from the URLconf); the sitemap for the rest."""
-    lines = ["User-agent: *", "Disallow: /admin/", f"Disallow: {reverse('search')}"]
+    lines = ["User-agent: *", "Disallow: /admin/"]
+    # The search results in every language (/suche/, /en/suche/); the personal links' routes
+    # already come once per language from the URLconf.
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            lines.append(f"Disallow: {reverse('search')}")
     lines += [f"Disallow: {prefix}" for prefix in prefixes_before("token")]
     lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -8,7 +8,9 @@ person's details are read there, where access is controlled. Nothing here logs a
 
 import logging
 
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from engagierte_stadt.mails import send_mail_template, send_to_person
 from engagierte_stadt.models import SiteSettings
@@ -23,6 +25,12 @@ DECISIONS = ("in_review", "accepted", "rejected")
 
 
 def _context(application, base_url: str, token: str | None = None, **extra) -> dict:
+    """The context of a mail to the applicant: links to the pages in their language."""
+    with application.in_language():
+        return _context_in_active_language(application, base_url, token, **extra)
+
+
+def _context_in_active_language(application, base_url: str, token=None, **extra) -> dict:
     context = {
         "application": application,
         "base_url": base_url,
@@ -39,7 +47,13 @@ def _context(application, base_url: str, token: str | None = None, **extra) -> d
 def _to_applicant(kind: str, application, context: dict) -> bool:
     # The opt-in request and "already applied" follow a public post: limited per address.
     limited = kind in ("confirm_request", "already")
-    sent = send_to_person(f"{PREFIX}_{kind}", context, application.email, limited=limited)
+    sent = send_to_person(
+        f"{PREFIX}_{kind}",
+        context,
+        application.email,
+        limited=limited,
+        language=application.language,
+    )
     if sent:
         logger.info("partner application %s: mail '%s' queued", application.pk, kind)
     return sent
@@ -74,7 +88,8 @@ def mail_staff_new(*, application, base_url: str) -> bool:
         )
         return False
     admin_url = base_url + reverse("admin:partner_partnerapplication_change", args=[application.pk])
-    context = _context(application, base_url, admin_url=admin_url)
+    with translation.override(settings.LANGUAGE_CODE):  # staff read German
+        context = _context_in_active_language(application, base_url, admin_url=admin_url)
     sent = send_mail_template(f"{PREFIX}_staff_new", context, [recipient])
     if sent:
         logger.info("partner application %s: editorial team informed", application.pk)

@@ -126,7 +126,7 @@ class NetworkView(BreadcrumbMixin, TemplateView):
     """/partner/netzwerk/: the programme, its supporters, other cities, topics of exchange."""
 
     meta_description = _(
-        "The national programme Engagierte Stadt, who carries it, other Engagierte Städte "
+        "The national programme Engagierte Stadt, who carries it, other cities in the network "
         "and our partner city."
     )
     template_name = "partner/network.html"

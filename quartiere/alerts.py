@@ -96,6 +96,12 @@ def alert_seen(subscription: AlertSubscription) -> None:
 
 
 def _links(subscription: AlertSubscription, base_url: str) -> dict:
+    """The personal links, to the pages in the subscriber's language."""
+    with subscription.in_language():
+        return _links_in_active_language(subscription, base_url)
+
+
+def _links_in_active_language(subscription: AlertSubscription, base_url: str) -> dict:
     token = subscription.personal_token()
     return {
         **personal_links(AlertSubscription, token, base_url),
@@ -112,7 +118,12 @@ def mail_confirm_request(*, subscription: AlertSubscription, base_url: str) -> b
         "confirmation_hours": CONFIRMATION_HOURS,
         **_links(subscription, base_url),
     }
-    sent = send_mail_template("mail/alert_confirm_request", context, [subscription.email])
+    sent = send_mail_template(
+        "mail/alert_confirm_request",
+        context,
+        [subscription.email],
+        language=subscription.language,
+    )
     if sent:
         logger.info("alert subscription %s: opt-in mail queued", subscription.pk)
     return sent
@@ -120,10 +131,12 @@ def mail_confirm_request(*, subscription: AlertSubscription, base_url: str) -> b
 
 def _mail_matches(subscription: AlertSubscription, matches: list, base_url: str) -> bool:
     links = _links(subscription, base_url)
+    with subscription.in_language():
+        offer_urls = [(offer, offer.get_absolute_url()) for offer in matches]
     context = {
         "subscription": subscription,
         "description": subscription.describe(),
-        "matches": [(offer, base_url + offer.get_absolute_url()) for offer in matches],
+        "matches": [(offer, base_url + offer_url) for offer, offer_url in offer_urls],
         "weekly": subscription.frequency == AlertSubscription.Frequency.WEEKLY,
         "base_url": base_url,
         **links,
@@ -133,7 +146,13 @@ def _mail_matches(subscription: AlertSubscription, matches: list, base_url: str)
         "List-Unsubscribe": f"<{links['unsubscribe_url']}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
-    return send_mail_template("mail/alert_matches", context, [subscription.email], headers=headers)
+    return send_mail_template(
+        "mail/alert_matches",
+        context,
+        [subscription.email],
+        headers=headers,
+        language=subscription.language,
+    )
 
 
 def _due(subscription: AlertSubscription, now) -> bool:

@@ -8,7 +8,9 @@ left out and explained next to the field; the rest of the filters still apply.
 import django_filters
 from django import forms
 from django.utils.formats import date_format
+from django.utils.functional import lazy
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from quartiere.models import (
@@ -56,9 +58,12 @@ WHEN_CHOICES = [
     ("weekends", _("at weekends")),
 ]
 
-HOURS_CHOICES = [
-    (str(hours), _("up to %(hours)d hours a month") % {"hours": hours}) for hours in (2, 5, 10)
-]
+def _up_to_hours(hours: int) -> str:
+    return gettext("up to %(hours)d hours a month") % {"hours": hours}
+
+
+# Lazy: the labels are read in the language of each request, not once at import.
+HOURS_CHOICES = [(str(hours), lazy(_up_to_hours, str)(hours)) for hours in (2, 5, 10)]
 
 
 class SelectOfMany(forms.Select):

@@ -27,6 +27,7 @@ from engagierte_stadt.submissions.submission import (  # noqa: F401 (re-exported
     CONFIRMATION_HOURS,
     SubmissionBase,
     SubmissionQuerySet,
+    current_language,
     hash_token,
     new_link,
     new_token,
@@ -406,6 +407,9 @@ def signup_submit(
     email = normalise_email(email)
     existing = model.objects.active().filter(**{model.TARGET_FIELD: target}, email=email)
     if email and (found := existing.first()):
+        if source == Source.ONLINE:  # the mails follow the language the person used last
+            found.language = current_language()
+            model.objects.filter(pk=found.pk).update(language=found.language)
         return SubmitResult(found, found.personal_token(), False)
     try:
         with transaction.atomic():

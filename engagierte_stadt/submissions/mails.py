@@ -13,7 +13,9 @@ Nothing here logs an address or a name: log lines name the mail and the sign-up'
 
 import logging
 
+from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 
 from engagierte_stadt import ical
 from engagierte_stadt.mails import send_mail_template, send_to_person
@@ -62,6 +64,12 @@ def admin_link(signup, base_url: str) -> str:
 
 
 def _signup_context(signup, base_url: str, token: str | None = None, **extra) -> dict:
+    """The context of a mail to the person: its links lead to the pages in their language."""
+    with signup.in_language():
+        return _context(signup, base_url, token, **extra)
+
+
+def _context(signup, base_url: str, token: str | None = None, **extra) -> dict:
     target = signup.target
     context = {
         "signup": signup,
@@ -122,6 +130,7 @@ def _send_to_person(kind: str, signup, context: dict, reply_to=None) -> bool:
         limited=kind in LIMITED_KINDS,
         reply_to=reply_to,
         attachments=attachments,
+        language=signup.language,
     )
     if sent:
         logger.info("sign-up %s: mail '%s' queued", signup.pk, kind)
@@ -187,7 +196,9 @@ def mail_signup_to_contact(*, signup, recipients: list[str], base_url: str) -> b
 
     No address, phone or message: staff read those in the admin, where access is controlled.
     """
-    context = _signup_context(signup, base_url, admin_url=admin_link(signup, base_url))
+    # Staff read German, whatever language the person used.
+    with translation.override(settings.LANGUAGE_CODE):
+        context = _context(signup, base_url, admin_url=admin_link(signup, base_url))
     prefix = f"{mail_prefix(type(signup))}_contact_new"
     sent = send_mail_template(prefix, context, recipients)
     if sent:

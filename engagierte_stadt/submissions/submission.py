@@ -37,7 +37,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
@@ -96,6 +96,20 @@ def normalise_email(email: str) -> str:
 
 def valid_token_shape(token: str) -> bool:
     return bool(token) and len(token) <= 100
+
+
+# --- the language of the person ------------------------------------------------------------
+
+
+def current_language() -> str:
+    """The language of the page someone is on (German outside a request, in the admin and in
+    commands): what an entry stores as the language its mails are written in."""
+    try:
+        return translation.get_supported_language_variant(
+            translation.get_language() or settings.LANGUAGE_CODE
+        )
+    except LookupError:
+        return settings.LANGUAGE_CODE
 
 
 # --- the base model ------------------------------------------------------------------------
@@ -162,6 +176,14 @@ class SubmissionBase(models.Model):
     purged_at = models.DateTimeField(
         _("personal data deleted at"), null=True, blank=True, editable=False
     )
+    # The language of the form the person used: their mails and personal links are in it.
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=current_language,
+        editable=False,
+    )
 
     objects = SubmissionQuerySet.as_manager()
 
@@ -189,6 +211,10 @@ class SubmissionBase(models.Model):
         link = new_link()
         self.link_key, self.token_hash = link.key, link.token_hash
         return link.token
+
+    def in_language(self):
+        """A context in which mails to this person are written and their links reversed."""
+        return translation.override(self.language or settings.LANGUAGE_CODE)
 
     @classmethod
     def route(cls, name: str) -> str:
