@@ -58,6 +58,7 @@ WHEN_CHOICES = [
     ("weekends", _("at weekends")),
 ]
 
+
 def _up_to_hours(hours: int) -> str:
     return gettext("up to %(hours)d hours a month") % {"hours": hours}
 
