@@ -76,9 +76,9 @@ class IdeaForm(SpamProtectionMixin, forms.ModelForm):
             "description": _("What would you like, and where?"),
             "helpers": _("Who could help?"),
             "would_help": _("I would help to make it happen"),
-            "picture": _("A picture (optional)"),
+            "picture": _("A picture"),
             "picture_alt": _("What does the picture show?"),
-            "name": _("Your name (optional)"),
+            "name": _("Your name"),
             "show_name": _("Show my name with the idea"),
             "email": _("Your e-mail address"),
         }

@@ -312,3 +312,12 @@ def test_ideen_is_reserved_for_the_portal(welper):
 def test_confirmed_idea_waits_for_staff(welper):
     idea = confirmed(welper)
     assert idea.status == IdeaStatus.NEW and not idea.is_public
+
+
+def test_the_personal_page_lists_the_idea_with_download(client, welper):
+    idea, token = propose(welper)
+    html = client.get(f"/meine-daten/{token}/").content.decode()
+    assert "Idee für mein Quartier" in html and "Bänke am Ruhrufer" in html
+    data = client.get(f"/meine-daten/{token}/daten.json").json()
+    (entry,) = data["entries"]
+    assert entry["data"]["name"] == "Ida Idee" and entry["data"]["quartier"] == "Welper"
