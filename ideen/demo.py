@@ -13,7 +13,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from engagierte_stadt import demo as shared
-from ideen.models import FINAL_STATUSES, Idea, IdeaStatus, IdeaStatusChange
+from ideen.models import (
+    FINAL_STATUSES,
+    BackerStatus,
+    Idea,
+    IdeaBacker,
+    IdeaStatus,
+    IdeaStatusChange,
+)
 from quartiere.models import Quartier, Topic
 
 
@@ -65,6 +72,15 @@ def load(stdout=None) -> dict:
                     reason=step.get("reason", ""),
                     public=step["to"] != IdeaStatus.HIDDEN,
                     created_at=when,
+                )
+            for number in range(1, spec.get("backers", 0) + 1):
+                IdeaBacker.objects.create(
+                    idea=idea,
+                    email=f"helfer-{n}-{number}@{mail_domain}",
+                    status=BackerStatus.CONFIRMED,
+                    consent_at=when,
+                    created_at=when,
+                    confirmed_at=when,
                 )
         created += 1
     if stdout is not None:

@@ -12,7 +12,7 @@ from engagierte_stadt.submissions.forms import (
     honeypot_field,
     stamp_field,
 )
-from ideen.models import Idea
+from ideen.models import Idea, IdeaBacker
 from quartiere.models import Quartier, Topic
 
 
@@ -144,3 +144,50 @@ class IdeaForm(SpamProtectionMixin, forms.ModelForm):
         for name in ("helpers", "name", "picture_alt"):
             data[name] = data[name] or ""
         return data
+
+
+class BackerForm(SpamProtectionMixin, forms.ModelForm):
+    """ "Ich mache mit": an e-mail address and consent; the engine's spam checks."""
+
+    spam_log_name = "idea backer form"
+    confirmation_hours = CONFIRMATION_HOURS
+
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that my e-mail address is stored so that I am counted and told once "
+            "if the idea is taken up."
+        ),
+        required=True,
+        error_messages={"required": _("Please agree, so that we may count you.")},
+    )
+    website = honeypot_field()
+    started = stamp_field()
+
+    class Meta:
+        model = IdeaBacker
+        fields = ["email"]
+        labels = {"email": _("Your e-mail address")}
+        help_texts = {
+            "email": _("We send you a link to confirm. Nobody sees who helps, only how many.")
+        }
+        widgets = {
+            "email": forms.EmailInput(
+                attrs={"autocomplete": "email", "spellcheck": "false", "autocapitalize": "none"}
+            )
+        }
+        error_messages = {
+            "email": {
+                "required": _("Please enter your e-mail address."),
+                "invalid": _("Please enter a valid e-mail address, for example name@example.org."),
+            }
+        }
+
+    def __init__(self, *args, form_action: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+        self.fields["consent"].help_text = consent_help()
+        self.init_spam_protection()
+        self.helper = self.protected_helper(form_action=form_action, submit_label=_("Count me in"))
+
+    def validate_unique(self):
+        pass  # a second "Ich mache mit" of an address is the service's to answer, silently

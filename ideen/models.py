@@ -89,17 +89,32 @@ class IdeaQuerySet(SubmissionQuerySet):
     def latest_first(self):
         return self.order_by("-published_at", "-pk")
 
+    def annotate_backers(self):
+        """`backer_count`: how many confirmed "Ich mache mit" (never who), in the same query."""
+        return self.annotate(
+            backer_count=models.Count(
+                "backers", filter=models.Q(backers__status=BackerStatus.CONFIRMED)
+            )
+        )
+
     def for_cards(self):
         """What an idea card shows: its Quartier and topic, joined (no query per card)."""
         return self.select_related("quartier", "topic")
 
     def for_detail(self):
-        """The idea page: Quartier (with its Stadtteil), topic and the public history."""
-        return self.select_related("quartier__parent", "topic").prefetch_related(
-            models.Prefetch(
-                "changes",
-                queryset=IdeaStatusChange.objects.filter(public=True).order_by("created_at", "pk"),
-                to_attr="public_history",
+        """The idea page: Quartier (with its Stadtteil), topic, the number of confirmed
+        backers and the public history."""
+        return (
+            self.annotate_backers()
+            .select_related("quartier__parent", "topic")
+            .prefetch_related(
+                models.Prefetch(
+                    "changes",
+                    queryset=IdeaStatusChange.objects.filter(public=True).order_by(
+                        "created_at", "pk"
+                    ),
+                    to_attr="public_history",
+                )
             )
         )
 
@@ -205,6 +220,11 @@ class Idea(SubmissionBase, SearchableModel):
         return self.status == IdeaStatus.HIDDEN
 
     @property
+    def accepts_backers(self) -> bool:
+        """ "Ich mache mit" is open while the idea is on its way (published, on the agenda)."""
+        return self.status in (IdeaStatus.PUBLISHED, IdeaStatus.AGENDA)
+
+    @property
     def shows_reason(self) -> bool:
         """The latest reason belongs on the public page (never the reason for hiding)."""
         return self.is_public and bool(self.reason)
@@ -283,3 +303,92 @@ class IdeaStatusChange(models.Model):
     @property
     def shows_reason(self) -> bool:
         return bool(self.reason)
+
+
+class BackerStatus(models.TextChoices):
+    UNCONFIRMED = "unconfirmed", _("not yet confirmed")
+    CONFIRMED = "confirmed", _("confirmed")
+    CANCELLED = "cancelled", _("withdrawn")
+    EXPIRED = "expired", _("expired")
+
+
+class IdeaBackerQuerySet(SubmissionQuerySet):
+    def confirmed(self):
+        return self.filter(status=BackerStatus.CONFIRMED)
+
+    def due_for_purge(self, cutoff):
+        """Backers' addresses due for deletion: withdrawn before `cutoff`, backers of an idea
+        that reached its end before `cutoff`, and lapsed opt-ins."""
+        cancelled = models.Q(status=BackerStatus.CANCELLED, cancelled_at__lt=cutoff)
+        ended = models.Q(idea__status__in=FINAL_STATUSES, idea__decided_at__lt=cutoff)
+        return self.not_purged().filter(cancelled | ended | self.lapsed_before(cutoff))
+
+    def for_personal_page(self):
+        return self.select_related("idea")
+
+
+class IdeaBacker(SubmissionBase):
+    """ "Ich mache mit": someone who would help with a published idea. Only an e-mail address;
+    the idea shows how many confirmed backers it has, never who. When the idea is taken up,
+    each confirmed backer gets one mail."""
+
+    Status = BackerStatus
+    PERSONAL_FIELDS = ("email",)
+    ROUTES = "ideen:backer"
+    MAIL_PREFIX = "mail/idea_backer"
+    KIND_LABEL = _("“I'm in” for an idea")
+
+    idea = models.ForeignKey(
+        Idea, verbose_name=_("idea"), on_delete=models.CASCADE, related_name="backers"
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=BackerStatus.choices,
+        default=BackerStatus.UNCONFIRMED,
+    )
+    cancelled_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    told_taken_up_at = models.DateTimeField(
+        _("told that it was taken up at"), null=True, blank=True
+    )
+
+    objects = IdeaBackerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("backer of an idea")
+        verbose_name_plural = _("backers of ideas")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["idea", "email"],
+                condition=models.Q(status__in=["unconfirmed", "confirmed"]) & ~models.Q(email=""),
+                name="idea_one_active_backer_per_email",
+            )
+        ]
+
+    def __str__(self):
+        return str(self.idea)
+
+    @property
+    def subject(self) -> str:
+        return self.idea.title
+
+    def subject_url(self) -> str | None:
+        return self.idea.get_absolute_url() if self.idea.is_public else None
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == BackerStatus.CONFIRMED
+
+    @property
+    def can_cancel(self) -> bool:
+        return self.status in (BackerStatus.UNCONFIRMED, BackerStatus.CONFIRMED)
+
+    def cancel_submission(self) -> list:
+        IdeaBacker.objects.filter(pk=self.pk).update(
+            status=BackerStatus.CANCELLED, cancelled_at=timezone.now()
+        )
+        return []
+
+    def export_fields(self) -> list[str]:
+        return ["email"]

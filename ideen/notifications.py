@@ -72,3 +72,34 @@ def mail_staff_new(*, idea, base_url: str) -> bool:
     if sent:
         logger.info("idea %s: moderators informed", idea.pk)
     return sent
+
+
+def _backer_context(backer, idea, base_url: str, token: str, **extra) -> dict:
+    context = {
+        "backer": backer,
+        "idea": idea,
+        "idea_url": base_url + idea.get_absolute_url(),
+        "base_url": base_url,
+        "confirmation_hours": CONFIRMATION_HOURS,
+        **personal_links(type(backer), token, base_url),
+    }
+    context.update(extra)
+    return context
+
+
+def mail_backer_confirm_request(*, backer, token: str, base_url: str, again: bool = False):
+    """Ask someone who clicked "Ich mache mit" to confirm it (double opt-in)."""
+    context = _backer_context(backer, backer.idea, base_url, token, again=again)
+    sent = send_to_person(f"{PREFIX}_backer_confirm_request", context, backer.email, limited=True)
+    if sent:
+        logger.info("backer %s: mail 'confirm_request' queued", backer.pk)
+    return sent
+
+
+def mail_backer_taken_up(*, backer, idea, token: str, base_url: str) -> bool:
+    """Tell a confirmed backer, once, that the idea was taken up as a project."""
+    context = _backer_context(backer, idea, base_url, token)
+    sent = send_to_person(f"{PREFIX}_backer_taken_up", context, backer.email, limited=False)
+    if sent:
+        logger.info("backer %s: mail 'taken_up' queued", backer.pk)
+    return sent

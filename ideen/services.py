@@ -25,7 +25,15 @@ from engagierte_stadt.submissions.submission import (
     submission_confirm,
 )
 from ideen import notifications
-from ideen.models import FINAL_STATUSES, NEEDS_REASON, Idea, IdeaStatus, IdeaStatusChange
+from ideen.models import (
+    FINAL_STATUSES,
+    NEEDS_REASON,
+    BackerStatus,
+    Idea,
+    IdeaBacker,
+    IdeaStatus,
+    IdeaStatusChange,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -147,6 +155,8 @@ def idea_move(*, idea: Idea, to: str, reason: str = "") -> bool:
                     idea=idea, token=token, base_url=settings.SITE_URL
                 )
             )
+        if to == IdeaStatus.TAKEN_UP:
+            _tell_backers_taken_up(idea)
     logger.info("idea %s moved to %s", idea.pk, to)
     return True
 
@@ -169,3 +179,76 @@ def idea_decline(*, idea: Idea, reason: str) -> bool:
 
 def idea_hide(*, idea: Idea, reason: str) -> bool:
     return idea_move(idea=idea, to=IdeaStatus.HIDDEN, reason=reason)
+
+
+def _tell_backers_taken_up(idea: Idea) -> None:
+    """Each confirmed backer gets one mail that the idea was taken up, after the commit.
+    Marked under the idea's lock, so a second call (or a second step) mails nobody twice."""
+    backers = list(
+        IdeaBacker.objects.confirmed()
+        .not_purged()
+        .filter(idea=idea, told_taken_up_at__isnull=True)
+        .exclude(email="")
+    )
+    if not backers:
+        return
+    IdeaBacker.objects.filter(pk__in=[b.pk for b in backers]).update(
+        told_taken_up_at=timezone.now()
+    )
+    links = [(backer, backer.personal_token()) for backer in backers]
+
+    def send():
+        for backer, token in links:
+            notifications.mail_backer_taken_up(
+                backer=backer, idea=idea, token=token, base_url=settings.SITE_URL
+            )
+
+    transaction.on_commit(send)
+
+
+# --- "Ich mache mit" ---------------------------------------------------------------------
+
+
+@dataclass
+class BackerSubmitResult:
+    backer: IdeaBacker
+    token: str | None  # None when no mail is due (already confirmed, or sent just now)
+    created: bool
+
+
+def backer_submit(*, idea: Idea, email: str) -> BackerSubmitResult:
+    """Store an unconfirmed "Ich mache mit" for a published idea; return the token for the
+    opt-in mail. An address that already backs the idea makes no second row: unconfirmed, it
+    gets its link again (not within `RESEND_AFTER`); confirmed, nothing is sent (the form says
+    the same either way, so it tells nobody whether an address backs an idea)."""
+    email = normalise_email(email)
+    existing = (
+        IdeaBacker.objects.filter(
+            idea=idea, email=email, status__in=[BackerStatus.UNCONFIRMED, BackerStatus.CONFIRMED]
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if existing is not None:
+        if existing.is_confirmed or existing.created_at > timezone.now() - RESEND_AFTER:
+            return BackerSubmitResult(existing, None, False)
+        return BackerSubmitResult(existing, existing.personal_token(), False)
+    link = new_link()
+    backer = IdeaBacker.objects.create(
+        idea=idea,
+        email=email,
+        token_hash=link.token_hash,
+        link_key=link.key,
+        consent_at=timezone.now(),
+    )
+    logger.info("backer %s of idea %s stored", backer.pk, idea.pk)
+    return BackerSubmitResult(backer, link.token, True)
+
+
+def backer_by_token(*, token: str):
+    return submission_by_token(model=IdeaBacker, token=token)
+
+
+def backer_confirm(*, token: str):
+    """Confirm an "Ich mache mit" by its opt-in link: only then does it count."""
+    return submission_confirm(model=IdeaBacker, token=token)

@@ -22,5 +22,13 @@ urlpatterns = [
         name="idea_confirm",
     ),
     path("ideen/idee/<str:token>/", views.IdeaManageView.as_view(), name="idea_manage"),
+    path(
+        "ideen/mitmachen/<str:token>/bestaetigen/",
+        views.BackerConfirmView.as_view(),
+        name="backer_confirm",
+    ),
+    path("ideen/mitmachen/<str:token>/", views.BackerManageView.as_view(), name="backer_manage"),
     path("ideen/<int:pk>/", views.IdeaDetailView.as_view(), name="detail"),
+    path("ideen/<int:pk>/mitmachen/", views.BackerFormView.as_view(), name="back"),
+    path("ideen/<int:pk>/mitmachen/danke/", views.BackerSentView.as_view(), name="back_sent"),
 ]

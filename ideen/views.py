@@ -9,7 +9,7 @@ cached, no cookie). Only moderated ideas are public: every public read starts fr
 from urllib.parse import quote
 
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, ListView, TemplateView
@@ -21,7 +21,7 @@ from engagierte_stadt.submissions.views import PersonalLinkMixin, SpamCheckedPos
 from engagierte_stadt.viewmixins import BreadcrumbMixin, FilteredListMixin
 from ideen import notifications, services
 from ideen.filters import IdeaFilter
-from ideen.forms import IdeaForm
+from ideen.forms import BackerForm, IdeaForm
 from ideen.models import Idea
 from quartiere.models import Quartier
 
@@ -58,8 +58,10 @@ class IdeaDetailView(BreadcrumbMixin, DetailView):
         return [IDEAS, (self.object.title, None)]
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
         idea = self.object
+        if idea.accepts_backers and "backer_form" not in kwargs:
+            kwargs["backer_form"] = BackerForm(form_action=backer_form_action(idea))
+        context = super().get_context_data(**kwargs)
         # "Idee melden": a mail to the Quartier's contact (else the portal's), written in the
         # visitor's own mail program: nothing about the reporter is stored here.
         contact = idea.quartier.contact(site=SiteSettings.for_request(self.request))
@@ -233,4 +235,143 @@ class IdeaManageView(IdeaLinkMixin, TemplateView):
                 context = self.idea_context(idea, "")
                 return self.confirm_step(context, action="erase", entry=idea)
             submission_services.entry_erase(entry=idea, base_url=self.get_base_url())
+        return redirect(request.path)
+
+
+# --- "Ich mache mit" -------------------------------------------------------------------------
+
+
+def backer_form_action(idea) -> str:
+    return reverse("ideen:back", kwargs={"pk": idea.pk}) + "#mitmachen"
+
+
+class BackerFormView(SpamCheckedPostMixin, IdeaDetailView):
+    """POST /ideen/<number>/mitmachen/: the "Ich mache mit" form of the idea page."""
+
+    http_method_names = ["get", "post"]
+    ratelimit_group = "idea-backer-form"
+    rejection_message = NEUTRAL_REJECTION
+
+    def get(self, request, *args, **kwargs):
+        return redirect(reverse("ideen:detail", kwargs=kwargs) + "#mitmachen")
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if not self.object.accepts_backers:
+            return redirect(self.object.get_absolute_url())
+        return super().post(request, *args, **kwargs)
+
+    def get_posted_form(self):
+        return BackerForm(self.request.POST, form_action=backer_form_action(self.object))
+
+    def rebuild_form(self, data):
+        return BackerForm(data, form_action=backer_form_action(self.object))
+
+    def rejection_url(self) -> str:
+        return self.object.get_absolute_url()
+
+    def form_invalid(self, form):
+        # 422: the idea page with the form and its errors; nothing was stored.
+        context = self.get_context_data(object=self.object, backer_form=form)
+        return self.render_to_response(context, status=422)
+
+    def form_valid(self, form):
+        result = services.backer_submit(idea=self.object, email=form.cleaned_data["email"])
+        if result.token:
+            notifications.mail_backer_confirm_request(
+                backer=result.backer,
+                token=result.token,
+                base_url=self.request.build_absolute_uri("/").rstrip("/"),
+                again=not result.created,
+            )
+        return redirect("ideen:back_sent", pk=self.object.pk)
+
+
+class BackerSentView(BreadcrumbMixin, TemplateView):
+    """After "Ich mache mit": please confirm with the link in the mail."""
+
+    template_name = "ideen/backer_sent.html"
+    page_title = _("Please confirm that you are in")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.idea = get_object_or_404(Idea.objects.public(), pk=kwargs["pk"])
+        response = super().dispatch(request, *args, **kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    def get_breadcrumbs(self):
+        return [IDEAS, (self.idea.title, self.idea.get_absolute_url()), (self.page_title, None)]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            idea=self.idea, confirmation_hours=CONFIRMATION_HOURS, **kwargs
+        )
+
+
+class BackerLinkMixin(PersonalLinkMixin):
+    def get_backer(self):
+        return services.backer_by_token(token=self.kwargs["token"])
+
+    def backer_context(self, backer, page_title) -> dict:
+        return {
+            "backer": backer,
+            "idea": backer.idea,
+            "page_title": page_title,
+            "confirmation_hours": CONFIRMATION_HOURS,
+            "breadcrumbs": [
+                (_("Home"), reverse("home")),
+                (IDEAS[0], reverse(IDEAS[1])),
+                (page_title, None),
+            ],
+            "confirm_url": reverse("ideen:backer_confirm", kwargs=self.kwargs),
+            "manage_url": reverse("ideen:backer_manage", kwargs=self.kwargs),
+            "personal_data_url": reverse("personal_data", kwargs=self.kwargs),
+        }
+
+
+class BackerConfirmView(BackerLinkMixin, TemplateView):
+    """The opt-in link: GET shows a button, POST confirms."""
+
+    template_name = "ideen/backer_confirm.html"
+
+    def get(self, request, *args, **kwargs):
+        backer = self.get_backer()
+        if backer is None or backer.purged_at:
+            return self.invalid_link()
+        return self.render_to_response(self.backer_context(backer, _("Confirm: I'm in")))
+
+    def post(self, request, *args, **kwargs):
+        backer = self.get_backer()
+        if backer is None or backer.purged_at:
+            return self.invalid_link()
+        services.backer_confirm(token=self.kwargs["token"])
+        return redirect(request.path)
+
+
+class BackerManageView(BackerLinkMixin, TemplateView):
+    """The personal link: withdraw, delete my address."""
+
+    template_name = "ideen/backer_manage.html"
+
+    def get(self, request, *args, **kwargs):
+        backer = self.get_backer()
+        if backer is None:
+            return self.invalid_link()
+        return self.render_to_response(self.backer_context(backer, _("You are in")))
+
+    def post(self, request, *args, **kwargs):
+        backer = self.get_backer()
+        if backer is None:
+            return self.invalid_link()
+        action = request.POST.get("action")
+        if action in ("cancel", "erase") and (action == "erase" or backer.can_cancel):
+            if backer.purged_at:
+                return redirect(request.path)
+            if not self.confirmed_by_person():
+                context = self.backer_context(backer, "")
+                return self.confirm_step(context, action=action, entry=backer)
+            if action == "cancel":
+                submission_services.entry_cancel(entry=backer, base_url=self.get_base_url())
+            else:
+                submission_services.entry_erase(entry=backer, base_url=self.get_base_url())
         return redirect(request.path)

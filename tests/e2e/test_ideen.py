@@ -186,6 +186,36 @@ def test_idea_is_proposed_confirmed_published_and_shown(
     expect(page.get_by_role("region", name="Ideen für dieses Quartier")).to_contain_text(TITLE)
     check_page(page, "Quartiersseite mit neuer Idee")
 
+    # --- someone backs it ("Ich mache mit"): counted only once confirmed ---
+    page.goto(demo_site + idea.get_absolute_url())
+    backing = page.locator("section#mitmachen")
+    expect(backing).to_contain_text("0 Personen würden bei der Umsetzung")
+    shown_at = time.monotonic()
+    backing.get_by_label("Ihre E-Mail-Adresse").fill("nachbarin@example.org")
+    wait_out_fill_time(page, shown_at)
+    backing.get_by_role("button", name="Ich mache mit").click()  # without consent
+    expect(page.get_by_role("alert").filter(has_text="Es gibt ein Problem")).to_contain_text(
+        "Bitte stimmen Sie zu, damit wir Sie mitzählen dürfen."
+    )
+    check_page(page, "Ich mache mit mit Fehlern")
+    shown_at = time.monotonic()
+    backing = page.locator("section#mitmachen")
+    backing.get_by_role("checkbox", name="Ich bin einverstanden").check()
+    wait_out_fill_time(page, shown_at)
+    backing.get_by_role("button", name="Ich mache mit").click()
+    expect(page.get_by_role("status")).to_contain_text("Fast geschafft")
+    check_page(page, "Ich mache mit: E-Mails ansehen")
+    request = wait_for_mail(page, "nachbarin@example.org", "Bitte bestätigen Sie: Sie würden")
+    found = re.search(rf"{re.escape(demo_site)}/ideen/mitmachen/{TOKEN}/bestaetigen/", request.body)
+    page.goto(found.group(0))
+    check_page(page, "Ich mache mit bestätigen")
+    page.get_by_role("button", name="Bestätigen: Ich mache mit").click()
+    expect(page.get_by_role("status")).to_contain_text("Danke: Sie werden mitgezählt.")
+    page.goto(demo_site + idea.get_absolute_url())
+    expect(page.locator("section#mitmachen")).to_contain_text(
+        "1 Person würde bei der Umsetzung dieser Idee mithelfen."
+    )
+
 
 def test_the_form_works_without_javascript_on_a_small_phone(new_context, demo_site, fast_form):
     page = new_context(java_script_enabled=False, viewport={"width": 320, "height": 640}).new_page()

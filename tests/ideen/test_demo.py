@@ -19,6 +19,7 @@ def test_demo_shows_moderated_ideas_with_their_history(demo, client):
     page = client.get(benches.get_absolute_url()).content.decode()
     assert "Ida Beispiel" in page
     assert "Die Idee steht auf der Tagesordnung der Stadtteilkonferenz." in page
+    assert "4 Personen würden bei der Umsetzung dieser Idee mithelfen." in page
     declined = Idea.objects.get(title="Bolzplatz mit Flutlicht")
     assert declined.reason and declined.decided_at
     assert IdeaStatusChange.objects.filter(idea=declined).count() == 3

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from ideen import services
-from ideen.models import Idea, IdeaStatusChange
+from ideen.models import Idea, IdeaBacker, IdeaStatusChange
 from tests.factories import QuartierFactory
 from tests.ideen.helpers import published
 
@@ -62,3 +62,18 @@ def test_an_unconfirmed_idea_expires_and_its_data_goes(welper, settings):
     call_command("purge_personal_data", stdout=StringIO())
     idea = Idea.objects.get(pk=result.idea.pk)
     assert idea.status == Idea.Status.EXPIRED and idea.purged_at and idea.email == ""
+
+
+def test_backers_addresses_go_after_the_idea_ended_and_the_count_stays(welper, settings):
+    settings.PERSONAL_DATA_RETENTION_DAYS = 180
+    idea = published(welper)
+    result = services.backer_submit(idea=idea, email="helfer@example.org")
+    services.backer_confirm(token=result.token)
+    services.idea_take_up(idea=idea)
+    call_command("purge_personal_data", stdout=StringIO())
+    assert IdeaBacker.objects.get().email == "helfer@example.org"  # within the retention
+    age(idea, 200)
+    call_command("purge_personal_data", stdout=StringIO())
+    backer = IdeaBacker.objects.get()
+    assert backer.email == "" and backer.purged_at
+    assert Idea.objects.annotate_backers().get(pk=idea.pk).backer_count == 1
