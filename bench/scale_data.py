@@ -6,7 +6,8 @@ bench/load_scale.py (the projects, timed). One unit of scale is
 * 1 000 projects with 3 000 opportunities (`projects()`; the unit is adjustable),
 * 20 conferences with 2 000 meetings and their agendas, minutes and registrations
   (`conferences()`),
-* 250 partners with Quartiere and roles in projects (`partners()`).
+* 250 partners with Quartiere and roles in projects (`partners()`),
+* 5 000 ideas in every status with their history (`ideas()`).
 
 Everything goes in with bulk_create (no save(), no signals, no validation), so every value
 is set here. Addresses are `bulk-<run>-<n>` (partners: `bulk-partner-<run>-<n>`), so each call
@@ -23,6 +24,14 @@ from django.utils import timezone
 
 from engagierte_stadt import demo
 from engagierte_stadt.submissions.capacity import SignupStatus, new_token
+from ideen.models import (
+    FINAL_STATUSES,
+    LAPSED_STATUSES,
+    PUBLIC_STATUSES,
+    Idea,
+    IdeaStatus,
+    IdeaStatusChange,
+)
 from konferenzen.models import (
     ActionItem,
     AgendaItem,
@@ -46,6 +55,7 @@ def load(scale: int, unit: int | None = None, stdout=None) -> dict:
         ),
         "conferences": conferences(scale, stdout=stdout),
         "partners": partners(scale, stdout=stdout),
+        "ideas": ideas(scale, stdout=stdout),
     }
 
 
@@ -492,6 +502,100 @@ def partners(scale: int, stdout=None, seed: int = 0, unit: int | None = None) ->
     if stdout is not None:
         stdout.write(
             f"Bulk data ({prefix}): {counts['partners']} partners, {counts['roles']} roles "
+            f"in {counts['seconds']} s."
+        )
+    return counts
+
+
+# --- Ideas ---------------------------------------------------------------------------------
+
+IDEAS_PER_UNIT = 5000
+_IDEA_STATUSES = [
+    # (status, share in 20): most public, some waiting, a few hidden or lapsed
+    (IdeaStatus.PUBLISHED, 8),
+    (IdeaStatus.AGENDA, 3),
+    (IdeaStatus.TAKEN_UP, 2),
+    (IdeaStatus.NOT_TAKEN_UP, 2),
+    (IdeaStatus.NEW, 2),
+    (IdeaStatus.HIDDEN, 1),
+    (IdeaStatus.UNCONFIRMED, 1),
+    (IdeaStatus.EXPIRED, 1),
+]
+
+
+@transaction.atomic
+def ideas(scale: int, stdout=None, seed: int = 0, unit: int | None = None) -> dict:
+    """Create `scale × unit` test ideas (unit default 5 000) across the Quartiere and topics,
+    in every status, each public one with its history. No pictures, no mails; the proposers'
+    addresses use the reserved domain example.org."""
+    if unit is None:
+        unit = IDEAS_PER_UNIT
+    started = time.perf_counter()
+    rng = random.Random(seed)
+    quartier_ids = list(Quartier.objects.values_list("pk", flat=True))
+    topic_ids = [None, *Topic.objects.values_list("pk", flat=True)]
+    if not quartier_ids:
+        return {"ideas": 0, "changes": 0}
+    run = 1
+    while Idea.objects.filter(title__startswith=f"Testidee {run}-").exists():
+        run += 1
+    statuses = [status for status, share in _IDEA_STATUSES for _ in range(share)]
+    now = timezone.now()
+    rows = []
+    for n in range(scale * unit):
+        status = statuses[n % len(statuses)]
+        created = now - timedelta(days=rng.randint(1, 700), minutes=n % 1440)
+        public = status in PUBLIC_STATUSES
+        what = f"{rng.choice(_ADJECTIVES)} {rng.choice(_ACTIVITIES)}"
+        rows.append(
+            Idea(
+                quartier_id=rng.choice(quartier_ids),
+                topic_id=rng.choice(topic_ids),
+                title=f"Testidee {run}-{n + 1}: {what}",
+                description="Diese Idee wurde für Last- und Geschwindigkeitstests erzeugt.",
+                helpers="Nachbarinnen und Nachbarn" if n % 3 else "",
+                would_help=n % 2 == 0,
+                email=f"testidee-{run}-{n + 1}@example.org",
+                name=f"Testperson {n + 1}" if n % 4 else "",
+                show_name=n % 8 == 1,
+                status=status,
+                reason="Ein Grund für Tests." if status == IdeaStatus.NOT_TAKEN_UP else "",
+                consent_at=created,
+                created_at=created,
+                confirmed_at=None if status in LAPSED_STATUSES else created,
+                published_at=created + timedelta(days=2) if public else None,
+                decided_at=created + timedelta(days=30) if status in FINAL_STATUSES else None,
+            )
+        )
+    Idea.objects.bulk_create(rows, batch_size=BATCH)
+    _fill_pks(rows, Idea.objects.filter(title__startswith=f"Testidee {run}-"), "title")
+    changes = []
+    for idea in rows:
+        if idea.published_at:
+            changes.append(
+                IdeaStatusChange(
+                    idea_id=idea.pk, status=IdeaStatus.PUBLISHED, created_at=idea.published_at
+                )
+            )
+        if idea.status not in (IdeaStatus.PUBLISHED, *LAPSED_STATUSES, IdeaStatus.NEW):
+            changes.append(
+                IdeaStatusChange(
+                    idea_id=idea.pk,
+                    status=idea.status,
+                    reason=idea.reason,
+                    public=idea.status != IdeaStatus.HIDDEN,
+                    created_at=idea.decided_at or now,
+                )
+            )
+    IdeaStatusChange.objects.bulk_create(changes, batch_size=BATCH)
+    counts = {
+        "ideas": len(rows),
+        "changes": len(changes),
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+    if stdout is not None:
+        stdout.write(
+            f"Bulk data: {counts['ideas']} ideas, {counts['changes']} history entries "
             f"in {counts['seconds']} s."
         )
     return counts

@@ -26,7 +26,7 @@ ADMINISTRATION = "Administration"
 
 ALL = ("view", "add", "change", "delete")
 
-CONTENT_APPS = ("engagierte_stadt", "quartiere", "konferenzen", "partner")
+CONTENT_APPS = ("engagierte_stadt", "quartiere", "konferenzen", "partner", "ideen")
 # Models of the content apps that belong to Administration, not to Redaktion.
 ADMINISTRATION_MODELS = {
     "engagierte_stadt.sitesettings": ("view", "change"),
@@ -61,6 +61,9 @@ QUARTIERSENTWICKLUNG_MODELS = {
     "konferenzen.conferencewish": ("view", "change"),
     "konferenzen.venue": ("view", "add"),
     "partner.partner": ("view",),
+    # Ideas of their Quartiere: moderate them (each step through the change page).
+    "ideen.idea": ("view", "change"),
+    "ideen.ideastatuschange": ("view",),
 }
 
 ALL_QUARTIERE = ("quartiere", "work_in_all_quartiere")

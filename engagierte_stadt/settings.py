@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "quartiere",
     "konferenzen",
     "partner",
+    "ideen",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -29,6 +29,7 @@ SITEMAPS = {
             "quartiere:opportunity_list",
             "konferenzen:overview",
             "partner:directory",
+            "ideen:list",
             "article_list",
             "open_data",
         ]
@@ -97,6 +98,7 @@ urlpatterns += i18n_patterns(
     path("", include("quartiere.urls")),
     path("", include("konferenzen.urls")),
     path("", include("partner.urls")),
+    path("", include("ideen.urls")),
     path("aktuelles/", views.ArticleListView.as_view(), name="article_list"),
     path("aktuelles/<slug:slug>/", views.ArticleDetailView.as_view(), name="article_detail"),
     path("suche/", views.SearchView.as_view(), name="search"),

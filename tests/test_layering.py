@@ -3,8 +3,9 @@ design notes):
 
 - the shared building blocks in `engagierte_stadt` import no app; only the URLconf, the
   site-wide views and the demo loaders compose the apps;
-- `quartiere` imports neither `konferenzen` nor `partner` (they add to its pages through
-  `quartiere.sections`), and those two import each other neither;
+- `quartiere` imports neither `konferenzen` nor `partner` nor `ideen` (they add to its pages
+  through `quartiere.sections`), and those two import each other neither; `ideen` sits on
+  top (an idea goes onto a conference's agenda), so neither of them imports it;
 - views hold no read helpers of their own (reads are QuerySet methods or services);
 - templates ask the models' status questions and render description-list rows through the
   shared component.
@@ -19,7 +20,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("quartiere", "konferenzen", "partner")
+APPS = ("quartiere", "konferenzen", "partner", "ideen")
 
 # The modules of engagierte_stadt that may import the apps, because composing them is their job.
 COMPOSERS = {
@@ -123,6 +124,12 @@ def test_quartiere_imports_neither_konferenzen_nor_partner():
 def test_konferenzen_and_partner_do_not_import_each_other(app, other):
     offenders = [rel(path) for path in python_files(app) if other in imported_apps(path)]
     assert not offenders, f"{app} imports {other} in {offenders}"
+
+
+@pytest.mark.parametrize("app", ["konferenzen", "partner"])
+def test_ideen_sits_on_top(app):
+    offenders = [rel(path) for path in python_files(app) if "ideen" in imported_apps(path)]
+    assert not offenders, f"{app} imports ideen in {offenders}"
 
 
 def test_views_define_no_module_level_read_helpers():

@@ -105,9 +105,9 @@ def test_sitemap_has_a_constant_query_budget(client, django_assert_max_num_queri
     for _ in range(30):
         MeetingFactory()
         OpportunityFactory()
-    # The index: per section of rows (Quartiere + 7 searchable kinds) its count and its newest
+    # The index: per section of rows (Quartiere + 8 searchable kinds) its count and its newest
     # change; the section of list pages needs none.
-    with django_assert_max_num_queries(2 + 2 * 7):
+    with django_assert_max_num_queries(2 + 2 * 8):
         client.get("/sitemap.xml")
     for section in ("termine", "mitmachen"):
         with django_assert_max_num_queries(3):  # the count and one page of rows

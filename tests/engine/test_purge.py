@@ -357,6 +357,8 @@ def test_negative_days_are_refused(db):
 
 
 def test_every_model_with_personal_data_is_covered():
+    # Ideas and their backers: their own rules in tests/ideen/test_purge.py.
+    from ideen.models import Idea, IdeaBacker
     from partner.models import PartnerApplication
     from quartiere.models import AlertSubscription
 
@@ -368,6 +370,8 @@ def test_every_model_with_personal_data_is_covered():
         PartnerApplication,
         AccessibilityFeedback,
         AlertSubscription,
+        Idea,
+        IdeaBacker,
     }
 
 

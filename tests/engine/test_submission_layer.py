@@ -1,8 +1,8 @@
 """The submission layer, for every model that stands on it.
 
 Each test runs for each concrete model found by `submission_models()`: opportunity sign-ups,
-conference registrations and wishes, partner applications and accessibility feedback. A new
-model on the engine without a way to make an entry here fails
+conference registrations and wishes, partner applications, accessibility feedback, alerts, ideas
+and their backers. A new model on the engine without a way to make an entry here fails
 `test_every_model_on_the_engine_is_tested`.
 """
 
@@ -24,6 +24,7 @@ from engagierte_stadt.submissions.submission import (
     submissions_expire,
     submissions_purge,
 )
+from ideen.models import Idea, IdeaBacker
 from konferenzen.models import Conference, ConferenceWish, Meeting, Registration
 from partner.models import PartnerApplication, PartnerKind
 from partner.services import application_submit
@@ -107,6 +108,46 @@ def make_alert(email):
     return AlertResult(alert_submit(email=email, query="quartier=welper", frequency="sofort"))
 
 
+class IdeaResult:
+    def __init__(self, result):
+        self.entry = result.idea
+        self.token = result.token
+
+
+def make_idea(email):
+    from ideen.services import idea_submit
+
+    return IdeaResult(
+        idea_submit(
+            quartier=_quartier(),
+            title="Bänke am Ruhrufer",
+            description="Drei Bänke.",
+            name="Erika",
+            show_name=True,
+            email=email,
+        )
+    )
+
+
+class BackerResult:
+    def __init__(self, result):
+        self.entry = result.backer
+        self.token = result.token
+
+
+def make_backer(email):
+    from ideen.models import IdeaStatus
+    from ideen.services import backer_submit, idea_submit
+
+    idea = Idea.objects.filter(title="Gemeinsamer Garten").first()
+    if idea is None:
+        idea = idea_submit(
+            quartier=_quartier(), title="Gemeinsamer Garten", description="x", email=""
+        ).idea
+        Idea.objects.filter(pk=idea.pk).update(status=IdeaStatus.PUBLISHED)
+    return BackerResult(backer_submit(idea=idea, email=email))
+
+
 MAKERS = {
     Signup: make_signup,
     Registration: make_registration,
@@ -114,6 +155,8 @@ MAKERS = {
     PartnerApplication: make_application,
     AccessibilityFeedback: make_feedback,
     AlertSubscription: make_alert,
+    Idea: make_idea,
+    IdeaBacker: make_backer,
 }
 
 

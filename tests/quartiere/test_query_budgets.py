@@ -18,13 +18,15 @@ from quartiere.models import Opportunity, Project, ProjectImage, Publication, Sk
 from tests.factories import QuartierFactory
 from tests.images import image_bytes
 
-MAX_QUERIES = 10
+# The Quartier page gathers the sections of every app; no page needs more.
+MAX_QUERIES = 11
 
 # The exact number of queries each page needs, whatever the number of rows.
 BUDGETS = {
     # site settings, Quartier + parent, children, projects, topics, pictures, opportunities;
-    # the sections of other apps: conferences and wishes (konferenzen), partners (partner)
-    "quartier_detail": ("/quartiere/mitte/", 10),
+    # the sections of other apps: conferences and wishes (konferenzen), partners (partner),
+    # published ideas (ideen)
+    "quartier_detail": ("/quartiere/mitte/", 11),
     # site settings, Quartier choices, topic choices, count, page, topics, pictures
     "project_list": ("/projekte/", 7),
     "project_list_filtered": ("/projekte/?quartier=mitte&topic=thema-1&status=laeuft", 7),

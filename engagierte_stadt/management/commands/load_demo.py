@@ -18,6 +18,7 @@ from django.utils import timezone
 from engagierte_stadt import demo, roles
 from engagierte_stadt.models import AccessibilityStatement, Article, Page, SiteSettings
 from engagierte_stadt.search import rebuild_search_index
+from ideen import demo as ideen_demo
 from konferenzen import demo as konferenzen_demo
 from partner import demo as partner_demo
 from quartiere import demo as quartiere_demo
@@ -29,7 +30,8 @@ class Command(BaseCommand):
         "Load the Hattingen demo content from demo/*.toml (districts, projects, "
         "opportunities, conferences, partners, pages, first news, a staff account). With "
         "--scale N, add the bulk data of bench/scale_data.py for performance work: N × 1000 "
-        "projects, N × 3000 opportunities, N × 2000 meetings, N × 250 partners."
+        "projects, N × 3000 opportunities, N × 2000 meetings, N × 250 partners, "
+        "N × 5000 ideas."
     )
 
     def add_arguments(self, parser):
@@ -62,6 +64,7 @@ class Command(BaseCommand):
         created_articles = self.articles(site["articles"])
         konferenzen_demo.load(stdout=self.stdout)
         partner_demo.load(stdout=self.stdout)
+        ideen_demo.load(stdout=self.stdout)
         self.stdout.write(
             f"Demo content ready: {Quartier.objects.count()} Stadtteile/Quartiere "
             f"({created_quartiere} new), {Project.objects.count()} projects "

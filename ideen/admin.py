@@ -1,0 +1,233 @@
+"""Moderation of ideas in the admin, scoped to the editor's Quartiere.
+
+An idea holds its proposer's address, so only the assignments open it up (`personal_data`).
+Staff see an idea once its proposer confirmed it. Its status changes only through
+`ideen.services.idea_move`: on the change page ("Next step" with a reason where one is
+needed) or with the action "Publish"; each step is recorded in the history and mailed to the
+proposer.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from engagierte_stadt.admin_scope import QuartierScopedAdminMixin
+from ideen import services
+from ideen.models import LAPSED_STATUSES, NEEDS_REASON, Idea, IdeaStatus, IdeaStatusChange
+
+
+class ModerationFilter(admin.SimpleListFilter):
+    """Confirmed ideas by default: unconfirmed ones may come from anyone."""
+
+    title = _("confirmation")
+    parameter_name = "bestaetigt"
+
+    def lookups(self, request, model_admin):
+        return [("nein", _("not confirmed or expired")), ("alle", _("all"))]
+
+    def choices(self, changelist):
+        value = self.value()
+        yield {
+            "selected": value is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": _("confirmed by the proposer"),
+        }
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": value == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        if self.value() == "alle":
+            return queryset
+        if self.value() == "nein":
+            return queryset.filter(status__in=LAPSED_STATUSES)
+        return queryset.confirmed()
+
+
+class IdeaModerationForm(forms.ModelForm):
+    """The idea's texts (staff may correct them) and the next step with its reason."""
+
+    move_to = forms.ChoiceField(
+        label=_("Next step"),
+        required=False,
+        help_text=_("The proposer gets an e-mail; the step appears in the public history."),
+    )
+    move_reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Needed for “not taken up” (shown publicly) and “hidden” (only the proposer reads it)."
+        ),
+    )
+
+    class Meta:
+        model = Idea
+        fields = ["title", "description", "helpers", "topic", "picture_alt"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        steps = self.instance.next_statuses() if self.instance.pk else ()
+        self.fields["move_to"].choices = [("", _("keep the status"))] + [
+            (step.value, IdeaStatus(step).label) for step in steps
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        move_to = cleaned.get("move_to")
+        if move_to in NEEDS_REASON and not (cleaned.get("move_reason") or "").strip():
+            self.add_error("move_reason", _("Please give a reason: the proposer reads it."))
+        return cleaned
+
+
+class IdeaStatusChangeInline(admin.TabularInline):
+    model = IdeaStatusChange
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "status", "reason", "public"]
+    readonly_fields = fields
+    verbose_name_plural = _("status history")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Idea)
+class IdeaAdmin(QuartierScopedAdminMixin, admin.ModelAdmin):
+    quartier_path = "quartier"
+    personal_data = True
+    form = IdeaModerationForm
+    inlines = [IdeaStatusChangeInline]
+    list_display = ["title", "quartier", "status", "would_help", "created_at", "published_at"]
+    list_filter = [ModerationFilter, "status", ("quartier", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["quartier"]
+    search_fields = ["title", "description"]
+    actions = ["publish"]
+    fieldsets = [
+        (_("Moderation"), {"fields": ["status", "reason", "move_to", "move_reason"]}),
+        (
+            _("The idea"),
+            {
+                "fields": [
+                    "quartier",
+                    "topic",
+                    "title",
+                    "description",
+                    "helpers",
+                    "would_help",
+                    "picture_preview",
+                    "picture_alt",
+                ]
+            },
+        ),
+        (_("Proposer"), {"fields": ["name", "show_name", "email"]}),
+        (
+            _("History"),
+            {
+                "fields": [
+                    "consent_at",
+                    "created_at",
+                    "confirmed_at",
+                    "published_at",
+                    "decided_at",
+                    "purged_at",
+                ]
+            },
+        ),
+    ]
+    readonly_fields = [
+        "status",
+        "reason",
+        "quartier",
+        "would_help",
+        "picture_preview",
+        "name",
+        "show_name",
+        "email",
+        "consent_at",
+        "created_at",
+        "confirmed_at",
+        "published_at",
+        "decided_at",
+        "purged_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False  # ideas come from the public form, confirmed by their proposer
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # hide instead; the proposer is told
+        return actions
+
+    @admin.display(description=_("picture"))
+    def picture_preview(self, obj):
+        if not obj.picture:
+            return "–"
+        return format_html(
+            '<img src="{}" alt="{}" height="120" class="admin-thumbnail">',
+            obj.picture.url,
+            obj.picture_alt,
+        )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        move_to = form.cleaned_data.get("move_to")
+        if not move_to:
+            return
+        try:
+            moved = services.idea_move(
+                idea=obj, to=move_to, reason=form.cleaned_data.get("move_reason") or ""
+            )
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return
+        if moved:
+            obj.refresh_from_db()
+            self.message_user(
+                request,
+                gettext("New status: %(status)s. The proposer was told by e-mail.")
+                % {"status": obj.get_status_display()},
+            )
+        else:
+            self.message_user(
+                request,
+                gettext("This step is not possible from the current status."),
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Publish (the proposer is told)"), permissions=["change"])
+    def publish(self, request, queryset):
+        ideas = list(queryset)
+        moved = sum(1 for idea in ideas if services.idea_publish(idea=idea))
+        if moved:
+            self.message_user(
+                request,
+                ngettext(
+                    "%d idea published; the proposer was told.",
+                    "%d ideas published; the proposers were told.",
+                    moved,
+                )
+                % moved,
+            )
+        skipped = len(ideas) - moved
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%d idea was skipped: only new or hidden ideas can be published.",
+                    "%d ideas were skipped: only new or hidden ideas can be published.",
+                    skipped,
+                )
+                % skipped,
+                messages.WARNING,
+            )
