@@ -391,6 +391,31 @@ def test_administration_reads_the_access_log(client, town, a_record):
     assert PersonalDataAccess.objects.filter(pk=a_record.pk).exists()
 
 
+@pytest.mark.parametrize("rows", [5, 1000])
+def test_access_log_list_holds_its_query_budget(client, town, rows, django_assert_max_num_queries):
+    people = [staff(f"editor-{n}", roles.QUARTIERSENTWICKLUNG) for n in range(5)]
+    PersonalDataAccess.objects.bulk_create(
+        PersonalDataAccess(
+            user=people[n % 5],
+            kind=PersonalDataAccess.Kind.VIEW,
+            model_label="quartiere.Signup",
+            object_ids=[n],
+            count=1,
+        )
+        for n in range(rows)
+    )
+    login_staff(client, staff("it", roles.ADMINISTRATION))
+    url = reverse("admin:engagierte_stadt_personaldataaccess_changelist")
+    # Session, user, device, the user's and the groups' permissions (2); the staff members
+    # of the filter; the count and the total; site settings and accessibility statement
+    # (the admin's links to them); the page with its users (one join); the first and last
+    # date and the days of the date bar; the kinds of data of the filter.
+    with django_assert_max_num_queries(14):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.content.decode().count("quartiere.Signup: ") == min(rows, 100)
+
+
 @pytest.mark.parametrize("role", [roles.QUARTIERSENTWICKLUNG, roles.REDAKTION])
 def test_other_roles_do_not_see_the_access_log(client, town, a_record, role):
     login_staff(client, staff("someone", role))
