@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from engagierte_stadt.audit import PersonalDataAdminMixin
 from engagierte_stadt.models import (
     AccessibilityFeedback,
     AccessibilityStatement,
@@ -13,6 +14,7 @@ from engagierte_stadt.models import (
     AuthenticatorApp,
     JobRun,
     Page,
+    PersonalDataAccess,
     SiteSettings,
 )
 
@@ -70,7 +72,7 @@ class PageAdmin(admin.ModelAdmin):
 
 
 @admin.register(AccessibilityFeedback)
-class AccessibilityFeedbackAdmin(admin.ModelAdmin):
+class AccessibilityFeedbackAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "page_url", "handled"]
     list_filter = ["handled"]
     readonly_fields = ["created_at"]
@@ -134,6 +136,40 @@ class JobRunAdmin(admin.ModelAdmin):
         "last_duration",
     ]
     readonly_fields = list_display
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(admin.ModelAdmin):
+    """Who looked at which personal data (`engagierte_stadt.audit`): read-only, for
+    Administration (the role's view permission). Rows carry ids, never names or addresses."""
+
+    # Four columns, so that the list fits 1280 px beside the admin's navigation.
+    list_display = ["at", "user", "kind", "rows"]
+    list_filter = ["kind", "model_label", ("user", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["user"]
+    date_hierarchy = "at"
+    fields = ["at", "user", "kind", "model_label", "count", "object_ids", "search_digest"]
+    readonly_fields = fields
+
+    class Media:
+        css = {"all": ["css/admin-audit.css"]}
+
+    @admin.display(description=_("rows"))
+    def rows(self, obj):
+        """ "quartiere.Signup: 14, 15" – the kind of data and the first ten ids."""
+        shown = ", ".join(str(pk) for pk in obj.object_ids[:10])
+        if len(obj.object_ids) > 10:
+            shown += f" … ({obj.count})"
+        return f"{obj.model_label}: {shown}" if shown else obj.model_label
 
     def has_add_permission(self, request):
         return False

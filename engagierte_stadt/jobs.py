@@ -58,6 +58,8 @@ JOBS: list[Job] = [
     Job("retry_deferred", "retry_deferred", timedelta(minutes=20)),
     Job("send_signup_reminders", "send_signup_reminders", timedelta(hours=1)),
     Job("purge_personal_data", "purge_personal_data", timedelta(days=1)),
+    # The access log of personal data is kept ACCESS_LOG_RETENTION_DAYS.
+    Job("purge_access_log", "purge_access_log", timedelta(days=1)),
     # The sent-mail log (results and Message-IDs) is kept 30 days.
     Job("purge_mail_log", "purge_mail_log", timedelta(days=7), ("30", "--result", "all")),
 ]

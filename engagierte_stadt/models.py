@@ -4,6 +4,7 @@ staff members' recovery codes for the second factor."""
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models.functions import Length
@@ -658,3 +659,41 @@ class AuthenticatorApp(TOTPDevice):
         proxy = True
         verbose_name = _("authenticator app")
         verbose_name_plural = _("authenticator apps")
+
+
+class PersonalDataAccess(models.Model):
+    """One access of staff to personal data (`engagierte_stadt.audit`): who, when, what kind
+    of access and which rows, by model and id. Never a name, an address or a search term:
+    a search is stored as a keyed hash of the term, so the log leaves nothing behind when the
+    purge has emptied the rows. Kept `ACCESS_LOG_RETENTION_DAYS` (`manage.py
+    purge_access_log`, a job of `run_jobs`); read-only, for Administration."""
+
+    class Kind(models.TextChoices):
+        VIEW = "view", _("detail page opened")
+        SEARCH = "search", _("searched")
+        EXPORT = "export", _("exported as CSV")
+        ATTENDANCE = "attendance", _("attendance list opened")
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff member"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    kind = models.CharField(_("access"), max_length=20, choices=Kind.choices)
+    model_label = models.CharField(_("kind of data"), max_length=100)
+    object_ids = models.JSONField(_("ids of the rows"), default=list, blank=True)
+    count = models.PositiveIntegerField(_("number of rows"), default=0)
+    search_digest = models.CharField(
+        _("keyed hash of the search term"), max_length=64, blank=True, default=""
+    )
+
+    class Meta:
+        verbose_name = _("access to personal data")
+        verbose_name_plural = _("accesses to personal data")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.model_label} ({self.count})"

@@ -9,7 +9,8 @@ role but of their assignments (`quartiere.QuartierAssignment`, see `admin_scope`
 - Quartiersentwicklung: projects, opportunities, sign-ups, conferences, meetings,
   registrations and wishes, only of the Quartiere assigned to the editor; may hand them on
   to a colleague (Vertretung).
-- Administration: users, roles, assignments and site settings; no content, no personal data.
+- Administration: users, roles, assignments and site settings, the access log of personal
+  data (ids only); no content, no personal data.
 
 Models are named by label, so this module imports no app.
 """
@@ -40,6 +41,8 @@ ADMINISTRATION_MODELS = {
     "engagierte_stadt.authenticatorapp": ("view", "delete"),
     "engagierte_stadt.recoverycodedevice": (),
     "engagierte_stadt.recoverycode": (),
+    # The access log of personal data (read-only for everyone; who looked at what, by id).
+    "engagierte_stadt.personaldataaccess": ("view",),
 }
 
 QUARTIERSENTWICKLUNG_MODELS = {

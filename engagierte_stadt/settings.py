@@ -373,6 +373,12 @@ PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("DJANGO_PERSONAL_DATA_RETENTIO
 if PERSONAL_DATA_RETENTION_DAYS < 0:
     raise ImproperlyConfigured("DJANGO_PERSONAL_DATA_RETENTION_DAYS cannot be negative.")
 
+# Audit (`engagierte_stadt.audit`): the log of staff accesses to personal data (who, when, which
+# rows by id) is kept this many days, then deleted by `manage.py purge_access_log` (run_jobs).
+ACCESS_LOG_RETENTION_DAYS = int(os.environ.get("DJANGO_ACCESS_LOG_RETENTION_DAYS", "365"))
+if ACCESS_LOG_RETENTION_DAYS < 0:
+    raise ImproperlyConfigured("DJANGO_ACCESS_LOG_RETENTION_DAYS cannot be negative.")
+
 # Operations (README, "Regular jobs" and "Health check"). `manage.py run_jobs` holds this lock
 # file on SQLite (on PostgreSQL an advisory lock), so that two runs never overlap.
 JOBS_LOCK_PATH = os.environ.get(

@@ -15,6 +15,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt.admin_scope import QuartierScopedAdminMixin
+from engagierte_stadt.audit import PersonalDataAdminMixin
 from ideen import services
 from ideen.models import LAPSED_STATUSES, NEEDS_REASON, Idea, IdeaStatus, IdeaStatusChange
 
@@ -102,7 +103,7 @@ class IdeaStatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Idea)
-class IdeaAdmin(QuartierScopedAdminMixin, admin.ModelAdmin):
+class IdeaAdmin(QuartierScopedAdminMixin, PersonalDataAdminMixin, admin.ModelAdmin):
     quartier_path = "quartier"
     personal_data = True
     form = IdeaModerationForm

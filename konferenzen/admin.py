@@ -15,6 +15,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt.admin_scope import QuartierScopedAdminMixin
+from engagierte_stadt.audit import PersonalDataAdminMixin
 from engagierte_stadt.submissions.admin import (
     ReadOnlySignupInline,
     SignupAdminBase,
@@ -761,7 +762,7 @@ class RegistrationAdmin(QuartierScopedAdminMixin, SignupAdminBase):
 
 
 @admin.register(ConferenceWish)
-class ConferenceWishAdmin(QuartierScopedAdminMixin, admin.ModelAdmin):
+class ConferenceWishAdmin(QuartierScopedAdminMixin, PersonalDataAdminMixin, admin.ModelAdmin):
     """People asking for a conference in their Quartier. They come in through the public form
     (double opt-in); staff read, export and, on request, delete them here."""
 

@@ -14,8 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView
 
+from engagierte_stadt import audit
 from engagierte_stadt.admin_scope import restrict
-from engagierte_stadt.models import SiteSettings
+from engagierte_stadt.models import PersonalDataAccess, SiteSettings
 from engagierte_stadt.qr import qr_code_svg
 from engagierte_stadt.submissions.capacity import SignupStatus
 from engagierte_stadt.viewmixins import BreadcrumbMixin
@@ -83,7 +84,8 @@ class MeetingNoticeView(MeetingPrintMixin, DetailView):
 class AttendanceListView(MeetingPrintMixin, PermissionRequiredMixin, DetailView):
     """The list to sign at the door: confirmed registrations by name, then the waiting list.
 
-    Staff only, and only names: e-mail addresses and phone numbers stay in the admin. Only
+    Staff only, and only names: e-mail addresses and phone numbers stay in the admin. Each
+    opening is recorded in the access log (`audit`), by the ids of the registrations. Only
     for meetings in the Quartiere the staff member works on; any other is not found (404).
     """
 
@@ -104,6 +106,12 @@ class AttendanceListView(MeetingPrintMixin, PermissionRequiredMixin, DetailView)
             )
             .only("pk", "name", "status", "confirmed_at")
             .order_by(Lower("name"), "pk")
+        )
+        audit.access_record(
+            request=self.request,
+            kind=PersonalDataAccess.Kind.ATTENDANCE,
+            model=Registration,
+            ids=[r.pk for r in registrations],
         )
         confirmed = [r for r in registrations if r.takes_place]
         # The waiting list in the engine's order: who confirmed first moves up first.

@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from engagierte_stadt.audit import PersonalDataAdminMixin
 from partner import services
 from partner.models import (
     LAPSED_STATUSES,
@@ -157,7 +158,7 @@ class ConfirmationFilter(admin.SimpleListFilter):
 
 
 @admin.register(PartnerApplication)
-class PartnerApplicationAdmin(admin.ModelAdmin):
+class PartnerApplicationAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     """Applications to join: review and decide with the actions; the applicant is mailed.
 
     The status changes only through the actions (services), never by editing the row.

@@ -9,6 +9,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt.admin_scope import QuartierScopedAdminMixin
+from engagierte_stadt.audit import PersonalDataAdminMixin
 from engagierte_stadt.images import renditions
 from engagierte_stadt.submissions.admin import (
     ReadOnlySignupInline,
@@ -428,7 +429,7 @@ class SignupAdmin(QuartierScopedAdminMixin, SignupAdminBase):
 
 
 @admin.register(AlertSubscription)
-class AlertSubscriptionAdmin(QuartierScopedAdminMixin, admin.ModelAdmin):
+class AlertSubscriptionAdmin(QuartierScopedAdminMixin, PersonalDataAdminMixin, admin.ModelAdmin):
     """Demand the city can act on: how many people wait for offers, per Stadtteil and topic.
 
     Never the addresses: the list and the page show the search, the frequency and the status

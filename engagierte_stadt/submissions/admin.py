@@ -23,7 +23,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from engagierte_stadt import audit
 from engagierte_stadt.admin_scope import restrict
+from engagierte_stadt.models import PersonalDataAccess
 from engagierte_stadt.submissions import mails, services
 from engagierte_stadt.submissions.capacity import (
     ACTIVE_STATUSES,
@@ -52,7 +54,8 @@ def csv_response(
 ) -> HttpResponse:
     """A CSV download that German Excel opens as it is: UTF-8 with BOM, semicolons.
 
-    Logs who exported how many `what` (no names, no addresses).
+    Logs who exported how many `what` (no names, no addresses), and records the export with
+    the ids of the rows in the access log (`audit`).
     """
     filename = f"{slugify(filename_stem)}-{timezone.localdate():%Y-%m-%d}.csv"
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -61,9 +64,16 @@ def csv_response(
     writer = csv.writer(response, delimiter=";")
     writer.writerow([label for label, _value in columns])
     count = 0
+    exported: dict[type, list] = {}
     for row in rows:
         writer.writerow([csv_safe(value(row)) for _label, value in columns])
+        exported.setdefault(type(row), []).append(row.pk)
         count += 1
+    for model, ids in exported.items():
+        if audit.holds_personal_data(model):
+            audit.access_record(
+                request=request, kind=PersonalDataAccess.Kind.EXPORT, model=model, ids=ids
+            )
     logger.info("user %s exported %d %s as CSV", request.user.pk, count, what)
     return response
 
@@ -217,7 +227,7 @@ class ReadOnlySignupInline(admin.TabularInline):
         return str(obj)
 
 
-class SignupAdminBase(admin.ModelAdmin):
+class SignupAdminBase(audit.PersonalDataAdminMixin, admin.ModelAdmin):
     """Sign-ups with personal data: only for staff with the sign-up permissions.
 
     Status changes only through the engine (actions and the staff form), never by editing a

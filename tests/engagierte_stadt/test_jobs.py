@@ -21,6 +21,7 @@ ALL_JOBS = {
     "retry_deferred",
     "send_signup_reminders",
     "purge_personal_data",
+    "purge_access_log",
     "purge_mail_log",
     "send_alerts",  # registered by quartiere
 }

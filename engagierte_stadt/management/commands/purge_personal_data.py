@@ -3,13 +3,15 @@
 Covers every concrete model on the submission engine (sign-ups, conference registrations and
 wishes, partner applications, accessibility feedback, …) without listing them here: each
 states its own retention rule (`due_for_purge`). The output shows counts only, never names or
-addresses.
+addresses. It also renames admin log entries ("Neueste Aktionen") of personal-data rows to
+their ids (`audit.admin_log_scrub`), so no name survives in the admin's history.
 """
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from engagierte_stadt.audit import admin_log_scrub
 from engagierte_stadt.submissions.submission import (
     submission_models,
     submissions_expire,
@@ -62,4 +64,8 @@ class Command(BaseCommand):
                 f"{model._meta.label}: {expired} unconfirmed expired, "
                 f"{purged} with personal data deleted"
             )
+        if not dry_run:
+            # The admin's history names rows by id; older entries may still carry a name.
+            renamed = admin_log_scrub()
+            self.stdout.write(f"Admin log entries renamed to ids: {renamed}")
         self.stdout.write(f"{'Would change' if dry_run else 'Changed'}: {total}")
