@@ -211,7 +211,7 @@ def s3_media_storage(environ) -> dict | None:
         return None
     endpoint = environ.get("DJANGO_S3_ENDPOINT_URL", "").strip()
     return {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "engagierte_stadt.media_storage.BucketMediaStorage",
         "OPTIONS": {
             "bucket_name": bucket,
             "endpoint_url": endpoint or None,

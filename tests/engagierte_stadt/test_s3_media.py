@@ -150,7 +150,7 @@ def test_bucket_from_the_environment_is_the_media_storage_and_allowed_by_the_csp
     backend, serve_media, img_src = production_settings(
         DJANGO_S3_BUCKET=BUCKET, DJANGO_S3_ENDPOINT_URL="https://s3.example.net"
     )
-    assert backend == "storages.backends.s3.S3Storage"
+    assert backend == "engagierte_stadt.media_storage.BucketMediaStorage"
     assert serve_media is False
     assert img_src == ["'self'", "data:", "https://s3.example.net"]
 
@@ -160,3 +160,30 @@ def test_without_a_bucket_media_stays_on_disk_and_the_csp_allows_only_the_portal
     assert backend == "django.core.files.storage.FileSystemStorage"
     assert serve_media is True
     assert img_src == ["'self'", "data:"]
+
+
+@pytest.mark.parametrize(
+    "environ",
+    [
+        {"DJANGO_S3_ENDPOINT_URL": "https://s3.example.net"},
+        {
+            "DJANGO_S3_ENDPOINT_URL": "https://s3.example.net",
+            "DJANGO_S3_ADDRESSING_STYLE": "virtual",
+        },
+        {"DJANGO_S3_REGION": "eu-central-1"},
+    ],
+    ids=["path-style", "virtual-host", "aws"],
+)
+def test_bucket_urls_are_the_ones_botocore_would_build(environ):
+    """The storage joins strings instead of asking botocore for every URL; same result."""
+    from django.utils.module_loading import import_string
+    from storages.backends.s3 import S3Storage
+
+    config = s3_media_storage({"DJANGO_S3_BUCKET": BUCKET, **environ})
+    storage = import_string(config["BACKEND"])(**config["OPTIONS"])
+    for name in (
+        "projekte/0123456789abcdef0123456789abcdef.jpg",
+        "renditions/projekte/0123456789abcdef/fedcba9876543210.jpg",
+        "konferenzen/protokolle/Protokoll März 2026.pdf",
+    ):
+        assert storage.url(name) == S3Storage.url(storage, name)
