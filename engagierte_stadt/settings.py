@@ -8,6 +8,7 @@ import os
 import tempfile
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -193,12 +194,70 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-# Uploaded media is served by the app itself unless the web server in front does it.
-SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", True)
 # How long browsers may keep a file from /media/ without asking again. Uploads are stored
 # under random names and a new picture gets a new name, so a long lifetime never shows a
 # stale picture; renditions keep their name only when a rendition spec changes in code.
 MEDIA_CACHE_SECONDS = int(os.environ.get("DJANGO_MEDIA_CACHE_SECONDS", str(60 * 60 * 24 * 365)))
+# Media on S3-compatible object storage (django-storages) when DJANGO_S3_BUCKET is set: every
+# app server then sees the same uploads and renditions, and the pictures are served from the
+# bucket (public-read, or through DJANGO_S3_CUSTOM_DOMAIN, a CDN or proxy in front of it).
+# The storage API is used throughout (no `.path`), so originals and renditions both go there.
+
+
+def s3_media_storage(environ) -> dict | None:
+    """The `STORAGES["default"]` entry for media in a bucket, from DJANGO_S3_* variables."""
+    bucket = environ.get("DJANGO_S3_BUCKET", "").strip()
+    if not bucket:
+        return None
+    endpoint = environ.get("DJANGO_S3_ENDPOINT_URL", "").strip()
+    return {
+        "BACKEND": "engagierte_stadt.media_storage.BucketMediaStorage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": endpoint or None,
+            "region_name": environ.get("DJANGO_S3_REGION", "").strip() or None,
+            "access_key": environ.get("DJANGO_S3_ACCESS_KEY_ID", ""),
+            "secret_key": environ.get("DJANGO_S3_SECRET_ACCESS_KEY", ""),
+            "custom_domain": environ.get("DJANGO_S3_CUSTOM_DOMAIN", "").strip() or None,
+            # Other S3 services (MinIO, Ceph, most hosters) address buckets by path; AWS by host.
+            "addressing_style": environ.get(
+                "DJANGO_S3_ADDRESSING_STYLE", "path" if endpoint else "virtual"
+            ).strip(),
+            # Plain, stable URLs (the pictures are public anyway): the same URL on every page
+            # view lets browsers and proxies cache it, and building it needs no signature.
+            "querystring_auth": False,
+            # Readable for everyone: by a bucket policy (leave unset), or per object with
+            # DJANGO_S3_DEFAULT_ACL=public-read where the service still uses ACLs.
+            "default_acl": environ.get("DJANGO_S3_DEFAULT_ACL", "").strip() or None,
+            "url_protocol": environ.get("DJANGO_S3_URL_PROTOCOL", "https:").strip(),
+            # Uploads get random names, renditions names that follow from them: cache long.
+            "object_parameters": {"CacheControl": f"public, max-age={MEDIA_CACHE_SECONDS}"},
+        },
+    }
+
+
+def s3_media_origin(storage: dict | None) -> str | None:
+    """Where the pages' pictures come from when they live in a bucket (for the CSP)."""
+    if storage is None:
+        return None
+    options = storage["OPTIONS"]
+    if options["custom_domain"]:
+        return f"{options['url_protocol']}//{options['custom_domain'].split('/')[0]}"
+    if options["endpoint_url"]:
+        endpoint = urlsplit(options["endpoint_url"])
+        if options["addressing_style"] == "virtual":
+            return f"{endpoint.scheme}://{options['bucket_name']}.{endpoint.netloc}"
+        return f"{endpoint.scheme}://{endpoint.netloc}"
+    region = f".{options['region_name']}" if options["region_name"] else ""
+    return f"https://{options['bucket_name']}.s3{region}.amazonaws.com"
+
+
+if _s3_storage := s3_media_storage(os.environ):
+    STORAGES["default"] = _s3_storage
+MEDIA_ORIGIN = s3_media_origin(_s3_storage)
+# Uploaded media is served by the app itself unless the web server in front does it (or the
+# files live in a bucket, which serves them).
+SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", _s3_storage is None)
 
 # Uploads: keep request bodies bounded; image checks live in engagierte_stadt.images.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -316,7 +375,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        # Pictures from the bucket, when media lives in S3-compatible storage.
+        "img-src": [SELF, "data:", *([MEDIA_ORIGIN] if MEDIA_ORIGIN else [])],
         "font-src": [SELF],
         "connect-src": [SELF],
         "form-action": [SELF],
