@@ -1,11 +1,27 @@
+import datetime
+
 from django import template
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt.markup import render_markdown
 
 register = template.Library()
+
+
+@register.filter
+def machine_time(value):
+    """A date or time for `<time datetime>`: ISO 8601 in local time, whole seconds (HTML allows
+    at most three digits of a second; Django's `date:'c'` writes six)."""
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.replace(microsecond=0).isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return ""
 
 
 @register.filter(name="markdown")

@@ -1,5 +1,7 @@
 """Every public page: language, title, one h1, skip link, footer links, headers, cookies."""
 
+import re
+
 import pytest
 
 from tests.html import find_all, parse
@@ -139,3 +141,18 @@ def test_favicon_ico_points_to_the_site_icon(db, client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301
     assert response["Location"] == "/static/img/favicon.svg"
+
+
+def test_machine_readable_times_are_valid_html(db, client):
+    """`<time datetime>` carries whole seconds: HTML allows at most three digits of a second
+    (the Nu Html Checker refused the six that Django's `date:'c'` writes)."""
+    from tests.factories import ArticleFactory, PageFactory
+
+    PageFactory(slug="impressum")
+    article = ArticleFactory()
+    for url in ("/impressum/", article.get_absolute_url(), "/aktuelles/"):
+        html = client.get(url).content.decode()
+        stamps = re.findall(r'<time datetime="([^"]*)"', html)
+        assert stamps, url
+        for stamp in stamps:
+            assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", stamp), (url, stamp)
