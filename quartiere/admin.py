@@ -153,7 +153,7 @@ class ProjectAdmin(QuartierScopedAdminMixin, admin.ModelAdmin):
                 ]
             },
         ),
-        (_("Easy language"), {"fields": ["easy_language"]}),
+        Project.EASY_LANGUAGE_FIELDSET,
         (_("Publication"), {"fields": ["publication", "publish_at", "featured"]}),
     ]
 
@@ -293,6 +293,7 @@ class OpportunityAdmin(QuartierScopedAdminMixin, admin.ModelAdmin):
                 ),
             },
         ),
+        Opportunity.EASY_LANGUAGE_FIELDSET,
         (_("Publication"), {"fields": ["is_published"]}),
     ]
 
