@@ -13,6 +13,9 @@ from tests.e2e.a11y import assert_accessible
 from tests.e2e.staff import log_in_with_code
 from tests.images import image_bytes
 
+# A real 2-second H.264 video (160 × 90, 4 KB), made once with
+# `ffmpeg -f lavfi -i testsrc=size=160x90:rate=10:duration=2 -c:v libx264 -profile:v baseline
+#  -pix_fmt yuv420p -crf 35 -movflags +faststart gebaerden.mp4`, so CI needs no ffmpeg.
 MP4 = Path(__file__).resolve().parent.parent / "fixtures" / "gebaerden.mp4"
 VTT = """WEBVTT
 
