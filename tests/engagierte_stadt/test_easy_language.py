@@ -9,7 +9,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from engagierte_stadt.media_files import validate_captions, validate_video
 from engagierte_stadt.models import Page
-from tests.factories import ConferenceFactory, OpportunityFactory, PageFactory, login_staff
+from tests.factories import (
+    ConferenceFactory,
+    OpportunityFactory,
+    PageFactory,
+    ProjectFactory,
+    login_staff,
+)
 from tests.html import find_all
 from tests.images import image_bytes
 
@@ -209,17 +215,10 @@ def test_easy_language_text_keeps_sentences_short(demo):
     assert not long, long
 
 
-@pytest.mark.parametrize(
-    ("make", "url"),
-    [
-        (lambda **kw: OpportunityFactory(**kw), lambda o: o.get_absolute_url()),
-        (lambda **kw: ConferenceFactory(**kw), lambda c: c.get_absolute_url()),
-    ],
-    ids=["opportunity", "conference"],
-)
-def test_item_with_easy_language_links_to_it(client, db, make, url):
-    item = make(easy_language="Wir treffen uns im Garten.\n\nAlle dürfen kommen.")
-    html = client.get(url(item)).content.decode()
+@pytest.mark.parametrize("factory", [ProjectFactory, OpportunityFactory, ConferenceFactory])
+def test_item_with_easy_language_links_to_it(client, db, factory):
+    item = factory(easy_language="Wir treffen uns im Garten.\n\nAlle dürfen kommen.")
+    html = client.get(item.get_absolute_url()).content.decode()
     links = [a for a in find_all(html, "a") if a.get("href") == "#leichte-sprache"]
     assert len(links) == 1
     (section,) = find_all(html, "section", id="leichte-sprache")
@@ -227,7 +226,7 @@ def test_item_with_easy_language_links_to_it(client, db, make, url):
     assert '<div class="site-prose" lang="de"><p>Wir treffen uns im Garten.</p>' in html
 
 
-@pytest.mark.parametrize("factory", [OpportunityFactory, ConferenceFactory])
+@pytest.mark.parametrize("factory", [ProjectFactory, OpportunityFactory, ConferenceFactory])
 def test_item_without_easy_language_has_no_link_and_no_section(client, db, factory):
     item = factory()
     html = client.get(item.get_absolute_url()).content.decode()
