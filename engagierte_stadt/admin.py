@@ -66,9 +66,22 @@ class AccessibilityStatementAdmin(SingletonAdmin):
 
 @admin.register(Page)
 class PageAdmin(admin.ModelAdmin):
-    list_display = ["title", "slug", "updated_at"]
+    list_display = ["title", "slug", "style", "needs_review", "updated_at"]
+    list_filter = ["needs_review", "style"]
     search_fields = ["title", "body"]
-    fields = ["slug", "title", "lead", "body"]
+    fieldsets = [
+        (None, {"fields": ["slug", "title", "lead", "body", "style", "needs_review"]}),
+        (
+            _("Video"),
+            {
+                "fields": ["video", "video_captions", "video_poster"],
+                "description": _(
+                    "A video shown above the text, with captions – for example in German Sign "
+                    "Language. Only files on the portal's own server, no video platform."
+                ),
+            },
+        ),
+    ]
 
 
 @admin.register(AccessibilityFeedback)

@@ -15,6 +15,12 @@ from django_otp.models import Device, ThrottlingMixin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from engagierte_stadt.images import CleanImageField
+from engagierte_stadt.media_files import (
+    VideoField,
+    random_captions_name,
+    random_video_name,
+    validate_captions,
+)
 from engagierte_stadt.search import SearchableModel
 from engagierte_stadt.sharing import ShareableMixin, image_object, organisation_data
 from engagierte_stadt.submissions.submission import SubmissionBase, SubmissionQuerySet
@@ -50,6 +56,43 @@ class PublicContactMixin:
             "email": public.email,
             "phone": public.phone,
         }
+
+
+class EasyLanguageMixin(models.Model):
+    """A version in Leichte Sprache that staff may give a public item (project, opportunity,
+    conference). Its page shows it in a section `#leichte-sprache`, linked from the top of the
+    page ("In Leichter Sprache"), when there is one."""
+
+    EASY_LANGUAGE_ANCHOR = "leichte-sprache"
+    # The same fieldset in every admin that edits such an item.
+    EASY_LANGUAGE_FIELDSET = (
+        _("Easy language"),
+        {
+            "fields": ["easy_language"],
+            "description": _(
+                "Rules for Leichte Sprache: one statement per sentence; common words; explain "
+                "every difficult word the first time it appears; no abbreviations; no negations "
+                'where avoidable. Write "you" (Sie) directly to the reader.'
+            ),
+        },
+    )
+
+    easy_language = models.TextField(
+        _("summary in easy language"),
+        blank=True,
+        help_text=_(
+            "Optional. The same content in Leichte Sprache: short sentences, one statement per "
+            "sentence, difficult words explained. Paragraphs are separated by an empty line. "
+            'When filled in, the page links to it with "In Leichter Sprache".'
+        ),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def has_easy_language(self) -> bool:
+        return bool(self.easy_language.strip())
 
 
 class DataLicence(models.TextChoices):
@@ -240,6 +283,50 @@ class Page(PublicAddressMixin, SearchableModel):
         _("lead"), blank=True, help_text=_("One or two introductory sentences.")
     )
     body = models.TextField(_("text"), blank=True, help_text=_("Markdown is allowed."))
+
+    class Style(models.TextChoices):
+        STANDARD = "standard", _("Standard")
+        EASY = "easy", _("Easy language: larger text, more space between lines")
+
+    style = models.CharField(
+        _("page style"),
+        max_length=10,
+        choices=Style.choices,
+        default=Style.STANDARD,
+        help_text=_('Choose "Easy language" for texts in Leichte Sprache.'),
+    )
+    needs_review = models.BooleanField(
+        _("have it checked before publishing"),
+        default=False,
+        help_text=_(
+            "Ticked: this text is a draft by the editorial team that experts have not yet "
+            "checked – a text in Leichte Sprache is checked by a review group of people with "
+            "learning difficulties. Untick it once the text has been checked."
+        ),
+    )
+    video = VideoField(
+        _("video"),
+        upload_to=random_video_name,
+        blank=True,
+        help_text=_(
+            "Optional, for example a video in German Sign Language: an MP4 or WebM file of at "
+            "most 200 MB. It is stored on the portal's own server."
+        ),
+    )
+    video_captions = models.FileField(
+        _("captions of the video"),
+        upload_to=random_captions_name,
+        blank=True,
+        validators=[validate_captions],
+        help_text=_("Required with a video: the spoken or signed content as WebVTT file (.vtt)."),
+    )
+    video_poster = CleanImageField(
+        _("preview picture of the video"),
+        upload_to="videos/",
+        blank=True,
+        renditions=False,
+        help_text=_("Optional: the picture shown before the video starts."),
+    )
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     class Meta:
@@ -249,6 +336,26 @@ class Page(PublicAddressMixin, SearchableModel):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        super().clean()
+        if self.video and not self.video_captions:
+            raise ValidationError(
+                {
+                    "video_captions": _(
+                        "A video needs captions. Please upload them as WebVTT file (.vtt)."
+                    )
+                }
+            )
+
+    @property
+    def video_type(self) -> str:
+        """The MIME type for the `<source>` element, from the stored name (set by content)."""
+        return "video/webm" if self.video.name.endswith(".webm") else "video/mp4"
+
+    @property
+    def is_easy_language(self) -> bool:
+        return self.style == self.Style.EASY
 
     SEARCH_KIND = "seiten"
     SEARCH_LABEL = _("Pages")

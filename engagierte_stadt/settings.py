@@ -377,6 +377,9 @@ CONTENT_SECURITY_POLICY = {
         "style-src": [SELF],
         # Pictures from the bucket, when media lives in S3-compatible storage.
         "img-src": [SELF, "data:", *([MEDIA_ORIGIN] if MEDIA_ORIGIN else [])],
+        # Self-hosted videos (sign language) and their caption files, from the bucket when
+        # media lives there; never a video platform.
+        "media-src": [SELF, *([MEDIA_ORIGIN] if MEDIA_ORIGIN else [])],
         "font-src": [SELF],
         "connect-src": [SELF],
         "form-action": [SELF],

@@ -136,6 +136,7 @@ class ConferenceAdmin(QuartierScopedAdminMixin, admin.ModelAdmin):
                 ),
             },
         ),
+        Conference.EASY_LANGUAGE_FIELDSET,
     ]
 
     def get_queryset(self, request):

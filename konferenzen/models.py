@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt.documents import random_pdf_name, validate_pdf
+from engagierte_stadt.models import EasyLanguageMixin
 from engagierte_stadt.search import SearchableModel
 from engagierte_stadt.sharing import ShareableMixin
 from engagierte_stadt.submissions.capacity import (
@@ -113,7 +114,7 @@ class ConferenceQuerySet(models.QuerySet):
         )
 
 
-class Conference(ShareableMixin, PublicAddressMixin, SearchableModel):
+class Conference(ShareableMixin, PublicAddressMixin, EasyLanguageMixin, SearchableModel):
     """The Stadtteilkonferenz of one Quartier: a series of meetings."""
 
     DETAIL_ROUTE = "konferenzen:conference_detail"
@@ -183,7 +184,7 @@ class Conference(ShareableMixin, PublicAddressMixin, SearchableModel):
         return {
             "A": [self.title],
             "B": [self.quartier.name, self.organiser],
-            "C": [self.description, self.rhythm],
+            "C": [self.description, self.rhythm, self.easy_language],
         }
 
     def own_contact(self) -> Contact:

@@ -154,7 +154,7 @@ class ProjectAdmin(QuartierScopedAdminMixin, admin.ModelAdmin):
                 ]
             },
         ),
-        (_("Easy language"), {"fields": ["easy_language"]}),
+        Project.EASY_LANGUAGE_FIELDSET,
         (_("Publication"), {"fields": ["publication", "publish_at", "featured"]}),
     ]
 
@@ -294,6 +294,7 @@ class OpportunityAdmin(QuartierScopedAdminMixin, admin.ModelAdmin):
                 ),
             },
         ),
+        Opportunity.EASY_LANGUAGE_FIELDSET,
         (_("Publication"), {"fields": ["is_published"]}),
     ]
 

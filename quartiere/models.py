@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt.images import CleanImageField
-from engagierte_stadt.models import PublicContactMixin, site_contact
+from engagierte_stadt.models import EasyLanguageMixin, PublicContactMixin, site_contact
 from engagierte_stadt.search import SEARCH_COLUMNS, SearchableModel
 from engagierte_stadt.sharing import ShareableMixin, image_object, organisation_data
 from engagierte_stadt.submissions.capacity import (
@@ -245,7 +245,9 @@ class ProjectQuerySet(models.QuerySet):
         models.prefetch_related_objects(list(projects), *ProjectQuerySet.card_prefetches())
 
 
-class Project(ShareableMixin, PublicContactMixin, PublicAddressMixin, SearchableModel):
+class Project(
+    ShareableMixin, PublicContactMixin, PublicAddressMixin, EasyLanguageMixin, SearchableModel
+):
     """A neighbourhood project (Quartiersprojekt)."""
 
     DETAIL_ROUTE = "quartiere:project_detail"
@@ -284,11 +286,6 @@ class Project(ShareableMixin, PublicContactMixin, PublicAddressMixin, Searchable
     show_contact_name = models.BooleanField(_("show name publicly"), default=True)
     show_contact_email = models.BooleanField(_("show e-mail publicly"), default=True)
     show_contact_phone = models.BooleanField(_("show phone publicly"), default=False)
-    easy_language = models.TextField(
-        _("summary in easy language"),
-        blank=True,
-        help_text=_("Optional. Short sentences, one thought per sentence."),
-    )
     publication = models.CharField(
         _("publication"), max_length=10, choices=Publication.choices, default=Publication.DRAFT
     )
@@ -589,6 +586,7 @@ class OpportunityQuerySet(models.QuerySet):
         *SEARCH_COLUMNS,
         "description",
         "requirements",
+        "easy_language",
         *(f"project__{name}" for name in (*SEARCH_COLUMNS, "description", "easy_language")),
         "quartier__description",
     )
@@ -612,7 +610,9 @@ def _past_q(now) -> models.Q:
     )
 
 
-class Opportunity(ShareableMixin, PublicAddressMixin, PublicContactMixin, SearchableModel):
+class Opportunity(
+    ShareableMixin, PublicAddressMixin, PublicContactMixin, EasyLanguageMixin, SearchableModel
+):
     """A way to help (Mitmach-Angebot), in a project or directly in a Quartier.
 
     The target of volunteers' sign-ups (`Signup`): it has the members of `SignupTarget`.
@@ -818,7 +818,7 @@ class Opportunity(ShareableMixin, PublicAddressMixin, PublicContactMixin, Search
         return {
             "A": [self.title],
             "B": [self.place, quartier],
-            "C": [self.description, self.requirements],
+            "C": [self.description, self.requirements, self.easy_language],
         }
 
     def share_description(self) -> str:

@@ -128,7 +128,13 @@ class Command(BaseCommand):
                 body = f"{notice}\n\n{body}"
             _page, was_created = Page.objects.get_or_create(
                 slug=Page.Slug(spec["slug"]),
-                defaults={"title": spec["title"], "lead": spec["lead"], "body": body},
+                defaults={
+                    "title": spec["title"],
+                    "lead": spec["lead"],
+                    "body": body,
+                    "style": Page.Style(spec.get("style", Page.Style.STANDARD)),
+                    "needs_review": spec.get("needs_review", False),
+                },
             )
             created += was_created
         return created

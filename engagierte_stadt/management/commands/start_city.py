@@ -156,4 +156,5 @@ class Command(BaseCommand):
                 title=spec["title"].format(city=city),
                 lead=spec["lead"].format(city=city),
                 body=body,
+                style=Page.Style(spec.get("style", Page.Style.STANDARD)),
             )
