@@ -28,7 +28,7 @@ from tests.html import find_all
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "de" / "LC_MESSAGES" / "django.po"
 # Shorter German texts ("Ja", "am") are too often parts of names.
 MIN_LENGTH = 4
-CONTENT_APPS = {"engagierte_stadt", "quartiere", "konferenzen", "partner"}
+CONTENT_APPS = {"engagierte_stadt", "quartiere", "konferenzen", "partner", "ideen"}
 
 
 @cache
