@@ -205,7 +205,10 @@ def idea_put_on_next_meeting(*, idea: Idea) -> AgendaItem:
     (history, mail to the proposer). Raises `IdeaStepRefused` and changes nothing when the
     idea is not published or there is no meeting ahead."""
     with transaction.atomic():
-        idea = Idea.objects.select_for_update().select_related("quartier").get(pk=idea.pk)
+        # Only the idea's row is locked (not its Quartier's).
+        idea = (
+            Idea.objects.select_for_update(of=("self",)).select_related("quartier").get(pk=idea.pk)
+        )
         if IdeaStatus.AGENDA not in idea.next_statuses():
             raise IdeaStepRefused(
                 _("“%(title)s” is not published, so it cannot go onto an agenda.")
@@ -256,7 +259,10 @@ def idea_take_up_as_project(*, idea: Idea) -> Project:
     than published or on the agenda."""
     with transaction.atomic():
         idea = (
-            Idea.objects.select_for_update().select_related("quartier", "project").get(pk=idea.pk)
+            # `of`: PostgreSQL locks no nullable side of an outer join (the project).
+            Idea.objects.select_for_update(of=("self",))
+            .select_related("quartier", "project")
+            .get(pk=idea.pk)
         )
         if idea.project_id is not None:
             return idea.project
