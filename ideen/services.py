@@ -259,13 +259,13 @@ def idea_take_up_as_project(*, idea: Idea) -> Project:
     than published or on the agenda."""
     with transaction.atomic():
         idea = (
-            # `of`: PostgreSQL locks no nullable side of an outer join (the project).
-            Idea.objects.select_for_update(of=("self",))
-            .select_related("quartier", "project")
-            .get(pk=idea.pk)
+            Idea.objects.select_for_update(of=("self",)).select_related("quartier").get(pk=idea.pk)
         )
         if idea.project_id is not None:
-            return idea.project
+            # Its own query: a click that waited for the lock sees the project only in a
+            # statement after the other click's commit (PostgreSQL re-reads only the locked
+            # row, not a joined one).
+            return Project.objects.get(pk=idea.project_id)
         if IdeaStatus.TAKEN_UP not in idea.next_statuses():
             raise IdeaStepRefused(
                 _("“%(title)s” cannot be taken up from the status “%(status)s”.")
