@@ -257,3 +257,14 @@ def test_another_quartiers_editor_cannot_put_its_idea_on_the_agenda(editor, meet
     ConferenceFactory(quartier=other.quartier)
     act(editor, "put_on_agenda", other)
     assert Idea.objects.get(pk=other.pk).status == IdeaStatus.PUBLISHED
+
+
+def test_the_published_project_names_the_idea_it_came_from(client, welper):
+    idea = published(welper)
+    project = services.idea_take_up_as_project(idea=idea)
+    Project.objects.filter(pk=project.pk).update(publication=Publication.PUBLISHED)
+    html = client.get(project.get_absolute_url()).content.decode()
+    assert "Aus einer Idee" in html
+    assert f'href="{idea.get_absolute_url()}"' in html
+    services.idea_hide(idea=idea, reason="Prüfung")
+    assert "Aus einer Idee" not in client.get(project.get_absolute_url()).content.decode()
