@@ -4,6 +4,7 @@ decision in the minutes appears on the idea, and "Als Projekt übernehmen" makes
 project and mails every confirmed backer once."""
 
 import io
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -132,7 +133,8 @@ def test_the_idea_page_and_the_aushang_show_the_meeting(client, welper, meetings
     assert notice.status_code == 200
     assert "<li>Idee aus dem Stadtteil: Bänke am Ruhrufer</li>" in notice.content.decode()
     page = client.get(meetings["next"].get_absolute_url()).content.decode()
-    assert f"/ideen/{idea.pk}/" in page  # the agenda item points back to the idea
+    # The agenda item links back to the idea.
+    assert re.search(rf'<a href="https?://[^"]+/ideen/{idea.pk}/"', page), page
 
 
 def test_the_decision_shows_on_the_idea_once_the_minutes_are_published(client, welper, meetings):
