@@ -3,13 +3,16 @@
 An idea holds its proposer's address, so only the assignments open it up (`personal_data`).
 Staff see an idea once its proposer confirmed it. Its status changes only through
 `ideen.services.idea_move`: on the change page ("Next step" with a reason where one is
-needed) or with the action "Publish"; each step is recorded in the history and mailed to the
-proposer.
+needed) or with the actions "Publish", "Auf die Tagesordnung" (an agenda item in the next
+meeting of the Stadtteil's conference) and "Als Projekt übernehmen" (a draft project); each
+step is recorded in the history and mailed to the proposer. The last two steps are actions
+only, so an idea on the agenda always has its agenda item and a taken-up idea its project.
 """
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -51,6 +54,10 @@ class ModerationFilter(admin.SimpleListFilter):
         return queryset.confirmed()
 
 
+# Steps that create something (an agenda item, a project): only through their admin actions.
+ACTION_ONLY = (IdeaStatus.AGENDA, IdeaStatus.TAKEN_UP)
+
+
 class IdeaModerationForm(forms.ModelForm):
     """The idea's texts (staff may correct them) and the next step with its reason."""
 
@@ -76,7 +83,7 @@ class IdeaModerationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         steps = self.instance.next_statuses() if self.instance.pk else ()
         self.fields["move_to"].choices = [("", _("keep the status"))] + [
-            (step.value, IdeaStatus(step).label) for step in steps
+            (step.value, IdeaStatus(step).label) for step in steps if step not in ACTION_ONLY
         ]
 
     def clean(self):
@@ -112,9 +119,21 @@ class IdeaAdmin(QuartierScopedAdminMixin, PersonalDataAdminMixin, admin.ModelAdm
     list_filter = [ModerationFilter, "status", ("quartier", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["quartier"]
     search_fields = ["title", "description"]
-    actions = ["publish"]
+    actions = ["publish", "put_on_agenda", "take_up_as_project"]
     fieldsets = [
-        (_("Moderation"), {"fields": ["status", "reason", "move_to", "move_reason"]}),
+        (
+            _("Moderation"),
+            {
+                "fields": [
+                    "status",
+                    "reason",
+                    "move_to",
+                    "move_reason",
+                    "agenda_link",
+                    "project_link",
+                ]
+            },
+        ),
         (
             _("The idea"),
             {
@@ -146,6 +165,8 @@ class IdeaAdmin(QuartierScopedAdminMixin, PersonalDataAdminMixin, admin.ModelAdm
         ),
     ]
     readonly_fields = [
+        "agenda_link",
+        "project_link",
         "status",
         "reason",
         "quartier",
@@ -169,6 +190,27 @@ class IdeaAdmin(QuartierScopedAdminMixin, PersonalDataAdminMixin, admin.ModelAdm
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)  # hide instead; the proposer is told
         return actions
+
+    @admin.display(description=_("on the agenda of"))
+    def agenda_link(self, obj):
+        meeting = obj.meeting
+        if meeting is None:
+            return gettext("Not on an agenda yet: use the action “Put on the agenda”.")
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:konferenzen_meeting_change", args=[meeting.pk]),
+            str(meeting),
+        )
+
+    @admin.display(description=_("project"))
+    def project_link(self, obj):
+        if obj.project_id is None:
+            return gettext("No project yet: use the action “Take up as a project”.")
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:quartiere_project_change", args=[obj.project_id]),
+            str(obj.project),
+        )
 
     @admin.display(description=_("picture"))
     def picture_preview(self, obj):
@@ -231,4 +273,42 @@ class IdeaAdmin(QuartierScopedAdminMixin, PersonalDataAdminMixin, admin.ModelAdm
                 )
                 % skipped,
                 messages.WARNING,
+            )
+
+    @admin.action(
+        description=_("Put on the agenda of the next district conference"),
+        permissions=["change"],
+    )
+    def put_on_agenda(self, request, queryset):
+        for idea in queryset:
+            try:
+                item = services.idea_put_on_next_meeting(idea=idea)
+            except services.IdeaStepRefused as refused:
+                self.message_user(request, str(refused), messages.ERROR)
+                continue
+            self.message_user(
+                request,
+                gettext("“%(title)s” is now on the agenda of %(meeting)s; the proposer was told.")
+                % {"title": idea.title, "meeting": item.meeting},
+            )
+
+    @admin.action(description=_("Take up as a project (a draft)"), permissions=["change"])
+    def take_up_as_project(self, request, queryset):
+        for idea in queryset:
+            try:
+                project = services.idea_take_up_as_project(idea=idea)
+            except services.IdeaStepRefused as refused:
+                self.message_user(request, str(refused), messages.ERROR)
+                continue
+            self.message_user(
+                request,
+                format_html(
+                    gettext(
+                        '“{}” is taken up: the draft project <a href="{}">{}</a> waits '
+                        "to be completed and published."
+                    ),
+                    idea.title,
+                    reverse("admin:quartiere_project_change", args=[project.pk]),
+                    project.title,
+                ),
             )

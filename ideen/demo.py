@@ -21,7 +21,25 @@ from ideen.models import (
     IdeaStatus,
     IdeaStatusChange,
 )
+from konferenzen.models import AgendaItem
 from quartiere.models import Quartier, Topic
+
+
+def _agenda_item(idea):
+    """An idea "on the agenda" in the demo is on the agenda of its Stadtteil's next meeting,
+    as "Auf die Tagesordnung" puts it there (None without a meeting ahead)."""
+    from ideen.services import idea_next_meeting
+
+    meeting, _ = idea_next_meeting(quartier=idea.quartier)
+    if meeting is None:
+        return None
+    last = meeting.agenda_items.order_by("-position").values_list("position", flat=True).first()
+    return AgendaItem.objects.create(
+        meeting=meeting,
+        position=(last or 0) + 1,
+        title=f"Idee aus dem Stadtteil: {idea.title}",
+        description="Ein Vorschlag aus den Ideen des Portals.",
+    )
 
 
 def load(stdout=None) -> dict:
@@ -62,6 +80,8 @@ def load(stdout=None) -> dict:
                 if status == IdeaStatus.PUBLISHED and idea.published_at is None:
                     idea.published_at = when
                 idea.decided_at = when if status in FINAL_STATUSES else None
+            if idea.status == IdeaStatus.AGENDA:
+                idea.agenda_item = _agenda_item(idea)
             idea.save()
             when = idea.confirmed_at
             for step in steps:

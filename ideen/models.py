@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from engagierte_stadt.images import CleanImageField
 from engagierte_stadt.search import SearchableModel
 from engagierte_stadt.submissions.submission import SubmissionBase, SubmissionQuerySet
-from quartiere.models import Quartier, Topic
+from konferenzen.models import AgendaItem, Conference, Decision
+from quartiere.models import Project, Quartier, Topic
 
 
 class IdeaStatus(models.TextChoices):
@@ -106,7 +107,9 @@ class IdeaQuerySet(SubmissionQuerySet):
         backers and the public history."""
         return (
             self.annotate_backers()
-            .select_related("quartier__parent", "topic")
+            .select_related(
+                "quartier__parent", "topic", "agenda_item__meeting__conference", "project"
+            )
             .prefetch_related(
                 models.Prefetch(
                     "changes",
@@ -174,6 +177,27 @@ class Idea(SubmissionBase, SearchableModel):
         blank=True,
         help_text=_("Why it was not taken up or hidden, in the words the proposer reads."),
     )
+    # Where the idea went: the agenda item of the meeting it was put on ("Auf die
+    # Tagesordnung") and the project it became ("Als Projekt übernehmen"). The links live on
+    # this side: `konferenzen` and `quartiere` import nothing of the ideas.
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        verbose_name=_("agenda item"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ideas",
+        editable=False,
+    )
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("project"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ideas",
+        editable=False,
+    )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -228,6 +252,30 @@ class Idea(SubmissionBase, SearchableModel):
     def shows_reason(self) -> bool:
         """The latest reason belongs on the public page (never the reason for hiding)."""
         return self.is_public and bool(self.reason)
+
+    @property
+    def meeting(self):
+        """The meeting whose agenda carries the idea, or None."""
+        return self.agenda_item.meeting if self.agenda_item_id else None
+
+    def decisions(self) -> list:
+        """What the conference decided on the idea's agenda item, once its minutes are
+        published (one query; none without an agenda item)."""
+        meeting = self.meeting
+        if meeting is None or not meeting.minutes_published:
+            return []
+        return list(Decision.objects.filter(agenda_item_id=self.agenda_item_id))
+
+    @property
+    def public_project(self):
+        """The project the idea became, once that project is published."""
+        if self.project_id and self.project.is_published:
+            return self.project
+        return None
+
+    def has_conference(self) -> bool:
+        """Whether an active conference covers the idea's Stadtteil (one query)."""
+        return Conference.objects.covering(self.quartier).exists()
 
     def next_statuses(self) -> tuple:
         return TRANSITIONS.get(self.status, ())

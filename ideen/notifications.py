@@ -56,6 +56,10 @@ def mail_status(*, idea, token: str, base_url: str) -> bool:
     context = _context(
         idea, base_url, token, status_words=HISTORY_WORDS.get(idea.status, idea.status)
     )
+    # On the agenda: which meeting, so the proposer can come and speak for the idea.
+    meeting = idea.meeting if idea.is_on_agenda else None
+    if meeting is not None:
+        context.update(meeting=meeting, meeting_url=base_url + meeting.get_absolute_url())
     return _to_proposer("status", idea, context)
 
 

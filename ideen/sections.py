@@ -1,4 +1,4 @@
-"""The ideas section of the Quartier page (see `quartiere.sections`)."""
+"""The ideas sections of the Quartier page and the project page (see `quartiere.sections`)."""
 
 from ideen.models import Idea
 from quartiere import sections
@@ -22,7 +22,20 @@ def quartier_section(quartier) -> dict:
     }
 
 
+def project_section(project) -> dict | None:
+    """ "Aus einer Idee": the published idea the project was taken up from (one query), or
+    None, which leaves the section out."""
+    idea = Idea.objects.public().filter(project=project).only("pk", "title").first()
+    return {"idea": idea} if idea is not None else None
+
+
 def register_all() -> None:
+    sections.register(
+        "project",
+        order=5,
+        template_name="ideen/includes/project_section.html",
+        context=project_section,
+    )
     sections.register(
         "quartier",
         order=15,

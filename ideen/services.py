@@ -13,8 +13,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.files.base import ContentFile
+from django.db import models, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from engagierte_stadt.submissions.submission import (
@@ -34,6 +36,8 @@ from ideen.models import (
     IdeaStatus,
     IdeaStatusChange,
 )
+from konferenzen.models import AgendaItem, Conference, Meeting
+from quartiere.models import Project, ProjectImage, Publication
 
 logger = logging.getLogger(__name__)
 
@@ -179,6 +183,118 @@ def idea_decline(*, idea: Idea, reason: str) -> bool:
 
 def idea_hide(*, idea: Idea, reason: str) -> bool:
     return idea_move(idea=idea, to=IdeaStatus.HIDDEN, reason=reason)
+
+
+class IdeaStepRefused(Exception):
+    """A step staff asked for that cannot be taken; the message says why, in German."""
+
+
+def idea_next_meeting(*, quartier, now=None):
+    """The next meeting (still to begin, not cancelled) of the conference covering the
+    Quartier's Stadtteil (`ConferenceQuerySet.covering`: its own, else its district's, else a
+    neighbourhood's of the district), or None. Second value: that conference, or None."""
+    conference = Conference.objects.covering(quartier).first()
+    if conference is None:
+        return None, None
+    return Meeting.objects.filter(conference=conference).ahead(now).first(), conference
+
+
+def idea_put_on_next_meeting(*, idea: Idea) -> AgendaItem:
+    """ "Auf die Tagesordnung": add the idea as the last item of the agenda of the next
+    meeting of its Stadtteil's conference, link it, and move the idea to "on the agenda"
+    (history, mail to the proposer). Raises `IdeaStepRefused` and changes nothing when the
+    idea is not published or there is no meeting ahead."""
+    with transaction.atomic():
+        # Only the idea's row is locked (not its Quartier's).
+        idea = (
+            Idea.objects.select_for_update(of=("self",)).select_related("quartier").get(pk=idea.pk)
+        )
+        if IdeaStatus.AGENDA not in idea.next_statuses():
+            raise IdeaStepRefused(
+                _("“%(title)s” is not published, so it cannot go onto an agenda.")
+                % {"title": idea.title}
+            )
+        meeting, conference = idea_next_meeting(quartier=idea.quartier)
+        if conference is None:
+            raise IdeaStepRefused(
+                _("“%(title)s”: %(quartier)s has no district conference yet.")
+                % {"title": idea.title, "quartier": idea.quartier.name}
+            )
+        if meeting is None:
+            raise IdeaStepRefused(
+                _(
+                    "“%(title)s”: the conference “%(conference)s” has no meeting ahead. "
+                    "Please add its next meeting first."
+                )
+                % {"title": idea.title, "conference": conference.title}
+            )
+        last = meeting.agenda_items.aggregate(last=models.Max("position"))["last"] or 0
+        item = AgendaItem.objects.create(
+            meeting=meeting,
+            position=last + 1,
+            title=_("Idea from the district: %(title)s") % {"title": idea.title},
+            description=_("A proposal from the portal's ideas (%(url)s).")
+            % {"url": settings.SITE_URL + idea.get_absolute_url()},
+        )
+        Idea.objects.filter(pk=idea.pk).update(agenda_item=item)
+        idea_move(idea=idea, to=IdeaStatus.AGENDA)
+    logger.info("idea %s put on the agenda of meeting %s", idea.pk, meeting.pk)
+    return item
+
+
+def _unique_project_slug(title: str) -> str:
+    base = slugify(title)[:180] or "idee"
+    slug, n = base, 1
+    while Project.objects.filter(slug=slug).exists() or Project.slug_is_reserved(slug):
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def idea_take_up_as_project(*, idea: Idea) -> Project:
+    """ "Als Projekt übernehmen": create an unpublished (draft) project with the idea's title,
+    text, picture and Quartier, link the two and move the idea to "taken up" (history, mail
+    to the proposer, one mail to each confirmed backer). Under the idea's row lock: a second
+    click finds the project and creates none. Raises `IdeaStepRefused` from any other status
+    than published or on the agenda."""
+    with transaction.atomic():
+        idea = (
+            Idea.objects.select_for_update(of=("self",)).select_related("quartier").get(pk=idea.pk)
+        )
+        if idea.project_id is not None:
+            # Its own query: a click that waited for the lock sees the project only in a
+            # statement after the other click's commit (PostgreSQL re-reads only the locked
+            # row, not a joined one).
+            return Project.objects.get(pk=idea.project_id)
+        if IdeaStatus.TAKEN_UP not in idea.next_statuses():
+            raise IdeaStepRefused(
+                _("“%(title)s” cannot be taken up from the status “%(status)s”.")
+                % {"title": idea.title, "status": idea.get_status_display()}
+            )
+        project = Project.objects.create(
+            quartier=idea.quartier,
+            title=idea.title[:200],
+            slug=_unique_project_slug(idea.title),
+            teaser=" ".join(idea.description.split())[:300],
+            description=idea.description,
+            status=Project.Status.IDEA,
+            publication=Publication.DRAFT,
+        )
+        if idea.topic_id:
+            project.topics.add(idea.topic_id)
+        if idea.picture:
+            with idea.picture.open("rb") as picture:
+                image = ProjectImage(
+                    project=project,
+                    alt_text=idea.picture_alt or idea.title[:250],
+                    credit=_("Picture: from the idea"),
+                )
+                image.image.save("idea.jpg", ContentFile(picture.read()), save=False)
+                image.save()
+        Idea.objects.filter(pk=idea.pk).update(project=project)
+        idea_move(idea=idea, to=IdeaStatus.TAKEN_UP)
+    logger.info("idea %s taken up as project %s", idea.pk, project.pk)
+    return project
 
 
 def _tell_backers_taken_up(idea: Idea) -> None:

@@ -62,6 +62,10 @@ class IdeaDetailView(BreadcrumbMixin, DetailView):
         if idea.accepts_backers and "backer_form" not in kwargs:
             kwargs["backer_form"] = BackerForm(form_action=backer_form_action(idea))
         context = super().get_context_data(**kwargs)
+        # The way to the conference: its meeting and decision, or (without a conference in
+        # the Stadtteil) the wish for one. One query each, only where needed.
+        context["decisions"] = idea.decisions()
+        context["wish_for_conference"] = idea.meeting is None and not idea.has_conference()
         # "Idee melden": a mail to the Quartier's contact (else the portal's), written in the
         # visitor's own mail program: nothing about the reporter is stored here.
         contact = idea.quartier.contact(site=SiteSettings.for_request(self.request))

@@ -198,10 +198,26 @@ class AgendaItemInline(admin.TabularInline):
 
 class DecisionInline(admin.TabularInline):
     model = Decision
-    fields = ["position", "text"]
+    fields = ["position", "text", "agenda_item"]
     ordering = ["position", "pk"]
     extra = 0
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # The agenda items to choose from are this meeting's (kept on the request: the
+        # inline is shared between requests).
+        request.decision_meeting = obj
+        return super().get_formset(request, obj, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "agenda_item":
+            meeting = getattr(request, "decision_meeting", None)
+            kwargs["queryset"] = (
+                AgendaItem.objects.filter(meeting=meeting).order_by("position", "pk")
+                if meeting is not None
+                else AgendaItem.objects.none()
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class ActionItemForm(forms.ModelForm):

@@ -78,6 +78,27 @@ class ConferenceQuerySet(models.QuerySet):
             | models.Q(quartier_id=quartier.parent_id)
         )
 
+    def covering(self, quartier):
+        """The active conferences that meet for the Quartier's Stadtteil, the closest first:
+        the Quartier's own, then its district's, then those of the district's neighbourhoods
+        (a neighbourhood's conference counts for its district, as on the overview)."""
+        district_id = quartier.parent_id or quartier.pk
+        closest = models.Case(
+            models.When(quartier=quartier, then=models.Value(0)),
+            models.When(quartier_id=district_id, then=models.Value(1)),
+            default=models.Value(2),
+        )
+        return (
+            self.active()
+            .filter(
+                models.Q(quartier=quartier)
+                | models.Q(quartier_id=district_id)
+                | models.Q(quartier__parent_id=district_id)
+            )
+            .annotate(closest=closest)
+            .order_by("closest", "title", "pk")
+        )
+
     def active_for(self, quartier):
         """The active conference of the Quartier or, without one, of one of its
         neighbourhoods (by title), or None: then people may wish for one there.
@@ -214,6 +235,15 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(
             models.Q(ends_at__gte=now) | models.Q(ends_at__isnull=True, starts_at__gte=now)
         ).order_by("starts_at", "pk")
+
+    def ahead(self, now=None):
+        """Meetings still to begin that take place (not cancelled), the next first."""
+        now = now or timezone.now()
+        return (
+            self.filter(starts_at__gt=now)
+            .exclude(status=Meeting.Status.CANCELLED)
+            .order_by("starts_at", "pk")
+        )
 
     def past(self, now=None):
         now = now or timezone.now()
@@ -593,6 +623,15 @@ class Decision(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     text = models.TextField(_("decision"))
+    agenda_item = models.ForeignKey(
+        "AgendaItem",
+        verbose_name=_("on agenda item"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        help_text=_("Optional: the agenda item the decision was taken on."),
+    )
 
     class Meta:
         verbose_name = _("decision")

@@ -1,8 +1,11 @@
 """Ideas in Chromium: someone finds "Idee einreichen" on their Stadtteil's page, sends the form
 (first with errors, then with a picture), confirms with the link from the mail; staff of that
 Stadtteil publish it in the admin; the idea appears on the list, its page and the Quartier
-page. axe finds nothing on every public step, the form's error state included. The same form
-works without JavaScript on a small phone (320 px, no sideways scrolling).
+page; someone backs it; staff put it on the agenda of Welper's next conference meeting (idea
+page, meeting page and Aushang show it), record the decision in the minutes (shown on the
+idea) and take it up as a draft project. axe finds nothing on every public step, the form's
+error state included. The same form works without JavaScript on a small phone (320 px, no
+sideways scrolling).
 
 The live server runs in this process, so `django.core.mail.outbox` holds its mails.
 """
@@ -18,7 +21,7 @@ from playwright.sync_api import Page, expect
 
 from engagierte_stadt import roles
 from ideen.models import Idea, IdeaStatus
-from quartiere.models import Quartier, QuartierAssignment
+from quartiere.models import Project, Publication, Quartier, QuartierAssignment
 from tests.e2e.a11y import assert_accessible, assert_page_basics
 from tests.e2e.staff import log_in_with_code
 from tests.images import image_bytes
@@ -214,6 +217,75 @@ def test_idea_is_proposed_confirmed_published_and_shown(
     expect(page.locator("section#mitmachen")).to_contain_text(
         "1 Person würde bei der Umsetzung dieser Idee mithelfen."
     )
+
+    # --- staff put it on the agenda of Welper's next meeting, in one action ---
+    def idea_action(action: str) -> Page:
+        admin = page.context.new_page()  # the staff session from above
+        admin.goto(demo_site + "/admin/ideen/idea/")
+        admin.locator(f'input[name="_selected_action"][value="{idea.pk}"]').check()
+        admin.select_option("select[name=action]", action)
+        admin.click("button[name=index]")
+        return admin
+
+    admin = idea_action("put_on_agenda")
+    expect(admin.locator(".messagelist")).to_contain_text("steht jetzt auf der Tagesordnung")
+    idea.refresh_from_db()
+    meeting = idea.agenda_item.meeting
+    assert idea.status == IdeaStatus.AGENDA and meeting.conference.quartier == welper
+    assert not meeting.is_cancelled and not meeting.is_past
+    news = wait_for_mail(page, EMAIL, f"Ihre Idee „{TITLE}“: auf der Tagesordnung")
+    assert meeting.get_absolute_url() in news.body
+
+    page.goto(demo_site + idea.get_absolute_url())
+    conference = page.get_by_role("region", name="Stadtteilkonferenz")
+    expect(conference).to_contain_text("Die Idee steht auf der Tagesordnung dieses Termins:")
+    check_page(page, "Ideenseite auf der Tagesordnung")
+    conference.get_by_role("link").click()
+    expect(page).to_have_url(re.compile(re.escape(meeting.get_absolute_url()) + "$"))
+    expect(page.get_by_role("main")).to_contain_text(f"Idee aus dem Stadtteil: {TITLE}")
+    check_page(page, "Termin mit der Idee auf der Tagesordnung")
+    page.goto(demo_site + meeting.get_absolute_url() + "aushang/")
+    expect(page.locator(".site-notice__agenda")).to_contain_text(f"Idee aus dem Stadtteil: {TITLE}")
+    check_page(page, "Aushang mit der Idee")
+
+    # --- after the meeting: staff record the decision on that item and publish the minutes ---
+    admin.goto(demo_site + f"/admin/konferenzen/meeting/{meeting.pk}/change/")
+    admin.fill("#id_minutes_summary", "Die Konferenz hat über den Trinkbrunnen gesprochen.")
+    admin.locator("#decisions-group .add-row a").click()
+    admin.fill("#id_decisions-0-text", "Der Trinkbrunnen wird beantragt.")
+    admin.locator("#id_decisions-0-agenda_item").select_option(
+        label=f"Idee aus dem Stadtteil: {TITLE}"
+    )
+    admin.click("input[name=_save]")
+    expect(admin.locator(".messagelist")).to_contain_text("erfolgreich")
+    admin.goto(demo_site + "/admin/konferenzen/meeting/")
+    admin.locator(f'input[name="_selected_action"][value="{meeting.pk}"]').check()
+    admin.select_option("select[name=action]", "publish_minutes")
+    admin.click("button[name=index]")
+    expect(admin.locator(".messagelist")).to_contain_text("veröffentlicht")
+    admin.close()
+    page.goto(demo_site + idea.get_absolute_url())
+    conference = page.get_by_role("region", name="Stadtteilkonferenz")
+    expect(conference).to_contain_text("Was die Konferenz beschlossen hat")
+    expect(conference).to_contain_text("Der Trinkbrunnen wird beantragt.")
+    check_page(page, "Ideenseite mit Beschluss")
+
+    # --- taken up as a project: one draft, the backer told once, however often clicked ---
+    mail.outbox.clear()
+    for _ in range(2):
+        admin = idea_action("take_up_as_project")
+        expect(admin.locator(".messagelist")).to_contain_text("Projektentwurf")
+        admin.close()
+    project = Project.objects.get(ideas=idea)
+    assert project.publication == Publication.DRAFT and project.quartier == welper
+    assert project.title == TITLE and project.images.count() == 1
+    wait_for_mail(page, "nachbarin@example.org", f"„{TITLE}“ wurde übernommen")
+    wait_for_mail(page, EMAIL, f"Ihre Idee „{TITLE}“: übernommen")
+    to_backer = [m for m in mail.outbox if m.to == ["nachbarin@example.org"]]
+    assert len(to_backer) == 1, [m.subject for m in to_backer]
+    page.goto(demo_site + idea.get_absolute_url())
+    expect(page.get_by_role("main")).to_contain_text("Die Idee wurde als Projekt übernommen.")
+    check_page(page, "Ideenseite übernommen")
 
 
 def test_the_form_works_without_javascript_on_a_small_phone(new_context, demo_site, fast_form):

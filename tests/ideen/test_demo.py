@@ -20,6 +20,11 @@ def test_demo_shows_moderated_ideas_with_their_history(demo, client):
     assert "Ida Beispiel" in page
     assert "Die Idee steht auf der Tagesordnung der Stadtteilkonferenz." in page
     assert "4 Personen würden bei der Umsetzung dieser Idee mithelfen." in page
+    # On the agenda of Welper's next meeting, as "Auf die Tagesordnung" puts it there.
+    meeting = benches.agenda_item.meeting
+    assert meeting.conference.quartier.slug == "welper" and not meeting.is_past
+    assert "Die Idee steht auf der Tagesordnung dieses Termins:" in page
+    assert meeting.get_absolute_url() in page
     declined = Idea.objects.get(title="Bolzplatz mit Flutlicht")
     assert declined.reason and declined.decided_at
     assert IdeaStatusChange.objects.filter(idea=declined).count() == 3

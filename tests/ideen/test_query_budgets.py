@@ -25,8 +25,9 @@ BUDGETS = {
     "list": ("/ideen/", 5),
     "list_filtered": ("/ideen/?quartier=mitte&topic=thema-1&status=agenda", 5),
     "list_page_3": ("/ideen/?quartier=welper&page=3", 5),
-    # site settings, idea with Quartier, Stadtteil and topic, its public history
-    "detail": ("/ideen/{pk}/", 3),
+    # site settings, idea with Quartier, Stadtteil, topic, agenda item (meeting, conference)
+    # and project, its public history, whether a conference covers the Stadtteil (the wish)
+    "detail": ("/ideen/{pk}/", 4),
     # site settings, Quartier choices, topic choices (rendering the form)
     "form": ("/ideen/einreichen/", 3),
     # … and the Stadtteil of the address
@@ -103,6 +104,27 @@ def test_idea_page_needs_the_same_few_queries_with_many_ideas(db, client, page, 
         assert html.count("Die Idee steht auf der Tagesordnung") >= 20
     assert len(queries) <= MAX_QUERIES
     assert len(queries) == budget, [q["sql"] for q in queries]
+
+
+def test_an_idea_on_the_agenda_shows_meeting_and_decisions_in_the_same_budget(db, client):
+    from konferenzen.models import AgendaItem, Decision
+    from tests.factories import ConferenceFactory, MeetingFactory
+
+    first = build_ideas(5000)
+    meeting = MeetingFactory(
+        conference=ConferenceFactory(quartier=first.quartier),
+        minutes_published_at=timezone.now(),
+    )
+    item = AgendaItem.objects.create(meeting=meeting, title="Idee")
+    Decision.objects.bulk_create(
+        Decision(meeting=meeting, agenda_item=item, text=f"Beschluss {n}") for n in range(30)
+    )
+    Idea.objects.filter(pk=first.pk).update(agenda_item=item)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(f"/ideen/{first.pk}/").content.decode()
+    assert html.count("Beschluss ") == 30
+    # site settings, idea (with meeting and conference), history, its decisions
+    assert len(queries) == 4, [q["sql"] for q in queries]
 
 
 def test_the_quartier_page_shows_ideas_in_one_more_query(db, client):

@@ -676,3 +676,26 @@ def test_admin_pages_need_the_same_queries_with_many_rows(
         with django_assert_max_num_queries(budgets[name]):
             response = staff_client.get(url)
         assert response.status_code == 200, name
+
+
+def test_a_decision_is_recorded_on_one_of_the_meetings_own_agenda_items(staff_client, blankenstein):
+    meeting = MeetingFactory(conference=blankenstein, starts_at=days_from_now(-3))
+    own = AgendaItemFactory(meeting=meeting, title="Spielplatz am Burgberg")
+    AgendaItemFactory(title="Punkt einer anderen Konferenz")
+    url = f"/admin/konferenzen/meeting/{meeting.pk}/change/"
+    html = staff_client.get(url).content.decode()
+    assert "Spielplatz am Burgberg" in html
+    assert "Punkt einer anderen Konferenz" not in html
+    data = admin_form_data(html, "meeting_form")
+    data.update(
+        {
+            "decisions-TOTAL_FORMS": "1",
+            "decisions-0-position": "1",
+            "decisions-0-text": "Der Spielplatz bekommt eine Schaukel.",
+            "decisions-0-agenda_item": str(own.pk),
+        }
+    )
+    response = staff_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    decision = Decision.objects.get(meeting=meeting)
+    assert decision.agenda_item == own

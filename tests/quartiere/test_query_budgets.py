@@ -31,8 +31,8 @@ BUDGETS = {
     "project_list": ("/projekte/", 7),
     "project_list_filtered": ("/projekte/?quartier=mitte&topic=thema-1&status=laeuft", 7),
     # site settings, project, more from the Quartier, topics, pictures, opportunities,
-    # the project's partners (partner section)
-    "project_detail": ("/projekte/gross/", 7),
+    # the project's partners (partner section), the idea it came from (ideen section)
+    "project_detail": ("/projekte/gross/", 8),
     # site settings, Quartier choices, topic choices, skill choices, count, page
     "opportunity_list": ("/mitmachen/", 6),
     "opportunity_list_filtered": (
