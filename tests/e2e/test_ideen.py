@@ -321,3 +321,34 @@ def test_the_form_works_without_javascript_on_a_small_phone(new_context, demo_si
     expect(page.get_by_role("status")).to_contain_text("Das Team prüft Ihre Idee")
     idea = Idea.objects.get(title=TITLE)
     assert idea.status == IdeaStatus.NEW and idea.quartier.slug == "blankenstein"
+
+    # --- staff publish it and put it on the agenda (their steps are in the journey above);
+    # a neighbour backs it, and everyone follows it on the idea page, still without JavaScript.
+    from ideen import services
+
+    assert services.idea_publish(idea=idea)
+    page.goto(demo_site + idea.get_absolute_url())
+    expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
+    assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+    shown_at = time.monotonic()
+    backing = page.locator("section#mitmachen")
+    backing.get_by_label("Ihre E-Mail-Adresse").fill("nachbar-ohne-js@example.org")
+    backing.get_by_role("checkbox", name="Ich bin einverstanden").check()
+    wait_out_fill_time(page, shown_at)
+    backing.get_by_role("button", name="Ich mache mit").click()
+    expect(page.get_by_role("status")).to_contain_text("Fast geschafft")
+    request = wait_for_mail(page, "nachbar-ohne-js@example.org", "Bitte bestätigen Sie: Sie würden")
+    found = re.search(rf"{re.escape(demo_site)}/ideen/mitmachen/{TOKEN}/bestaetigen/", request.body)
+    page.goto(found.group(0))
+    page.get_by_role("button", name="Bestätigen: Ich mache mit").click()
+    expect(page.get_by_role("status")).to_contain_text("Danke: Sie werden mitgezählt.")
+
+    item = services.idea_put_on_next_meeting(idea=idea)
+    page.goto(demo_site + idea.get_absolute_url())
+    expect(page.locator("section#mitmachen")).to_contain_text(
+        "1 Person würde bei der Umsetzung dieser Idee mithelfen."
+    )
+    meeting_link = page.get_by_role("link", name=re.compile(item.meeting.conference.title))
+    expect(meeting_link.first).to_be_visible()
+    meeting_link.first.click()
+    expect(page.get_by_role("main")).to_contain_text(TITLE)
