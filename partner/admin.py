@@ -6,9 +6,9 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt.audit import PersonalDataAdminMixin
+from engagierte_stadt.submissions.admin import ConfirmedByDefaultFilter
 from partner import services
 from partner.models import (
-    LAPSED_STATUSES,
     ApplicationStatus,
     ExchangeTopic,
     NetworkCity,
@@ -126,35 +126,10 @@ class ExchangeTopicAdmin(admin.ModelAdmin):
     list_editable = ["position"]
 
 
-class ConfirmationFilter(admin.SimpleListFilter):
+class ConfirmationFilter(ConfirmedByDefaultFilter):
     """Confirmed applications by default: unconfirmed ones may come from anyone."""
 
-    title = _("confirmation")
-    parameter_name = "bestaetigt"
-
-    def lookups(self, request, model_admin):
-        return [("nein", _("not confirmed or expired")), ("alle", _("all"))]
-
-    def choices(self, changelist):
-        value = self.value()
-        yield {
-            "selected": value is None,
-            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
-            "display": _("confirmed by the applicant"),
-        }
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": value == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
-    def queryset(self, request, queryset):
-        if self.value() == "alle":
-            return queryset
-        if self.value() == "nein":
-            return queryset.filter(status__in=LAPSED_STATUSES)
-        return queryset.confirmed()
+    confirmed_label = _("confirmed by the applicant")
 
 
 @admin.register(PartnerApplication)

@@ -456,3 +456,38 @@ class SignupAdminBase(audit.PersonalDataAdminMixin, admin.ModelAdmin):
             logger=logging.getLogger(type(self).__module__),
             what="sign-ups",
         )
+
+
+class ConfirmedByDefaultFilter(admin.SimpleListFilter):
+    """A list of entries that staff review shows the confirmed ones by default: unconfirmed ones
+    may come from anyone. "nicht bestätigt oder abgelaufen" and "alle" on request. A subclass
+    names who confirmed in `confirmed_label`; the model's queryset offers `confirmed()`."""
+
+    title = _("confirmation")
+    parameter_name = "bestaetigt"
+    confirmed_label = _("confirmed")
+
+    def lookups(self, request, model_admin):
+        return [("nein", _("not confirmed or expired")), ("alle", _("all"))]
+
+    def choices(self, changelist):
+        value = self.value()
+        yield {
+            "selected": value is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": self.confirmed_label,
+        }
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": value == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        if self.value() == "alle":
+            return queryset
+        if self.value() == "nein":
+            model = queryset.model
+            return queryset.filter(status__in=[model.UNCONFIRMED_STATUS, model.EXPIRED_STATUS])
+        return queryset.confirmed()
