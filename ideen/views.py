@@ -172,15 +172,15 @@ class IdeaSentView(BreadcrumbMixin, TemplateView):
         )
 
 
-class IdeaLinkMixin(PersonalLinkMixin):
-    """A page behind a proposer's personal link (headers: see `PersonalLinkMixin`)."""
+class IdeaPersonalLinkMixin(PersonalLinkMixin):
+    """A page behind a personal link of the ideas (headers: see `PersonalLinkMixin`); `route`
+    names its pair of routes (`ideen:<route>_confirm`, `ideen:<route>_manage`)."""
 
-    def get_idea(self):
-        return services.idea_by_token(token=self.kwargs["token"])
+    route = ""
 
-    def idea_context(self, idea, page_title) -> dict:
+    def link_context(self, page_title, **entries) -> dict:
         return {
-            "idea": idea,
+            **entries,
             "page_title": page_title,
             "confirmation_hours": CONFIRMATION_HOURS,
             "breadcrumbs": [
@@ -188,10 +188,22 @@ class IdeaLinkMixin(PersonalLinkMixin):
                 (IDEAS[0], reverse(IDEAS[1])),
                 (page_title, None),
             ],
-            "confirm_url": reverse("ideen:idea_confirm", kwargs=self.kwargs),
-            "manage_url": reverse("ideen:idea_manage", kwargs=self.kwargs),
+            "confirm_url": reverse(f"ideen:{self.route}_confirm", kwargs=self.kwargs),
+            "manage_url": reverse(f"ideen:{self.route}_manage", kwargs=self.kwargs),
             "personal_data_url": reverse("personal_data", kwargs=self.kwargs),
         }
+
+
+class IdeaLinkMixin(IdeaPersonalLinkMixin):
+    """A page behind a proposer's personal link."""
+
+    route = "idea"
+
+    def get_idea(self):
+        return services.idea_by_token(token=self.kwargs["token"])
+
+    def idea_context(self, idea, page_title) -> dict:
+        return self.link_context(page_title, idea=idea)
 
 
 class IdeaConfirmView(IdeaLinkMixin, TemplateView):
@@ -312,25 +324,16 @@ class BackerSentView(BreadcrumbMixin, TemplateView):
         )
 
 
-class BackerLinkMixin(PersonalLinkMixin):
+class BackerLinkMixin(IdeaPersonalLinkMixin):
+    """A page behind a backer's personal link."""
+
+    route = "backer"
+
     def get_backer(self):
         return services.backer_by_token(token=self.kwargs["token"])
 
     def backer_context(self, backer, page_title) -> dict:
-        return {
-            "backer": backer,
-            "idea": backer.idea,
-            "page_title": page_title,
-            "confirmation_hours": CONFIRMATION_HOURS,
-            "breadcrumbs": [
-                (_("Home"), reverse("home")),
-                (IDEAS[0], reverse(IDEAS[1])),
-                (page_title, None),
-            ],
-            "confirm_url": reverse("ideen:backer_confirm", kwargs=self.kwargs),
-            "manage_url": reverse("ideen:backer_manage", kwargs=self.kwargs),
-            "personal_data_url": reverse("personal_data", kwargs=self.kwargs),
-        }
+        return self.link_context(page_title, backer=backer, idea=backer.idea)
 
 
 class BackerConfirmView(BackerLinkMixin, TemplateView):
