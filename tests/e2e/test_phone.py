@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from engagierte_stadt.models import Article
+from ideen.models import Idea
 from konferenzen.models import Conference, Meeting
 from partner.models import Partner
 from quartiere.models import Opportunity, Project
@@ -58,6 +59,20 @@ def public_pages() -> list[str]:
         "/gebaerdensprache/",
         "/kontakt/",
         "/ueber-das-programm/",
+        # the finder, alerts, ideas, search and open data (later additions)
+        "/mitmachen/finden/",
+        "/mitmachen/finden/?stadtteil=welper&passt=ohne-deutsch&zeit=monatlich",
+        "/mitmachen/benachrichtigung/",
+        "/ideen/",
+        "/ideen/einreichen/",
+        Idea.objects.public().first().get_absolute_url(),
+        "/suche/?q=garten",
+        "/offene-daten/",
+        # and the same pages in English
+        "/en/",
+        "/en/mitmachen/",
+        "/en/mitmachen/finden/?stadtteil=welper&zeit=monatlich",
+        "/en/stadtteilkonferenzen/",
     ]
 
 
