@@ -105,10 +105,10 @@ def restrict(
 def only_as_partner(queryset: QuerySet, request, path: str, obj) -> bool:
     """Whether the user may see `obj` (a row of `queryset`'s model) only as the contact of a
     partner organisation, not through their Quartiere."""
-    if obj is None or obj.pk is None or not opportunity_ids(request):
+    if obj is None or obj.pk is None:
         return False
     ids = quartier_ids(request)
-    if ids is None:
+    if ids is None or not opportunity_ids(request):
         return False
     return not queryset.filter(pk=obj.pk, **{f"{path}__in": ids}).exists()
 

@@ -270,3 +270,22 @@ def test_administration_sees_every_digest_and_when_it_was_sent(client, town):
     html = client.get("/admin/engagierte_stadt/editordigest/").content.decode()
     assert "welper-team" in html
     assert EditorDigest.objects.get(user=team).last_sent_at == NOW
+
+
+def test_ideas_waiting_for_moderation_are_in_the_digest_of_their_quartier(client, town):
+    from tests.ideen import helpers
+
+    welper_team = editor("welper-team", town["welper"])
+    blankenstein_team = editor("blankenstein-team", town["blankenstein"])
+    waiting = [helpers.confirmed(town["welper"], title=f"Idee {n}") for n in range(2)]
+    helpers.published(town["welper"], title="Schon veröffentlicht")
+    mail.outbox.clear()
+    digests_send(base_url=BASE, now=NOW)
+    (welper_mail,) = mails_to(welper_team)
+    assert "2 Ideen warten auf Moderation" in welper_mail.body
+    assert "Ideen warten" not in mails_to(blankenstein_team)[0].body
+    assert "Idee 0" not in welper_mail.body  # counts, not the ideas' texts
+    # The link opens exactly those ideas.
+    login_staff(client, welper_team)
+    response = client.get("/admin/ideen/idea/?status__exact=new")
+    assert set(response.context["cl"].result_list) == set(waiting)
