@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from playwright.sync_api import Page, expect
 
-from engagierte_stadt.models import Article
+from engagierte_stadt.models import Article, EditorDigest
 from engagierte_stadt.submissions.capacity import SignupStatus, Source
 from tests.e2e.a11y import assert_accessible, assert_page_basics
 from tests.e2e.staff import log_in_with_code
@@ -170,3 +170,13 @@ def test_editor_works_in_their_district_only(page: Page, demo_site):
     names = sorted(line[header.index("Name")] for line in lines)
     assert names == sorted(confirmed.values_list("name", flat=True))
     assert "Wilma Welper" in names and "Berta Anderswo" not in names
+
+    # The weekly digest by mail: the editor switches it off in the admin.
+    page.goto(demo_site + "/admin/engagierte_stadt/editordigest/")
+    box = page.get_by_role("checkbox", name="Wöchentliche Übersicht per E-Mail")
+    expect(box).to_be_checked()
+    assert_accessible(page, "Wochenübersicht abbestellen", preload=False)  # forms.css @import
+    box.uncheck()
+    page.locator("input[name=_save]").click()
+    expect(page.locator(".messagelist")).to_contain_text("erfolgreich")
+    assert not EditorDigest.objects.get(user=editor).enabled
