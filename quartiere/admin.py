@@ -200,6 +200,7 @@ class SignupInline(ReadOnlySignupInline):
 
     model = Signup
     quartier_path = "opportunity__quartier"
+    opportunity_path = "opportunity"
     verbose_name_plural = _("sign-ups")
 
 
@@ -229,6 +230,8 @@ class AttentionFilter(admin.SimpleListFilter):
 @admin.register(Opportunity)
 class OpportunityAdmin(QuartierScopedAdminMixin, admin.ModelAdmin):
     quartier_path = "quartier"
+    opportunity_path = "pk"  # a partner organisation's contact: their own opportunities
+    partner_readonly_fields = ("project", "quartier")
     form = OpportunityAdminForm
     list_display = ["title", "project", "quartier", "commitment", "places_overview", "is_open"]
     list_filter = [AttentionFilter, "is_open", "is_published", "commitment", "quartier"]
@@ -382,6 +385,7 @@ class SignupAdmin(QuartierScopedAdminMixin, SignupAdminBase):
 
     quartier_path = "opportunity__quartier"
     personal_data = True
+    opportunity_path = "opportunity"  # a partner organisation's contact: their own offers
     staff_form = StaffSignupForm
     full_message = _(
         "The opportunity is full: the person is number %(position)d on the waiting list."
