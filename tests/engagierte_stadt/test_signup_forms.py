@@ -40,7 +40,7 @@ ENGINE_FORMS = [
     ("quartiere.forms.OpportunitySignupForm", "Einverstanden – Anmeldung absenden"),
     ("konferenzen.forms.RegistrationForm", "Einverstanden – anmelden"),
     ("konferenzen.forms.WishForm", "Einverstanden – Wunsch senden"),
-    ("quartiere.forms.AlertForm", "Einverstanden – benachrichtigen"),
+    ("quartiere.forms.AlertForm", "Einverstanden – benachrichtigen Sie mich"),
     ("ideen.forms.IdeaForm", "Einverstanden – Idee absenden"),
     ("ideen.forms.BackerForm", "Einverstanden – ich mache mit"),
     ("partner.forms.PartnerApplicationForm", "Einverstanden – Bewerbung absenden"),

@@ -123,6 +123,7 @@ def test_a_wrong_code_is_said_next_to_the_field_and_keeps_what_was_typed(offer, 
     assert response.status_code == 422
     html = response.content.decode()
     assert "Dieser Code stimmt nicht." in field_error(html)
+    assert "<title>Fehler:" in html
     assert find_all(html, "input", name="code", value=wrong, **{"aria-invalid": "true"})
     assert Signup.objects.get().status == SignupStatus.UNCONFIRMED
     typo = send_code(client, page, "12 34")
