@@ -13,6 +13,7 @@ from urllib.parse import unquote
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.utils import timezone
 
 from engagierte_stadt.submissions.capacity import SignupStatus
@@ -27,6 +28,7 @@ from konferenzen.models import ConferenceWish, Registration
 from partner.models import PartnerApplication
 from quartiere.forms import AlertForm
 from quartiere.models import AlertSubscription, Signup
+from tests.engine.test_signup_engine import run_at_once
 from tests.factories import (
     ConferenceFactory,
     MeetingFactory,
@@ -104,6 +106,8 @@ def test_the_page_after_the_form_asks_for_the_code_and_a_correct_code_confirms(o
     assert token not in html  # the page knows the entry without the personal link
     signup = Signup.objects.get()
     assert code not in (signup.code_hash, signup.token_hash, signup.link_key)  # only a hash
+    client.get(f"{page}&code={code}")  # what a scanner could do: GET confirms nothing
+    assert Signup.objects.get().status == SignupStatus.UNCONFIRMED
 
     response = send_code(client, page, code)
     assert response.status_code == 302
@@ -325,3 +329,33 @@ def test_every_form_of_the_engine_confirms_with_the_code_from_its_mail(send_form
     entry = model.objects.get(email=EMAIL)
     assert entry.confirmed_at is not None and not entry.is_unconfirmed
     assert client.get(confirmed["Location"]).status_code == 200
+
+
+# --- at once, on PostgreSQL -----------------------------------------------------------------
+
+
+@pytest.fixture
+def postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (set DATABASE_URL); CI runs it there")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_posts_at_once_use_a_code_once_and_count_every_wrong_one(postgresql):
+    offer = OpportunityFactory()
+    right = Signup.objects.create(opportunity=offer, name="A", email="a@example.org")
+    right.set_confirmation_code("123456")
+    results, errors = run_at_once(
+        6, lambda i: submission_check_code(entry=right, code="123456").result
+    )
+    assert errors == []
+    assert results.count(CodeResult.CORRECT) == 1
+
+    guessed = Signup.objects.create(opportunity=offer, name="B", email="b@example.org")
+    guessed.set_confirmation_code("123456")
+    results, errors = run_at_once(
+        12, lambda i: submission_check_code(entry=guessed, code=f"{i:06d}").result
+    )
+    assert errors == []
+    assert Signup.objects.get(pk=guessed.pk).code_tries == CODE_MAX_TRIES
+    assert results.count(CodeResult.WRONG) == CODE_MAX_TRIES  # no sixth try slipped through
