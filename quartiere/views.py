@@ -233,18 +233,20 @@ class OpportunitySignupView(OpportunitySignupMixin, SignupFormMixin, Opportunity
         return reverse("quartiere:opportunity_signup_sent", args=[self.kwargs["slug"]])
 
 
+class OpportunitySignupConfirmView(OpportunitySignupMixin, SignupConfirmView):
+    pass
+
+
 class OpportunitySignupSentView(OpportunitySignupMixin, SignupCheckMailView):
-    """After the form: please confirm with the link in the mail."""
+    """After the form: please confirm with the code or the link in the mail."""
+
+    confirm_view_class = OpportunitySignupConfirmView
 
     def get_target(self):
         return get_object_or_404(
             Opportunity.objects.published().select_related("project", "quartier"),
             slug=self.kwargs["slug"],
         )
-
-
-class OpportunitySignupConfirmView(OpportunitySignupMixin, SignupConfirmView):
-    pass
 
 
 class OpportunitySignupManageView(OpportunitySignupMixin, SignupManageView):
