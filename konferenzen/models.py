@@ -501,7 +501,10 @@ class Meeting(TranslatableMixin, ShareableMixin, PublicAddressMixin, SearchableM
         return {weight: parts for weight, parts in texts.items() if parts}
 
     def search_title(self) -> str:
+        """As `__str__`, in the page's language."""
         return f"{self.conference.in_language('title')}: {self.display_title}"
+
+    share_title = search_title
 
     def get_calendar_url(self):
         return reverse(
