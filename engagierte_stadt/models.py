@@ -341,7 +341,7 @@ class Page(TranslatableMixin, PublicAddressMixin, SearchableModel):
         ordering = ["title"]
 
     def __str__(self):
-        return self.title
+        return self.in_language("title")  # in the active language; the admin is German
 
     def clean(self):
         super().clean()
@@ -549,7 +549,7 @@ class Article(TranslatableMixin, ShareableMixin, PublicAddressMixin, SearchableM
         ordering = ["-publish_at", "-pk"]
 
     def __str__(self):
-        return self.title
+        return self.in_language("title")  # in the active language; the admin is German
 
     def clean(self):
         errors = self.address_errors()

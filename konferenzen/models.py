@@ -196,7 +196,7 @@ class Conference(
         ordering = ["title"]
 
     def __str__(self):
-        return self.title
+        return self.in_language("title")  # in the active language; the admin is German
 
     def share_description(self) -> str:
         return self.in_language("description")
@@ -444,7 +444,8 @@ class Meeting(TranslatableMixin, ShareableMixin, PublicAddressMixin, SearchableM
 
     def __str__(self):
         when = date_format(timezone.localtime(self.starts_at), "j. F Y")
-        return f"{self.conference.title}: {self.title or when}"
+        conference, title = self.conference.in_language("title"), self.in_language("title")
+        return f"{conference}: {title or when}"
 
     def save(self, *args, **kwargs):
         # The meeting's own calendar revision: a subscribed calendar replaces an event only

@@ -335,7 +335,7 @@ class Project(
         indexes = [models.Index(fields=["title", "id"], name="project_title_id")]
 
     def __str__(self):
-        return self.title
+        return self.in_language("title")  # in the active language; the admin is German
 
     def clean(self):
         errors = self.address_errors()
@@ -820,7 +820,7 @@ class Opportunity(
         ]
 
     def __str__(self):
-        return self.title
+        return self.in_language("title")  # in the active language; the admin is German
 
     def save(self, *args, **kwargs):
         # The Quartier of an opportunity is always its project's, so filters need no join.

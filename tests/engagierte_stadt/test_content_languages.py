@@ -237,3 +237,25 @@ def test_demo_shows_both_cases(demo, client):
     assert 'lang="de"' in html and NOTE in html
     html = html_of(client, "/en/ueber-das-programm/")
     assert "What Hattingen plans" in html and NOTE not in html
+
+
+def test_mails_in_english_name_the_english_title_and_german_ones_the_german(client, offers):
+    from django.core import mail
+
+    from tests.signup_helpers import form_data
+
+    client.post("/en/mitmachen/kuchen-backen/anmelden/", form_data())
+    assert mail.outbox[-1].subject == "Please confirm your sign-up: Baking cakes"
+    client.post("/mitmachen/kuchen-backen/anmelden/", form_data(email="b@example.org"))
+    assert mail.outbox[-1].subject.endswith(": Kuchen backen")
+
+
+def test_a_meeting_without_title_is_named_by_its_conference_and_date(db):
+    from tests.factories import MeetingFactory
+
+    meeting = MeetingFactory(title="", conference__title="Konferenz Welper")
+    meeting.conference.title_en = "Welper conference"
+    with translation.override("en"):
+        assert meeting.share_title().startswith("Welper conference: ")
+        assert str(meeting) == meeting.share_title()
+    assert meeting.share_title().startswith("Konferenz Welper: ")
