@@ -79,6 +79,9 @@ class TranslatableMixin:
 
     # The translated texts, each with a `<name>_en` field declared by `english_version()`.
     TRANSLATED_FIELDS: ClassVar[tuple[str, ...]] = ()
+    # Translated texts that are often names (a meeting point, a place): without a version they
+    # are marked as German like the others, but staff are not told they are missing.
+    OPTIONAL_TRANSLATIONS: ClassVar[tuple[str, ...]] = ()
 
     def in_language(self, name: str, language: str | None = None) -> TranslatedText:
         """The text `name` in `language` (default: the active one), else the German text
@@ -116,16 +119,20 @@ class TranslatableMixin:
         """A German text without an English version (what the admin filter counts)."""
         return any(
             (getattr(self, name) or "").strip() and not (getattr(self, name + SUFFIX) or "").strip()
-            for name in self.TRANSLATED_FIELDS
+            for name in self.required_translations()
         )
 
     @classmethod
     def english_missing_q(cls) -> models.Q:
         """Rows with at least one German text whose English version is empty."""
         missing = models.Q(pk__in=[])
-        for name in cls.TRANSLATED_FIELDS:
+        for name in cls.required_translations():
             missing |= ~models.Q(**{name: ""}) & models.Q(**{name + SUFFIX: ""})
         return missing
+
+    @classmethod
+    def required_translations(cls) -> list[str]:
+        return [n for n in cls.TRANSLATED_FIELDS if n not in cls.OPTIONAL_TRANSLATIONS]
 
     @classmethod
     def english_field_names(cls) -> list[str]:

@@ -688,7 +688,8 @@ class Opportunity(
         "step_free": "step_free",
     }
 
-    TRANSLATED_FIELDS = ("title", "description", "requirements")
+    TRANSLATED_FIELDS = ("title", "description", "requirements", "place")
+    OPTIONAL_TRANSLATIONS = ("place",)
 
     project = models.ForeignKey(
         Project,
@@ -745,6 +746,7 @@ class Opportunity(
         ),
     )
     place = models.CharField(_("place"), max_length=250, blank=True)
+    place_en = english_version(place)
     places = models.PositiveIntegerField(
         _("number of places"), null=True, blank=True, help_text=_("Leave empty for unlimited.")
     )

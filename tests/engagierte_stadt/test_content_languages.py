@@ -45,6 +45,7 @@ def offers(db):
         description_en="Bake a cake for the storytelling café.",
         requirements="Eine Schürze",
         requirements_en="An apron",
+        place="Rathaus",  # a name: marked as German, but not missing
     )
     return german, english
 
@@ -70,9 +71,10 @@ def test_offer_with_english_text_shows_english_without_a_language_mark(client, o
     assert parse(html).h1_texts == ["Baking cakes"]
     assert '<div class="site-prose"><p>Bake a cake for the storytelling café.</p></div>' in html
     assert "An apron" in html
-    # Marked as German: only its project's title (a project without English version).
+    # Marked as German: its project's title (a project without English version) and the
+    # place, a name; neither calls for the note.
     project = offers[1].project.title
-    assert re.findall(r'<span lang="de">([^<]*)</span>', html) == [project, project]
+    assert re.findall(r'<span lang="de">([^<]*)</span>', html) == [project, "Rathaus", project]
     assert '<div class="site-prose" lang="de">' not in html
     assert NOTE not in html and "Kuchen backen" not in html and "Erzählcafé" not in html
 
