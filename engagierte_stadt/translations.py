@@ -68,11 +68,6 @@ class TranslatedText(str):
         text.fallback = fallback
         return text
 
-    @property
-    def lang_attribute(self) -> str:
-        """The language to declare on the element holding the text, or "" (the page's)."""
-        return self.language if self.fallback else ""
-
 
 class TranslatableMixin:
     """A model with English versions of its public texts (see the module docstring)."""
