@@ -17,6 +17,7 @@ from engagierte_stadt.models import (
     PersonalDataAccess,
     SiteSettings,
 )
+from engagierte_stadt.translation_admin import EnglishVersionAdminMixin
 
 
 class SingletonAdmin(admin.ModelAdmin):
@@ -65,7 +66,7 @@ class AccessibilityStatementAdmin(SingletonAdmin):
 
 
 @admin.register(Page)
-class PageAdmin(admin.ModelAdmin):
+class PageAdmin(EnglishVersionAdminMixin, admin.ModelAdmin):
     list_display = ["title", "slug", "style", "needs_review", "updated_at"]
     list_filter = ["needs_review", "style"]
     search_fields = ["title", "body"]
@@ -96,7 +97,7 @@ class AccessibilityFeedbackAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(EnglishVersionAdminMixin, admin.ModelAdmin):
     list_display = ["title", "status", "publish_at", "thumbnail"]
     list_filter = ["status", "publish_at"]
     search_fields = ["title", "teaser", "body"]

@@ -24,7 +24,12 @@ class BreadcrumbMixin:
     meta_description = None
 
     def get_page_title(self):
-        return self.page_title or str(getattr(self, "object", "") or "")
+        if self.page_title:
+            return self.page_title
+        obj = getattr(self, "object", None)
+        if "title" in getattr(obj, "TRANSLATED_FIELDS", ()):
+            return obj.in_language("title")  # in the page's language, or marked as German
+        return str(obj or "")
 
     def get_breadcrumbs(self):
         return [(self.get_page_title(), None)]

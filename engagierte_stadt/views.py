@@ -85,7 +85,7 @@ class ArticleDetailView(BreadcrumbMixin, DetailView):
         return Article.objects.published()
 
     def get_breadcrumbs(self):
-        return [(_("News"), "article_list"), (self.object.title, None)]
+        return [(_("News"), "article_list"), (self.object.in_language("title"), None)]
 
 
 class PageView(BreadcrumbMixin, TemplateView):

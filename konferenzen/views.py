@@ -42,7 +42,10 @@ class ConferenceDetailView(BreadcrumbMixin, DetailView):
     queryset = Conference.objects.select_related("quartier__parent", "usual_venue")
 
     def get_breadcrumbs(self):
-        return [(_("District conferences"), "konferenzen:overview"), (self.object.title, None)]
+        return [
+            (_("District conferences"), "konferenzen:overview"),
+            (self.object.in_language("title"), None),
+        ]
 
     def get_context_data(self, **kwargs):
         conference = self.object
@@ -81,13 +84,13 @@ class MeetingDetailView(BreadcrumbMixin, DetailView):
         )
 
     def get_page_title(self):
-        return f"{self.object.display_title} – {self.object.conference.title}"
+        return f"{self.object.display_title} – {self.object.conference.in_language('title')}"
 
     def get_breadcrumbs(self):
         conference = self.object.conference
         return [
             (_("District conferences"), "konferenzen:overview"),
-            (conference.title, conference.get_absolute_url()),
+            (conference.in_language("title"), conference.get_absolute_url()),
             (self.object.display_title, None),
         ]
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt.audit import PersonalDataAdminMixin
 from engagierte_stadt.submissions.admin import ConfirmedByDefaultFilter
+from engagierte_stadt.translation_admin import EnglishVersionAdminMixin
 from partner import services
 from partner.models import (
     ApplicationStatus,
@@ -45,7 +46,7 @@ class ProjectPartnerInline(admin.TabularInline):
 
 
 @admin.register(Partner)
-class PartnerAdmin(admin.ModelAdmin):
+class PartnerAdmin(EnglishVersionAdminMixin, admin.ModelAdmin):
     list_display = ["name", "thumbnail", "kind", "is_cooperation_partner", "is_published"]
     list_display_links = ["name"]
     list_filter = ["is_published", "kind", "is_cooperation_partner", "quartiere"]

@@ -22,6 +22,7 @@ from engagierte_stadt.submissions.admin import (
     places_summary_text,
 )
 from engagierte_stadt.submissions.capacity import SignupStatus
+from engagierte_stadt.translation_admin import EnglishVersionAdminMixin
 from quartiere.models import (
     AlertSubscription,
     Opportunity,
@@ -44,7 +45,7 @@ from quartiere.services import (
 
 
 @admin.register(Quartier)
-class QuartierAdmin(QuartierScopedAdminMixin, admin.ModelAdmin):
+class QuartierAdmin(EnglishVersionAdminMixin, QuartierScopedAdminMixin, admin.ModelAdmin):
     quartier_path = "pk"
     list_display = ["name", "kind", "parent", "population"]
     list_filter = ["kind"]
@@ -126,7 +127,7 @@ class OpportunityInline(admin.StackedInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(QuartierScopedAdminMixin, admin.ModelAdmin):
+class ProjectAdmin(EnglishVersionAdminMixin, QuartierScopedAdminMixin, admin.ModelAdmin):
     quartier_path = "quartier"
     list_display = ["title", "quartier", "status", "publication", "featured", "thumbnail"]
     list_filter = ["publication", "status", "featured", "quartier", "topics"]
@@ -228,7 +229,7 @@ class AttentionFilter(admin.SimpleListFilter):
 
 
 @admin.register(Opportunity)
-class OpportunityAdmin(QuartierScopedAdminMixin, admin.ModelAdmin):
+class OpportunityAdmin(EnglishVersionAdminMixin, QuartierScopedAdminMixin, admin.ModelAdmin):
     quartier_path = "quartier"
     opportunity_path = "pk"  # a partner organisation's contact: their own opportunities
     partner_readonly_fields = ("project", "quartier")

@@ -100,7 +100,7 @@ class ProjectDetailView(BreadcrumbMixin, DetailView):
         return Project.objects.published().select_related("quartier")
 
     def get_breadcrumbs(self):
-        return [(_("Projects"), "quartiere:project_list"), (self.object.title, None)]
+        return [(_("Projects"), "quartiere:project_list"), (self.object.in_language("title"), None)]
 
     def get_context_data(self, **kwargs):
         project = self.object
@@ -199,7 +199,10 @@ class OpportunityDetailView(BreadcrumbMixin, DetailView):
         return Opportunity.objects.published().for_detail()
 
     def get_breadcrumbs(self):
-        return [(_("Get involved"), "quartiere:opportunity_list"), (self.object.title, None)]
+        return [
+            (_("Get involved"), "quartiere:opportunity_list"),
+            (self.object.in_language("title"), None),
+        ]
 
     def get_context_data(self, **kwargs):
         if self.object.accepts_signups and "signup_form" not in kwargs:

@@ -214,7 +214,10 @@ class SignupBase(SubmissionBase):
 
     @property
     def subject(self) -> str:
-        return str(self.target)
+        """The target's title, in the language active now (a mail in the person's language
+        names an English version of it where staff gave one)."""
+        share_title = getattr(self.target, "share_title", None)
+        return share_title() if share_title else str(self.target)
 
     def subject_url(self) -> str | None:
         return self.target.get_absolute_url()
