@@ -7,6 +7,7 @@ class EngagierteStadtConfig(AppConfig):
     verbose_name = _("Site content")
 
     def ready(self):
-        from engagierte_stadt import staff_login
+        from engagierte_stadt import pagecache, staff_login
 
         staff_login.connect()
+        pagecache.connect()

@@ -95,6 +95,9 @@ MIDDLEWARE = [
     "engagierte_stadt.second_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Stored pages for anonymous visitors (engagierte_stadt/pagecache.py): after CSRF (a form
+    # page's fresh token and cookie) and messages (a waiting message skips the cache).
+    "engagierte_stadt.pagecache.PageCacheMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -320,14 +323,33 @@ if REDIS_URL:
             },
         }
     }
+    # Stored pages and their tags' versions, shared by every app server (pagecache.py).
+    CACHES["pages"] = {
+        **CACHES["default"],
+        "KEY_PREFIX": CACHES["default"]["KEY_PREFIX"] + "-pages",
+    }
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     RATELIMIT_ENABLE = True
     RATELIMIT_FAIL_OPEN = True
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        # Pages of this process only (`make run`); room for about a thousand pages.
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pages",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
+    }
     RATELIMIT_ENABLE = False
     # django-ratelimit refuses a per-process cache; the limit is off without Redis (above).
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+# Page cache for anonymous visitors (engagierte_stadt/pagecache.py, docs/betrieb.md): pages
+# are kept until what they show changes, and at most DJANGO_PAGE_CACHE_SECONDS (what changes
+# with time alone, a date passing, shows after that). DJANGO_PAGE_CACHE=false switches it off.
+PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", True)
+PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "300"))
+PAGE_CACHE_ALIAS = "pages"
 # gunicorn passes the proxy's address as REMOTE_ADDR; the visitor's address is the last
 # X-Forwarded-For entry added by a proxy listed here (same default as gunicorn's
 # forwarded_allow_ips). Requests from anywhere else are counted by REMOTE_ADDR.
