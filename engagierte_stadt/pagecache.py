@@ -177,17 +177,19 @@ def _sql_wrapper(execute, sql, params, many, context):
     """Every statement: a read adds its tables to the page being made; a write bumps its
     table's tag."""
     head = sql.lstrip()[:6].upper()
-    if head in {"INSERT", "UPDATE", "DELETE"}:
-        if enabled():
-            match = _WRITE.match(sql)
-            if match and match.group(1) not in _tables()[1]:
-                bump([table_tag(match.group(1))], using=context["connection"].alias)
-    else:
+    if head not in {"INSERT", "UPDATE", "DELETE"}:
         recorder = _recorder.get()
         if recorder is not None and not recorder.keyed:
             finder, _ignored = _tables()
             recorder.tags.update(table_tag(name) for name in set(finder.findall(sql)))
-    return execute(sql, params, many, context)
+        return execute(sql, params, many, context)
+    result = execute(sql, params, many, context)
+    # After the statement: a page made between a bump and the write would keep old rows.
+    if enabled():
+        match = _WRITE.match(sql)
+        if match and match.group(1) not in _tables()[1]:
+            bump([table_tag(match.group(1))], using=context["connection"].alias)
+    return result
 
 
 def _install_wrapper(sender=None, connection=None, **kwargs):
