@@ -154,20 +154,51 @@ def note_stamp(stamp: str, purpose: str) -> None:
 def _on_post_init(sender, instance, **kwargs):
     recorder = _recorder.get()
     if recorder is not None and recorder.keyed and instance.pk is not None:
-        recorder.tags.add(object_tag(instance._meta.concrete_model, instance.pk))
+        model = instance._meta.concrete_model
+        recorder.tags.update((object_tag(model, instance.pk), updates_tag(model._meta.db_table)))
+
+
+def updates_tag(table: str) -> str:
+    """Changed by an UPDATE statement whose rows are not known (a bulk `update()`)."""
+    return f"u:{table}"
 
 
 @lru_cache(maxsize=1)
 def _tables():
-    """(regex finding any known table in SQL, the tables whose writes are ignored)."""
-    known, ignored = set(), set()
+    """(regex finding any known table in SQL, the tables whose writes are ignored, the model
+    of each table)."""
+    known, ignored, models = set(), set(), {}
     for model in apps.get_models(include_auto_created=True):
         table = model._meta.db_table
         known.add(table)
+        models.setdefault(table, model)
         if model._meta.app_label in IGNORED_APPS or _label(model) in IGNORED_MODELS:
             ignored.add(table)
     names = "|".join(re.escape(name) for name in sorted(known, key=len, reverse=True))
-    return re.compile(rf'"({names})"'), frozenset(ignored)
+    return re.compile(rf'"({names})"'), frozenset(ignored), models
+
+
+def _update_tags(table: str, sql: str, params) -> list[str]:
+    """The tags an UPDATE statement touches: its table's, and the rows' own when its WHERE
+    names them by primary key (`filter(pk=…).update()`, a save); else `u:<table>`, on which
+    every page that shows a row of the table depends."""
+    tags = [table_tag(table)]
+    model = _tables()[2].get(table)
+    head, sep, where = sql.partition(" WHERE ")
+    if model is None or not sep or not isinstance(params, list | tuple):
+        return [*tags, updates_tag(table)]
+    column = re.escape(model._meta.pk.column)
+    found = re.match(rf'(\()?"{re.escape(table)}"\."{column}" (?:= %s|IN \(((?:%s, )*%s)\))', where)
+    rest = where[found.end() :] if found else ""
+    if not found or (rest if not found.group(1) else not rest.startswith(" AND ")):
+        return [*tags, updates_tag(table)]
+    first = head.count("%s")
+    count = found.group(2).count("%s") if found.group(2) else 1
+    pks = params[first : first + count]
+    concrete = model._meta.concrete_model
+    return (
+        tags + [object_tag(concrete, pk) for pk in pks] + [children_tag(concrete, pk) for pk in pks]
+    )
 
 
 _WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
@@ -180,15 +211,20 @@ def _sql_wrapper(execute, sql, params, many, context):
     if head not in {"INSERT", "UPDATE", "DELETE"}:
         recorder = _recorder.get()
         if recorder is not None and not recorder.keyed:
-            finder, _ignored = _tables()
+            finder = _tables()[0]
             recorder.tags.update(table_tag(name) for name in set(finder.findall(sql)))
         return execute(sql, params, many, context)
     result = execute(sql, params, many, context)
     # After the statement: a page made between a bump and the write would keep old rows.
     if enabled():
         match = _WRITE.match(sql)
-        if match and match.group(1) not in _tables()[1]:
-            bump([table_tag(match.group(1))], using=context["connection"].alias)
+        table = match.group(1) if match else None
+        if table and table not in _tables()[1]:
+            if head == "UPDATE" and not many:
+                tags = _update_tags(table, sql, params)
+            else:
+                tags = [table_tag(table)]
+            bump(tags, using=context["connection"].alias)
     return result
 
 

@@ -188,6 +188,22 @@ def test_editing_one_opportunity_leaves_the_other_in_the_cache(page_cache, town,
     assert state(client, "/impressum/") == "hit"
 
 
+def test_update_of_one_row_by_key_leaves_the_other_pages(page_cache, town, client):
+    warm(client, OPPORTUNITY, OTHER)
+    Opportunity.objects.filter(pk=town["beete"].pk).update(title="Beete gießen im Regen")
+    assert "Beete gießen im Regen" in get(client, OPPORTUNITY).content.decode()
+    assert state(client, OTHER) == "hit"
+
+
+def test_bulk_unpublishing_in_the_admin_removes_the_pages_at_once(page_cache, town, client):
+    """The admin's actions use `QuerySet.update()`: no signal, rows not named by key."""
+    warm(client, OPPORTUNITY, OTHER, LIST)
+    Opportunity.objects.filter(quartier=town["welper"], places__lt=3).update(is_published=False)
+    assert client.get(OPPORTUNITY).status_code == 404
+    assert "Beete gießen" not in get(client, LIST).content.decode()
+    assert state(client, OTHER) == "miss"  # which rows changed is unknown: all are redone
+
+
 def test_unpublishing_removes_the_page_and_the_list_entry_at_once(page_cache, town, client):
     warm(client, OPPORTUNITY, OTHER, LIST)
     beete = town["beete"]
