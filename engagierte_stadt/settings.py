@@ -334,7 +334,8 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        # Pages of this process only (`make run`); room for about a thousand pages.
+        # Pages of this process only (`make run`): stored pages (compressed) and the versions
+        # of what they show; at most a few dozen MB per process.
         "pages": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "pages",
