@@ -415,11 +415,14 @@ def _versions_for(cache, tags, started: float) -> dict | None:
     if missing:
         # A tag never bumped (or dropped by the cache): start it with a value no earlier
         # version had, so a page stored before it was dropped never becomes valid again.
-        now = time.time()
+        # Negative: it is no change (bumps write the time), so it never holds a page back.
+        start = -time.time()
         for tag in missing:
-            cache.add(tag, now, timeout=TAG_SECONDS)
+            cache.add(tag, start, timeout=TAG_SECONDS)
         again = cache.get_many(missing)
-        if len(again) != len(missing) or any(again[tag] != now for tag in missing):
+        if len(again) != len(missing) or any(
+            again[tag] != start and again[tag] > started - margin for tag in missing
+        ):
             return None
         current.update(again)
     return current

@@ -118,6 +118,16 @@ def test_the_query_string_is_part_of_the_address_in_any_order(page_cache, town, 
     assert "Get involved" in get(client, "/en/mitmachen/").content.decode()
 
 
+def test_pages_sharing_new_tags_are_stored_one_after_the_other(page_cache, town, settings):
+    """A tag the cache sees first is no change: the next page using it is stored at once."""
+    settings.PAGE_CACHE_CLOCK_MARGIN = 0.5
+    time.sleep(0.6)  # the town's rows were written just now
+    client = Client()
+    assert state(client, LIST) == "miss"
+    assert state(client, FILTERED) == "miss"
+    assert state(client, FILTERED) == "hit"
+
+
 def test_switched_off_nothing_is_stored(page_cache, town, client, settings):
     settings.PAGE_CACHE = False
     get(client, OPPORTUNITY)
