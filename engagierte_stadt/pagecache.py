@@ -37,7 +37,6 @@ from __future__ import annotations
 import hashlib
 import re
 import time
-import zlib
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -51,7 +50,7 @@ from django.db import connections, transaction
 from django.db.backends.signals import connection_created
 from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
+from django.middleware.csrf import CsrfViewMiddleware, get_token
 
 # Apps whose rows no public page shows: their writes bump nothing.
 IGNORED_APPS = {"sessions", "admin", "axes", "mailer", "contenttypes", "django_otp", "otp_totp"}
@@ -344,7 +343,9 @@ def cache_key(request) -> str | None:
 
 
 def _cacheable(response) -> bool:
-    if response.status_code != 200 or response.streaming or response.cookies:
+    if response.status_code != 200 or response.streaming:
+        return False
+    if set(response.cookies) - {settings.CSRF_COOKIE_NAME}:
         return False
     control = response.get("Cache-Control", "").lower()
     return not any(word in control for word in ("private", "no-store", "no-cache"))
@@ -388,7 +389,7 @@ def _assemble(parts, request) -> bytes:
     out = []
     for part in parts:
         if isinstance(part, bytes):
-            out.append(zlib.decompress(part))
+            out.append(part)
         elif part[0] == "csrf":
             out.append(get_token(request).encode())
         else:
@@ -431,12 +432,17 @@ def _versions_for(cache, tags, started: float) -> dict | None:
 class PageCacheMiddleware:
     """Serve anonymous visitors from the page cache (see the module's docstring).
 
-    Placed after CsrfViewMiddleware (a stored form page's token comes from there, with its
-    cookie) and MessageMiddleware; sends `X-Page-Cache: hit` or `miss` on the pages it keeps.
+    Placed early (after the security headers, compression and CSP, before sessions, language,
+    CSRF and authentication), so a stored page skips everything else. What those inner
+    layers add to a page is stored with it (headers such as Content-Language, Vary,
+    X-Frame-Options); the CSRF token of a form page is made here on a hit, with Django's own
+    CsrfViewMiddleware setting its cookie. Sends `X-Page-Cache: hit` or `miss` on the pages
+    it keeps.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.csrf = CsrfViewMiddleware(get_response)
 
     def __call__(self, request):
         key = cache_key(request)
@@ -445,11 +451,7 @@ class PageCacheMiddleware:
         cache = _cache()
         entry = cache.get(key)
         if entry is not None and _valid_entry(cache, entry):
-            response = HttpResponse(_assemble(entry["parts"], request), status=200)
-            for name, value in entry["headers"]:
-                response.headers[name] = value
-            response.headers["X-Page-Cache"] = "hit"
-            return response
+            return self._hit(request, entry)
         recorder = _Recorder(started=time.time())
         token = _recorder.set(recorder)
         try:
@@ -461,12 +463,27 @@ class PageCacheMiddleware:
                 response.headers["X-Page-Cache"] = "miss"
         return response
 
+    def _hit(self, request, entry):
+        parts = entry["parts"]
+        has_form = ("csrf",) in parts
+        if has_form:
+            self.csrf.process_request(request)  # the visitor's CSRF cookie, if any
+        content = _assemble(parts, request)
+        response = HttpResponse(content, status=200)
+        for name, value in entry["headers"]:
+            response.headers[name] = value
+        response.headers["Content-Length"] = str(len(content))
+        response.headers["X-Page-Cache"] = "hit"
+        if has_form:
+            self.csrf.process_response(request, response)  # sets or renews the cookie
+        return response
+
     def _store(self, cache, key, request, response, recorder) -> bool:
         parts = _split(response.content, recorder.stamps)
         if parts is None:
             return False
         # The token went somewhere else than a form's hidden input: not a page to share.
-        if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") and ("csrf",) not in parts:
+        if settings.CSRF_COOKIE_NAME in response.cookies and ("csrf",) not in parts:
             return False
         versions = _versions_for(cache, recorder.tags, recorder.started)
         if versions is None:
@@ -476,9 +493,6 @@ class PageCacheMiddleware:
             for name, value in response.items()
             if name.lower() not in {"content-length", "x-page-cache"}
         ]
-        # Compressed in the cache (a fifth of the size or less; undone in well under a
-        # millisecond), so that a thousand pages fit in a worker's memory.
-        parts = [zlib.compress(part, 1) if isinstance(part, bytes) else part for part in parts]
         cache.set(
             key,
             {"parts": parts, "headers": headers, "tags": versions},

@@ -81,6 +81,9 @@ MIDDLEWARE = [
     # the body: gzip for HTML and other text, with Django's BREACH length padding.
     "engagierte_stadt.middleware.CompressTextMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Stored pages for anonymous visitors (engagierte_stadt/pagecache.py): before everything
+    # a stored page does not need; it makes a form page's CSRF token itself.
+    "engagierte_stadt.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The language comes from the path alone (German unprefixed, /en/…): no cookie, no
     # Accept-Language redirect (Django keeps unprefixed addresses in LANGUAGE_CODE).
@@ -95,9 +98,6 @@ MIDDLEWARE = [
     "engagierte_stadt.second_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Stored pages for anonymous visitors (engagierte_stadt/pagecache.py): after CSRF (a form
-    # page's fresh token and cookie) and messages (a waiting message skips the cache).
-    "engagierte_stadt.pagecache.PageCacheMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -334,12 +334,12 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        # Pages of this process only (`make run`): stored pages (compressed) and the versions
-        # of what they show; at most a few dozen MB per process.
+        # Pages of this process only (`make run`): stored pages and the versions of what they
+        # show; some tens of MB per process at most.
         "pages": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "pages",
-            "OPTIONS": {"MAX_ENTRIES": 5000},
+            "OPTIONS": {"MAX_ENTRIES": 3000},
         },
     }
     RATELIMIT_ENABLE = False
