@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
 
+from engagierte_stadt import pagecache
 from engagierte_stadt.models import SiteSettings
 from engagierte_stadt.viewmixins import BreadcrumbMixin
 from konferenzen.coverage import district_coverage
@@ -79,8 +80,10 @@ class MeetingDetailView(BreadcrumbMixin, DetailView):
 
     def get_object(self, queryset=None):
         queryset = self.get_queryset() if queryset is None else queryset
-        return get_object_or_404(
-            queryset, conference__slug=self.kwargs["conference"], slug=self.kwargs["slug"]
+        return pagecache.lookup(
+            lambda: get_object_or_404(
+                queryset, conference__slug=self.kwargs["conference"], slug=self.kwargs["slug"]
+            )
         )
 
     def get_page_title(self):

@@ -47,6 +47,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from engagierte_stadt import pagecache
 from engagierte_stadt.submissions.capacity import CONFIRMATION_HOURS
 
 logger = logging.getLogger(__name__)
@@ -68,7 +69,10 @@ def fill_stamp(issued_at: float | None = None, *, purpose: str) -> str:
     part so that no two stamps are alike)."""
     issued_at = time.time() if issued_at is None else issued_at
     value = f"{int(issued_at * 1000)}:{purpose}:{secrets.token_hex(8)}"
-    return signing.TimestampSigner(salt=STAMP_SALT).sign(value)
+    stamp = signing.TimestampSigner(salt=STAMP_SALT).sign(value)
+    # A stored copy of the page gets a fresh stamp in its place for every visitor.
+    pagecache.note_stamp(stamp, purpose)
+    return stamp
 
 
 def _stamp_issued(stamp: str, purpose: str) -> float | None:
