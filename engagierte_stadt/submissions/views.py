@@ -459,6 +459,13 @@ class ConfirmByCodeMixin:
     def get_code_models(self):
         return self.code_models
 
+    def dispatch(self, request, *args, **kwargs):
+        # The page belongs to one entry (its reference): never kept by a cache, the page
+        # cache included.
+        response = super().dispatch(request, *args, **kwargs)
+        add_never_cache_headers(response)
+        return response
+
     def code_reference(self) -> str:
         data = self.request.POST if self.request.method == "POST" else self.request.GET
         return (data.get("ref") or "")[:200]
