@@ -10,3 +10,8 @@ class EngagierteStadtConfig(AppConfig):
         from engagierte_stadt import staff_login
 
         staff_login.connect()
+
+        # The place counters' triggers: dropped before `migrate`, put back after it.
+        from engagierte_stadt.submissions import counters
+
+        counters.connect_signals(self)

@@ -21,6 +21,7 @@ from engagierte_stadt.submissions.capacity import (
     annotate_places,
     status_count,
 )
+from engagierte_stadt.submissions.counters import PlaceCounters
 from engagierte_stadt.submissions.targets import Contact
 from engagierte_stadt.urlwords import PublicAddressMixin
 from quartiere.models import Quartier
@@ -312,7 +313,7 @@ class MeetingQuerySet(models.QuerySet):
         return annotate_places(self, Registration)
 
 
-class Meeting(ShareableMixin, PublicAddressMixin, SearchableModel):
+class Meeting(ShareableMixin, PublicAddressMixin, PlaceCounters, SearchableModel):
     """One date of a conference: when, where, agenda, registration and afterwards minutes.
 
     The target of registrations (`Registration`): it has the members of `SignupTarget`.

@@ -21,6 +21,7 @@ from engagierte_stadt.submissions.capacity import (
     fill_filter,
     status_count,
 )
+from engagierte_stadt.submissions.counters import PlaceCounters, is_full_expression
 from engagierte_stadt.submissions.submission import SubmissionBase, SubmissionQuerySet
 from engagierte_stadt.submissions.targets import Contact
 from engagierte_stadt.urlwords import PublicAddressMixin
@@ -558,12 +559,7 @@ class OpportunityQuerySet(models.QuerySet):
         return (
             self.annotate_places()
             .annotate(
-                is_full=models.Case(
-                    models.When(places__isnull=True, then=models.Value(False)),
-                    models.When(free_places__lte=0, then=models.Value(True)),
-                    default=models.Value(False),
-                    output_field=models.BooleanField(),
-                ),
+                is_full=is_full_expression(),
                 is_closed=models.Case(
                     models.When(is_open=False, then=models.Value(True)),
                     models.When(signup_deadline__lt=today, then=models.Value(True)),
@@ -611,7 +607,12 @@ def _past_q(now) -> models.Q:
 
 
 class Opportunity(
-    ShareableMixin, PublicAddressMixin, PublicContactMixin, EasyLanguageMixin, SearchableModel
+    ShareableMixin,
+    PublicAddressMixin,
+    PublicContactMixin,
+    EasyLanguageMixin,
+    PlaceCounters,
+    SearchableModel,
 ):
     """A way to help (Mitmach-Angebot), in a project or directly in a Quartier.
 
