@@ -19,7 +19,6 @@ from engagierte_stadt.submissions.capacity import (
     SignupBase,
     SignupQuerySet,
     annotate_places,
-    status_count,
 )
 from engagierte_stadt.submissions.counters import PlaceCounters
 from engagierte_stadt.submissions.targets import Contact
@@ -705,11 +704,6 @@ class ActionItem(models.Model):
     @property
     def is_in_progress(self) -> bool:
         return self.status == self.Status.IN_PROGRESS
-
-
-def registration_count(status):
-    """The number of registrations with `status` of the meeting in the outer query."""
-    return status_count(Registration, status)
 
 
 class Registration(SignupBase):

@@ -19,7 +19,6 @@ from engagierte_stadt.submissions.capacity import (
     SignupBase,
     annotate_places,
     fill_filter,
-    status_count,
 )
 from engagierte_stadt.submissions.counters import PlaceCounters, is_full_expression
 from engagierte_stadt.submissions.submission import SubmissionBase, SubmissionQuerySet
@@ -410,11 +409,6 @@ class ProjectImage(models.Model):
 
     def __str__(self):
         return self.alt_text
-
-
-def signup_count(status):
-    """The number of sign-ups with `status` of the opportunity in the outer query."""
-    return status_count(Signup, status)
 
 
 # How much time a person has, as the finder asks it and the list filters it (`?time=`).
