@@ -14,3 +14,8 @@ class EngagierteStadtConfig(AppConfig):
 
         # Each staff member switches their weekly digest on or off in the admin.
         from engagierte_stadt import digest_admin  # noqa: F401
+
+        # The place counters' triggers: dropped before `migrate`, put back after it.
+        from engagierte_stadt.submissions import counters
+
+        counters.connect_signals(self)

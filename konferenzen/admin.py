@@ -38,7 +38,6 @@ from konferenzen.models import (
     Meeting,
     Registration,
     Venue,
-    registration_count,
 )
 from konferenzen.services import (
     meeting_copy_agenda,
@@ -408,7 +407,6 @@ class MeetingAdmin(EnglishVersionAdminMixin, QuartierScopedAdminMixin, admin.Mod
             .get_queryset(request)
             .select_related("conference__quartier", "venue")
             .annotate_places()
-            .annotate(places_waiting=registration_count(SignupStatus.WAITING))
         )
 
     def get_inlines(self, request, obj):

@@ -19,6 +19,12 @@ class DistrictCoverage:
     district: Quartier
     conferences: list = field(default_factory=list)
     wishes: int = 0
+    more: int = 0  # active conferences beyond `CONFERENCES_PER_DISTRICT` (on its page)
+
+
+# The overview names at most this many conferences per Stadtteil and links to the Stadtteil's
+# page for the rest, so its size does not grow with the number of conferences.
+CONFERENCES_PER_DISTRICT = 5
 
 
 def district_coverage(now=None) -> list[DistrictCoverage]:
@@ -35,8 +41,12 @@ def district_coverage(now=None) -> list[DistrictCoverage]:
     }
     for conference in Conference.objects.active().for_lists(now):
         row = rows.get(district_of.get(conference.quartier_id))
-        if row is not None:
+        if row is None:
+            continue
+        if len(row.conferences) < CONFERENCES_PER_DISTRICT:
             row.conferences.append(conference)
+        else:
+            row.more += 1
     for quartier_id, count in ConferenceWish.objects.confirmed().counts_by_quartier().items():
         row = rows.get(district_of.get(quartier_id))
         if row is not None:

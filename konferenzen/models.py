@@ -19,8 +19,8 @@ from engagierte_stadt.submissions.capacity import (
     SignupBase,
     SignupQuerySet,
     annotate_places,
-    status_count,
 )
+from engagierte_stadt.submissions.counters import PlaceCounters
 from engagierte_stadt.submissions.targets import Contact
 from engagierte_stadt.translations import TranslatableMixin, english_version
 from engagierte_stadt.urlwords import PublicAddressMixin
@@ -320,7 +320,9 @@ class MeetingQuerySet(models.QuerySet):
         return annotate_places(self, Registration)
 
 
-class Meeting(TranslatableMixin, ShareableMixin, PublicAddressMixin, SearchableModel):
+class Meeting(
+    TranslatableMixin, ShareableMixin, PublicAddressMixin, PlaceCounters, SearchableModel
+):
     """One date of a conference: when, where, agenda, registration and afterwards minutes.
 
     The target of registrations (`Registration`): it has the members of `SignupTarget`.
@@ -733,11 +735,6 @@ class ActionItem(models.Model):
     @property
     def is_in_progress(self) -> bool:
         return self.status == self.Status.IN_PROGRESS
-
-
-def registration_count(status):
-    """The number of registrations with `status` of the meeting in the outer query."""
-    return status_count(Registration, status)
 
 
 class Registration(SignupBase):

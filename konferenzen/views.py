@@ -18,6 +18,7 @@ from konferenzen.models import ActionItem, Conference, Meeting
 # How many dates the overview lists, and how many past meetings a conference page lists
 # before pointing to the archive.
 OVERVIEW_MEETINGS = 8
+CONFERENCE_UPCOMING_MEETINGS = 12
 CONFERENCE_PAST_MEETINGS = 20
 ARCHIVE_PAGE_SIZE = 50
 MIN_YEAR, MAX_YEAR = 1900, 2999
@@ -52,11 +53,12 @@ class ConferenceDetailView(BreadcrumbMixin, DetailView):
         conference = self.object
         meetings = Meeting.objects.filter(conference=conference).select_related("venue")
         past = list(meetings.past()[: CONFERENCE_PAST_MEETINGS + 1])
-        upcoming = list(meetings.upcoming())
+        upcoming = list(meetings.upcoming()[: CONFERENCE_UPCOMING_MEETINGS + 1])
         for meeting in [*upcoming, *past]:
             meeting.conference = conference  # for its address, without a query each
         kwargs.update(
-            upcoming_meetings=upcoming,
+            upcoming_meetings=upcoming[:CONFERENCE_UPCOMING_MEETINGS],
+            more_upcoming_meetings=len(upcoming) > CONFERENCE_UPCOMING_MEETINGS,
             past_meetings=past[:CONFERENCE_PAST_MEETINGS],
             more_past_meetings=len(past) > CONFERENCE_PAST_MEETINGS,
             open_action_items=list(ActionItem.objects.not_done().of_conference(conference)),

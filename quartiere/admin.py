@@ -21,7 +21,6 @@ from engagierte_stadt.submissions.admin import (
     places_overview_text,
     places_summary_text,
 )
-from engagierte_stadt.submissions.capacity import SignupStatus
 from engagierte_stadt.translation_admin import EnglishVersionAdminMixin
 from quartiere.models import (
     AlertSubscription,
@@ -34,7 +33,6 @@ from quartiere.models import (
     Signup,
     Skill,
     Topic,
-    signup_count,
 )
 from quartiere.services import (
     assignments_end_now,
@@ -308,7 +306,6 @@ class OpportunityAdmin(EnglishVersionAdminMixin, QuartierScopedAdminMixin, admin
             .get_queryset(request)
             .select_related("project__quartier", "quartier")
             .annotate_places()
-            .annotate(places_waiting=signup_count(SignupStatus.WAITING))
         )
 
     def get_inlines(self, request, obj):

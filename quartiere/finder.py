@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from engagierte_stadt.submissions.counters import is_full_expression
 from quartiere.models import (
     FEW_HOURS,
     TIME_MONTHLY,
@@ -372,14 +373,7 @@ def candidates():
         .open()
         .exclude(commitment=Opportunity.Commitment.ONCE, starts_at__lt=now)
         .annotate_places()
-        .annotate(
-            is_full=models.Case(
-                models.When(places__isnull=True, then=models.Value(False)),
-                models.When(free_places__lte=0, then=models.Value(True)),
-                default=models.Value(False),
-                output_field=models.BooleanField(),
-            )
-        )
+        .annotate(is_full=is_full_expression())
         .select_related("quartier", "project")
     )
 

@@ -19,8 +19,8 @@ from engagierte_stadt.submissions.capacity import (
     SignupBase,
     annotate_places,
     fill_filter,
-    status_count,
 )
+from engagierte_stadt.submissions.counters import PlaceCounters, is_full_expression
 from engagierte_stadt.submissions.submission import SubmissionBase, SubmissionQuerySet
 from engagierte_stadt.submissions.targets import Contact
 from engagierte_stadt.translations import TranslatableMixin, english_version
@@ -433,11 +433,6 @@ class ProjectImage(models.Model):
         return self.alt_text
 
 
-def signup_count(status):
-    """The number of sign-ups with `status` of the opportunity in the outer query."""
-    return status_count(Signup, status)
-
-
 # How much time a person has, as the finder asks it and the list filters it (`?time=`).
 TIME_ONCE, TIME_MONTHLY, TIME_WEEKLY = "once", "monthly", "weekly"
 FEW_HOURS = 6  # "a few hours a month": up to this many
@@ -580,12 +575,7 @@ class OpportunityQuerySet(models.QuerySet):
         return (
             self.annotate_places()
             .annotate(
-                is_full=models.Case(
-                    models.When(places__isnull=True, then=models.Value(False)),
-                    models.When(free_places__lte=0, then=models.Value(True)),
-                    default=models.Value(False),
-                    output_field=models.BooleanField(),
-                ),
+                is_full=is_full_expression(),
                 is_closed=models.Case(
                     models.When(is_open=False, then=models.Value(True)),
                     models.When(signup_deadline__lt=today, then=models.Value(True)),
@@ -644,6 +634,7 @@ class Opportunity(
     PublicAddressMixin,
     PublicContactMixin,
     EasyLanguageMixin,
+    PlaceCounters,
     SearchableModel,
 ):
     """A way to help (Mitmach-Angebot), in a project or directly in a Quartier.

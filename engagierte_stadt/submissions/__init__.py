@@ -7,6 +7,9 @@ Two layers, the lower one not knowing the upper:
   per e-mail address, spam checks (`forms.py`) and the mails (`mails.py`);
 - **capacity** (`capacity.py`): places, the row lock on the target, the waiting list and
   moving up, for submissions that take a place (sign-ups, conference registrations);
+- **counters** (`counters.py`): `places_taken` and `places_waiting` stored on a target with
+  places (`PlaceCounters`), kept by database triggers in the transaction of every change, so
+  lists, orderings, dashboards and fill mails read them instead of counting sign-ups;
 - **targets** (`targets.py`): what the engine uses of a target (`SignupTarget`) and its one
   contact person (`Contact`), named alike on its page, in the mails, the admin and exports.
 

@@ -24,6 +24,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt import pagecache
+from engagierte_stadt.submissions.counters import (
+    free_places_expression,
+    has_counters,
+)
 from engagierte_stadt.submissions.submission import (  # noqa: F401 (re-exported)
     CONFIRMATION_HOURS,
     SubmissionBase,
@@ -268,7 +272,12 @@ def status_count(model, status):
 
 def annotate_places(queryset, model):
     """`places_taken` (confirmed sign-ups of `model`) and `free_places` (None = unlimited) on
-    every row of a queryset of targets."""
+    every row of a queryset of targets.
+
+    A target with `PlaceCounters` has `places_taken` stored (kept by the database, see
+    `counters`): only `free_places` is added, from the row itself. Others are counted."""
+    if has_counters(queryset.model):
+        return queryset.annotate(free_places=free_places_expression())
     taken = status_count(model, SignupStatus.CONFIRMED)
     return queryset.annotate(
         places_taken=taken,
@@ -331,7 +340,7 @@ def signup_notify_fill(*, model, target) -> FillLevel | None:
     """
     if target.places is None:
         return None
-    taken = model.objects.filter(**{model.TARGET_FIELD: target}).confirmed().count()
+    taken = _taken_now(model, target)
     level = fill_level(places=target.places, taken=taken)
     if level == FillLevel.OPEN:
         return None
@@ -459,12 +468,32 @@ def _lock_target(target):
     return type(target).objects.get(pk=target.pk)
 
 
-def _has_free_place(model, target) -> bool:
+def _taken_now(model, target) -> int:
+    """The confirmed sign-ups of `target` as the database has them now: its counter, read
+    again (one query, whatever the number of sign-ups), or a count where it keeps none."""
+    if has_counters(type(target)):
+        return (
+            type(target).objects.filter(pk=target.pk).values_list("places_taken", flat=True).get()
+        )
+    return model.objects.filter(**{model.TARGET_FIELD: target}).confirmed().count()
+
+
+def _free_places(model, target) -> int | None:
+    """Free places of a target read under its lock (`_lock_target`); None: no limit.
+
+    A target with `PlaceCounters` was read with its counters under the lock, so they are
+    the current ones; others count their sign-ups."""
     places = target.places  # None: no limit (a Quartier that takes wishes has none)
     if places is None:
-        return True
-    taken = model.objects.filter(**{model.TARGET_FIELD: target}).confirmed().count()
-    return taken < places
+        return None
+    if has_counters(type(target)):
+        return places - target.places_taken
+    return places - model.objects.filter(**{model.TARGET_FIELD: target}).confirmed().count()
+
+
+def _has_free_place(model, target) -> bool:
+    free = _free_places(model, target)
+    return free is None or free > 0
 
 
 def signup_confirm(*, model, token: str):
@@ -491,21 +520,31 @@ def signup_cancel(*, model, signup) -> list:
         signup.status = SignupStatus.CANCELLED
         signup.cancelled_at = timezone.now()
         signup.save(update_fields=["status", "cancelled_at"])
-        moved = signup_fill_places(model=model, target=target) if held_place else []
+        moved = []
+        if held_place:
+            if has_counters(type(target)):  # the trigger just freed the place in the row
+                target.refresh_from_db(fields=["places_taken", "places_waiting"])
+            moved = signup_fill_places(model=model, target=target)
         places_changed(target)
     logger.info("sign-up %s cancelled, %d moved up", signup.pk, len(moved))
     return moved
 
 
 def signup_fill_places(*, model, target) -> list:
-    """Move waiting sign-ups up while there are free places (call with the target locked)."""
+    """Move waiting sign-ups up while there are free places (call with the target locked,
+    as `_lock_target` returned it: its counters are those before the moves)."""
     moved = []
+    free = _free_places(model, target)
+    if free is not None and free <= 0:
+        return moved
     for waiting in model.objects.filter(**{model.TARGET_FIELD: target}).waiting():
-        if not _has_free_place(model, target):
+        if free is not None and free <= 0:
             break
         waiting.status = SignupStatus.CONFIRMED
         waiting.save(update_fields=["status"])
         moved.append(waiting)
+        if free is not None:
+            free -= 1
     return moved
 
 

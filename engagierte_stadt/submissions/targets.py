@@ -83,7 +83,9 @@ class SignupTarget(Protocol):
     - `__str__()`: its title in mails and on the personal pages;
     - `starts_at`, `ends_at`: when it happens, None without a date;
     - `place`: where, in one line, "" when there is no place;
-    - `places`: how many confirmed sign-ups it takes, None for no limit;
+    - `places`: how many confirmed sign-ups it takes, None for no limit; a target with
+      places subclasses `counters.PlaceCounters` for the stored `places_taken` and
+      `places_waiting` (a Quartier taking wishes has no places and no counters);
     - `accepts_signups`: whether the form may take a sign-up now;
     - `get_absolute_url()`: its public page;
     - `contact(site=None)`: its contact person (see `Contact`); `site` is the site settings

@@ -338,6 +338,28 @@ def test_conference_page_links_the_archive_when_there_are_many_past_meetings(cli
     assert 'href="/stadtteilkonferenzen/archiv/"' in past
 
 
+def test_conference_page_shows_the_next_twelve_dates_and_points_to_the_calendar(client, conference):
+    """However many dates are planned, the page stays the same size."""
+    for n in range(1, 16):
+        MeetingFactory(conference=conference, starts_at=days(7 * n), slug=f"k{n}")
+    html = get(client, "/stadtteilkonferenzen/welper/")
+    upcoming = html.split('id="termine-heading"')[1].split("</section>")[0]
+    slugs = re.findall(r'href="/stadtteilkonferenzen/welper/(k\d+)/"', upcoming)
+    assert slugs == [f"k{n}" for n in range(1, 13)]
+    assert "Das sind die nächsten 12 Termine; alle späteren stehen im Kalender." in text(upcoming)
+
+
+def test_coverage_names_five_conferences_per_district_and_links_the_rest(db, client):
+    welper = QuartierFactory(name="Welper", slug="welper")
+    for n in range(1, 8):
+        ConferenceFactory(quartier=welper, title=f"Runde {n}", slug=f"runde-{n}")
+    html = get(client, "/stadtteilkonferenzen/")
+    row = coverage_rows(html)["Welper"]
+    assert [f"Runde {n}" in row for n in range(1, 8)] == [True] * 5 + [False] * 2
+    assert "2 weitere Stadtteilkonferenzen in Welper" in row
+    assert 'href="/quartiere/welper/">2 weitere' in html
+
+
 def test_unknown_conference_is_404(db, client):
     get(client, "/stadtteilkonferenzen/gibt-es-nicht/", status=404)
 

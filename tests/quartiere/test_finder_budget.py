@@ -1,7 +1,10 @@
-"""The finder's result page costs the same few queries with 30 and with 30 000 offers.
+"""The finder's result page and the list /mitmachen/ cost the same few queries with 30 and
+with 30 000 offers.
 
 The score is computed by the database over every open offer; only the shown cards are
-explained in Python, with their topics and skills prefetched once for all of them.
+explained in Python, with their topics and skills prefetched once for all of them. Free
+places come from the counters stored on each offer (`places_taken`), so neither page counts
+sign-ups per offer: no query of either page reads the sign-up table.
 """
 
 import time
@@ -11,7 +14,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from quartiere.models import Opportunity, Project, Publication, Quartier, Skill, Topic
+from engagierte_stadt.submissions.capacity import SignupStatus, Source
+from quartiere.models import Opportunity, Project, Publication, Quartier, Signup, Skill, Topic
 from tests.factories import ConferenceFactory, MeetingFactory
 
 BUDGETS = {
@@ -93,6 +97,19 @@ def build_town(size: int):
         ),
         batch_size=5000,
     )
+    # Every 10th limited offer (5 places) is full, a few more have sign-ups: the database
+    # counts them into the offers' stored counters as they go in.
+    Signup.objects.bulk_create(
+        (
+            Signup(opportunity=o, name=f"P {n}-{k}", source=Source.PHONE, status=status)
+            for n, o in enumerate(opportunities)
+            if o.places and n % 10 in (1, 3)
+            for k, status in enumerate(
+                [SignupStatus.CONFIRMED] * (5 if n % 10 == 1 else 2) + [SignupStatus.WAITING]
+            )
+        ),
+        batch_size=5000,
+    )
 
 
 @pytest.mark.parametrize("size", [30, 30_000])
@@ -109,5 +126,41 @@ def test_finder_needs_the_same_few_queries_with_many_offers(db, client, size):
         if case == "few":
             assert "Nah an Ihren Angaben" in html and "Stadtteilkonferenz Welper" in html
         assert len(queries) == budget, (case, [q["sql"][:200] for q in queries])
+        # Free places come from the offers' stored counters, not from counting sign-ups.
+        assert not [q["sql"] for q in queries if "quartiere_signup" in q["sql"]], case
         # Generous for shared CI machines; a page that scores in Python takes far longer.
         assert seconds < 5, (case, seconds)
+
+
+# site settings, Quartier choices, topic choices, skill choices, count, page (as in
+# tests/quartiere/test_query_budgets.py, there with a few hundred offers)
+LIST_BUDGET = 6
+
+
+@pytest.mark.parametrize("size", [30, 30_000])
+def test_opportunity_list_needs_the_same_few_queries_with_many_offers(
+    db, client, size, django_assert_max_num_queries
+):
+    build_town(size)
+    started = time.monotonic()
+    with django_assert_max_num_queries(LIST_BUDGET) as queries:
+        response = client.get("/mitmachen/")
+    seconds = time.monotonic() - started
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'class="kern-card site-card"' in html
+    # Free places first: no full offer reaches the first page (they are on the last).
+    assert "Ausgebucht" not in html
+    for query in queries:
+        assert "quartiere_signup" not in query["sql"], query["sql"]
+    assert seconds < 5, seconds
+
+
+def test_full_offers_follow_the_free_ones_by_the_stored_counters(db, client):
+    build_town(30)
+    full = Opportunity.objects.get(slug="angebot-11")  # 5 places, 5 confirmed, 1 waiting
+    assert (full.places, full.places_taken, full.places_waiting) == (5, 5, 1)
+    order = list(Opportunity.objects.published().free_places_first().values_list("slug", flat=True))
+    assert order[-3:] == ["angebot-1", "angebot-11", "angebot-21"]
+    last_page = client.get("/mitmachen/?page=3").content.decode()
+    assert last_page.count("Ausgebucht – Warteliste") == 3
