@@ -201,6 +201,24 @@ def _update_tags(table: str, sql: str, params) -> list[str]:
     )
 
 
+_ALSO_CHANGED: dict[str, set[str]] = {}
+
+
+def writes_also_change(table: str, other: str) -> None:
+    """Declare that a write to `table` also changes rows of `other` where no statement of
+    Django's shows it (a database trigger: the place counters of a sign-up's target). Such a
+    write then also bumps `other`'s table tags."""
+    _ALSO_CHANGED.setdefault(table, set()).add(other)
+
+
+def _also_changed_tags(table: str) -> list[str]:
+    return [
+        tag
+        for other in sorted(_ALSO_CHANGED.get(table, ()))
+        for tag in (table_tag(other), updates_tag(other))
+    ]
+
+
 _WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
 
 
@@ -224,7 +242,7 @@ def _sql_wrapper(execute, sql, params, many, context):
                 tags = _update_tags(table, sql, params)
             else:
                 tags = [table_tag(table)]
-            bump(tags, using=context["connection"].alias)
+            bump([*tags, *_also_changed_tags(table)], using=context["connection"].alias)
     return result
 
 

@@ -212,9 +212,11 @@ class SignupBase(SubmissionBase):
             return SignupStatus.CONFIRMED
         return SignupStatus.WAITING
 
+    def confirmed_under_lock(self) -> None:
+        places_changed(self.target)
+
     def after_confirm(self) -> None:
         """A sign-up that took a place may have filled its target to the next step."""
-        places_changed(self.target)
         if self.takes_place:
             signup_notify_fill(model=type(self), target=self.target)
 

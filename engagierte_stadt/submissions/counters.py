@@ -285,3 +285,9 @@ def connect_signals(app_config) -> None:
 
     pre_migrate.connect(_before_migrate, sender=app_config, dispatch_uid="place-counters-pre")
     post_migrate.connect(_after_migrate, sender=app_config, dispatch_uid="place-counters-post")
+    # The triggers write the targets' rows behind the ORM's back: the page cache is told, so a
+    # list of opportunities is made anew whenever a sign-up is written (whoever writes it).
+    from engagierte_stadt import pagecache
+
+    for model in counted_models():
+        pagecache.writes_also_change(model._meta.db_table, target_model_of(model)._meta.db_table)

@@ -309,6 +309,11 @@ class SubmissionBase(models.Model):
         """The status a confirmed entry gets (a capacity model: a place or the waiting list)."""
         return self.CONFIRMED_STATUS
 
+    def confirmed_under_lock(self) -> None:
+        """Runs inside the confirming transaction, under `lock_for_confirm()`'s lock, right
+        after the new status is saved. Nothing by default; a capacity model tells the page
+        cache that its target's free places changed (the database counted them)."""
+
     def after_confirm(self) -> None:
         """Runs once the transaction that confirmed this entry has committed (registered by
         `submission_confirm` with `transaction.on_commit`), so that mails about it never go
@@ -530,6 +535,7 @@ def submission_confirm(*, model, token: str):
         entry.status = entry.confirmed_status()
         entry.confirmed_at = timezone.now()
         entry.save(update_fields=["status", "confirmed_at"])
+        entry.confirmed_under_lock()
         transaction.on_commit(entry.after_confirm)
     entry.confirmed_now = True
     logger.info("%s %s confirmed as %s", model._meta.label, entry.pk, entry.status)

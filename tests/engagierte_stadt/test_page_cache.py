@@ -175,6 +175,23 @@ def test_staff_entry_and_move_up_show_at_once(page_cache, town, client):
         assert state(client, url) == "miss", url
 
 
+def test_sign_ups_written_outside_the_engine_reach_the_pages_of_their_target(
+    page_cache, town, client
+):
+    """The database counts places by trigger; any write of a sign-up (an admin delete, a bulk
+    update) makes every page showing its target anew, though no statement names the target."""
+    beete = town["beete"]
+    capacity.signup_enter_by_staff(model=Signup, target=beete, name="Person 1")
+    warm(client, *PAGES)
+    assert {url: free_places(client, url) for url in PAGES} == dict.fromkeys(PAGES, "1")
+    Signup.objects.filter(opportunity_id=beete.pk).update(status=SignupStatus.CANCELLED)
+    assert {url: free_places(client, url) for url in PAGES} == dict.fromkeys(PAGES, "2")
+    capacity.signup_enter_by_staff(model=Signup, target=beete, name="Person 2")
+    warm(client, *PAGES)
+    Signup.objects.all().delete()
+    assert {url: free_places(client, url) for url in PAGES} == dict.fromkeys(PAGES, "2")
+
+
 def test_places_changed_with_update_alone_reach_the_lists(page_cache, town, client):
     """A counter written with `QuerySet.update()` sends no signal; its UPDATE statement still
     bumps the table's tag, so every list of opportunities is made anew."""
