@@ -33,6 +33,7 @@ help:
 	@echo "make restore ARCHIVE=… – restore an archive into an empty database and media folder"
 	@echo "make bench   – every public page against a bare Django view (wrk, PostgreSQL); BENCH_ARGS=\"--scale 10\""
 	@echo "make vendor-kern – re-fetch the pinned KERN design system into static/vendor/kern"
+	@echo "make trim-css   – re-trim the vendored KERN stylesheet to the classes the templates use"
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PYTHON) || python3 -m venv $(VENV)

@@ -6,8 +6,12 @@ Run via ``make vendor-kern``. The script
 1. downloads the pinned npm tarball with ``npm pack`` into a temporary directory and
    verifies its SHA-512 against ``KERN_INTEGRITY`` (the registry's ``dist.integrity``),
 2. copies ``dist/kern.min.css`` and ``LICENSE.md`` and writes ``VERSION`` and ``README.md``,
-3. subsets the Fira Sans faces the site uses to what German text needs (fontTools,
-   WOFF2) and writes ``fonts/fira-sans.css`` with matching ``@font-face`` rules.
+3. trims the stylesheet to the classes the portal uses (``scripts/trim_css.py``, also run
+   alone by ``make trim-css``) into ``kern.trimmed.css``, the file ``base.html`` links,
+4. subsets the Fira Sans faces the trimmed stylesheet uses to what German text needs
+   (fontTools, WOFF2), each in two files split by ``unicode-range`` (a browser fetches the
+   second only for a page with letters beyond Latin-1), and writes ``fonts/fira-sans.css``
+   with matching ``@font-face`` rules.
 
 The output is byte-for-byte reproducible for a given fontTools/brotli version: the
 tarball is pinned by hash, fontTools keeps the ``head`` timestamps of the source fonts
@@ -32,6 +36,7 @@ import tempfile
 from pathlib import Path
 
 import fontTools
+import trim_css
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
@@ -69,9 +74,20 @@ FONT_FILES = {
     (700, "normal"): "FiraSans-Bold.woff2",
     (400, "italic"): "FiraSans-Italic.woff2",
 }
-# Faces always shipped. Further upright weights are added automatically if dist/kern.css
-# uses them (e.g. 700 -> Bold); see used_font_weights().
+# Faces always shipped. Further upright weights are added automatically if the trimmed
+# stylesheet uses them (e.g. 700 -> Bold); see used_font_weights(). 400 italic: staff text
+# goes through Markdown, which allows <em> (engagierte_stadt/markup.py); without the face
+# browsers would slant the upright one. A browser downloads a face only when a page uses it.
 BASE_FACES = [(400, "normal"), (500, "normal"), (600, "normal"), (400, "italic")]
+
+# OpenType features kept: what browsers apply by default (kerning, ligatures, contextual
+# forms, marks, localised forms, fractions) plus tabular figures. The other features of
+# Fira Sans (small caps, old-style figures, stylistic sets, superiors, …) are enabled by no
+# stylesheet of ours, and their alternate glyphs made up ~40 % of each file.
+LAYOUT_FEATURES = [
+    "ccmp", "locl", "mark", "mkmk", "kern", "liga", "clig", "calt", "rlig", "rvrn",
+    "frac", "numr", "dnom", "tnum",
+]  # fmt: skip
 
 # Hinting (TrueType instructions) makes up ~25 % of each subset (e.g. Regular 31 KB ->
 # 23 KB). Modern browsers on macOS, iOS, Android and Linux ignore it, and Windows
@@ -103,6 +119,13 @@ UNICODES: set[int] = (
         0x2212,  # − minus sign
     }
 )  # fmt: skip
+
+# The first file of each face (every German text needs it); the second, fetched only for a
+# page with other letters (Latin Extended-A, capital sharp s), holds the rest of UNICODES.
+CORE_UNICODES: set[int] = (
+    _r(0x0020, 0x007E) | _r(0x00A0, 0x00FF) | {cp for cp in UNICODES if cp >= 0x2000}
+)
+SUBSETS = {"latin": CORE_UNICODES, "latin-ext": UNICODES - CORE_UNICODES}
 
 # Code points Fira Sans 4.106 lacks but which are by definition the same glyph as one it
 # has: map them onto that glyph so they do not fall back to another font.
@@ -197,7 +220,7 @@ def used_font_weights(css: str) -> set[int]:
 
 def faces_to_ship(kern_css: str) -> list[tuple[int, str]]:
     weights = used_font_weights(kern_css)
-    print(f"font-weight values in dist/kern.css: {sorted(weights)}")
+    print(f"font-weight values in the trimmed stylesheet: {sorted(weights)}")
     faces = list(BASE_FACES)
     for weight in sorted(weights):
         if (weight, "normal") not in faces:
@@ -221,7 +244,7 @@ def add_cmap_aliases(font: TTFont) -> None:
 def subset_options() -> subset.Options:
     options = subset.Options()
     options.flavor = "woff2"
-    options.layout_features = ["*"]  # keep kerning, ligatures and all other features
+    options.layout_features = LAYOUT_FEATURES
     options.name_IDs = ["*"]  # keep copyright (0), licence (13) and licence URL (14): OFL
     options.hinting = KEEP_HINTING
     options.notdef_outline = True  # visible .notdef box instead of an empty glyph
@@ -230,14 +253,14 @@ def subset_options() -> subset.Options:
     return options
 
 
-def subset_font(src: Path, dest: Path) -> set[int]:
+def subset_font(src: Path, dest: Path, unicodes: set[int]) -> set[int]:
     """Subset src into dest; return the code points the result maps."""
     options = subset_options()
     font = subset.load_font(str(src), options)
     created, modified = font["head"].created, font["head"].modified
     add_cmap_aliases(font)
     subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=sorted(UNICODES))
+    subsetter.populate(unicodes=sorted(unicodes))
     subsetter.subset(font)
     # Belt and braces: the timestamps must come from the pinned source, never the clock.
     font["head"].created, font["head"].modified = created, modified
@@ -275,11 +298,17 @@ https://kern-ux.de), used for the site's styling.
 To update, change the pinned version and integrity in the script and re-run it.
 
 - `kern.min.css` - KERN stylesheet, unchanged (`dist/kern.min.css`). It contains no
-  `@font-face` rules; load `fonts/fira-sans.css` as well.
+  `@font-face` rules; load `fonts/fira-sans.css` as well. Not linked by any page.
+- `kern.trimmed.css` - `kern.min.css` reduced to the classes the portal's templates,
+  JavaScript and Python code use (`scripts/trim_css.py`; `make trim-css` after changing
+  templates). This is the stylesheet the pages link.
 - `fonts/fira-sans.css` - `@font-face` rules for the Fira Sans faces below.
 - `fonts/fira-sans/*.woff2` - Fira Sans ({{faces}}),
-  subset to Basic Latin, Latin-1, Latin Extended-A and German typographic characters.
-  Hinting {"kept" if KEEP_HINTING else "removed"}; all OpenType features kept.
+  subset to Basic Latin, Latin-1, Latin Extended-A and German typographic characters,
+  each face in two files (`.latin`: Basic Latin, Latin-1 and punctuation; `.latin-ext`:
+  the rest, fetched only when a page needs it). Hinting
+  {"kept" if KEEP_HINTING else "removed"}; the OpenType features browsers use by default
+  kept (see `LAYOUT_FEATURES` in the script).
 - `VERSION` - package version and tarball integrity (SHA-512).
 
 Licences: KERN is licensed under the {KERN_LICENSE} (`LICENSE.md`). Fira Sans
@@ -340,8 +369,11 @@ def main() -> None:
         shutil.copyfile(package / "dist" / "kern.min.css", stage / "kern.min.css")
         shutil.copyfile(package / "LICENSE.md", stage / "LICENSE.md")
 
-        kern_css = (package / "dist" / "kern.css").read_text(encoding="utf-8")
-        faces = faces_to_ship(kern_css)
+        # The trimmed stylesheet decides which weights ship (trim_css reads the sources).
+        kern_css = (package / "dist" / "kern.min.css").read_text(encoding="utf-8")
+        trimmed = trim_css.trim(kern_css, trim_css.find_usage(ROOT))
+        write_text(stage / trim_css.TARGET.name, trimmed)
+        faces = faces_to_ship(trimmed)
 
         print("\nFira Sans subsets:")
         rows = []
@@ -350,17 +382,23 @@ def main() -> None:
         for weight, style in faces:
             filename = FONT_FILES[(weight, style)]
             src = package / FONT_SRC_DIR / filename
-            dest = font_out / filename
-            mapped = subset_font(src, dest)
-            missing = UNICODES - mapped
+            mapped_all: set[int] = set()
+            after = 0
+            for subset_name, unicodes in SUBSETS.items():
+                subset_file = filename.replace(".woff2", f".{subset_name}.woff2")
+                dest = font_out / subset_file
+                mapped = subset_font(src, dest, unicodes)
+                mapped_all |= mapped
+                after += dest.stat().st_size
+                css_faces.append((weight, style, subset_file, unicode_range(mapped)))
+            missing = UNICODES - mapped_all
             if missing:
                 names = " ".join(f"U+{cp:04X}" for cp in sorted(missing))
                 print(f"  note: {filename} lacks {names} (browser falls back to the next font)")
-            before, after = src.stat().st_size, dest.stat().st_size
+            before = src.stat().st_size
             total_before += before
             total_after += after
             rows.append((f"{filename} ({weight} {style})", before, after))
-            css_faces.append((weight, style, filename, unicode_range(mapped)))
         rows.append(("total", total_before, total_after))
         for label, before, after in rows:
             print(
