@@ -20,9 +20,10 @@ Every stored picture goes through `CleanImageField` (a model `ImageField`):
    field) are treated exactly like uploads. Nobody needs to call `normalise_image` by hand.
 3. **Renditions made once.** django-imagekit specs ("card": 16:9 crop at 400 and 800 px wide,
    "detail": whole picture at 800 and 1600 px wide, never enlarged; each in AVIF, WebP and
-   JPEG, without metadata) are generated when the model row is saved (imagekit's source group + the `Optimistic` cache
-   file strategy). Their names follow from the original's name, so a page builds their URLs
-   and sizes without a query, a cache look-up or a file-system check:
+   JPEG, without metadata) are generated when the model row is saved (imagekit's source
+   group + the `Optimistic` cache file strategy). Their names follow from the original's
+   name, so a page builds their URLs and sizes without a query, a cache look-up or a
+   file-system check:
    `{% responsive_image picture "card" sizes="..." %}` (see `templatetags/image_tags.py`)
    renders `<picture>` with an AVIF and a WebP `<source>` around the JPEG `<img>`: browsers
    take the first format they know (AVIF and WebP are about half the bytes of JPEG).

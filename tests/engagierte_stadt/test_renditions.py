@@ -267,7 +267,7 @@ def test_tag_offers_avif_and_webp_sources_of_the_same_sizes_before_the_jpeg_img(
             with Image.open(media_file(url)) as rendition:
                 assert rendition.format == pillow_format and rendition.width == width
             assert has_metadata(media_file(url)) == []
-            jpeg_url = dict((w, u) for u, w in jpeg)[width]
+            jpeg_url = {w: u for u, w in jpeg}[width]
             assert media_file(url).stat().st_size < media_file(jpeg_url).stat().st_size
 
 
