@@ -80,13 +80,15 @@ FONT_FILES = {
 # browsers would slant the upright one. A browser downloads a face only when a page uses it.
 BASE_FACES = [(400, "normal"), (500, "normal"), (600, "normal"), (400, "italic")]
 
-# OpenType features kept: what browsers apply by default (kerning, ligatures, contextual
-# forms, marks, localised forms, fractions) plus tabular figures. The other features of
-# Fira Sans (small caps, old-style figures, stylistic sets, superiors, …) are enabled by no
-# stylesheet of ours, and their alternate glyphs made up ~40 % of each file.
+# OpenType features kept: those browsers apply by default (kerning, ligatures, contextual
+# forms, marks, localised forms) and tabular figures, which Chromium's own stylesheet sets on
+# list markers (`::marker { font-variant-numeric: tabular-nums }`: the "1." of an <ol>). The
+# others of Fira Sans (small caps, old-style and fraction figures, stylistic sets,
+# superiors, …) are switched on by no stylesheet that uses Fira Sans, and their alternate
+# glyphs made up ~45 % of each file. A stylesheet that starts using one (font-variant-*,
+# font-feature-settings) must add it here.
 LAYOUT_FEATURES = [
-    "ccmp", "locl", "mark", "mkmk", "kern", "liga", "clig", "calt", "rlig", "rvrn",
-    "frac", "numr", "dnom", "tnum",
+    "ccmp", "locl", "mark", "mkmk", "kern", "liga", "clig", "calt", "rlig", "rvrn", "tnum",
 ]  # fmt: skip
 
 # Hinting (TrueType instructions) makes up ~25 % of each subset (e.g. Regular 31 KB ->
@@ -120,10 +122,14 @@ UNICODES: set[int] = (
     }
 )  # fmt: skip
 
-# The first file of each face (every German text needs it); the second, fetched only for a
-# page with other letters (Latin Extended-A, capital sharp s), holds the rest of UNICODES.
+# The first file of each face (what German text needs: Latin-1 and its punctuation); the
+# second, fetched only for a page with anything else (Latin Extended-A, capital sharp s,
+# arrows, ™, the minus sign), holds the rest of UNICODES.
 CORE_UNICODES: set[int] = (
-    _r(0x0020, 0x007E) | _r(0x00A0, 0x00FF) | {cp for cp in UNICODES if cp >= 0x2000}
+    _r(0x0020, 0x007E)
+    | _r(0x00A0, 0x00FF)
+    | {0x2011, 0x2013, 0x2014, 0x2018, 0x2019, 0x201A, 0x201C, 0x201D, 0x201E}
+    | {0x2026, 0x2039, 0x203A, 0x2022, 0x20AC, 0x202F, 0x2009}
 )
 SUBSETS = {"latin": CORE_UNICODES, "latin-ext": UNICODES - CORE_UNICODES}
 
@@ -301,8 +307,10 @@ To update, change the pinned version and integrity in the script and re-run it.
   `@font-face` rules; load `fonts/fira-sans.css` as well. Not linked by any page.
 - `kern.trimmed.css` - `kern.min.css` reduced to the classes the portal's templates,
   JavaScript and Python code use (`scripts/trim_css.py`; `make trim-css` after changing
-  templates). This is the stylesheet the pages link.
-- `fonts/fira-sans.css` - `@font-face` rules for the Fira Sans faces below.
+  templates). It starts with the `@font-face` rules of `fonts/fira-sans.css`. This is
+  the one KERN stylesheet the pages link.
+- `fonts/fira-sans.css` - `@font-face` rules for the Fira Sans faces below (copied into
+  `kern.trimmed.css`).
 - `fonts/fira-sans/*.woff2` - Fira Sans ({{faces}}),
   subset to Basic Latin, Latin-1, Latin Extended-A and German typographic characters,
   each face in two files (`.latin`: Basic Latin, Latin-1 and punctuation; `.latin-ext`:
@@ -408,6 +416,9 @@ def main() -> None:
         css_path = stage / "fonts" / "fira-sans.css"
         write_text(css_path, css_for_faces(css_faces))
         check_css_urls(css_path)
+        # Again, now with the @font-face rules at the top (what base.html links).
+        trimmed = trim_css.trim(kern_css, trim_css.find_usage(ROOT), css_path.read_text())
+        write_text(stage / trim_css.TARGET.name, trimmed)
 
         face_names = ", ".join(
             f"{FONT_FILES[(w, s)].removeprefix('FiraSans-').removesuffix('.woff2')} {w}"
