@@ -110,6 +110,7 @@ def first_view(base: str, path: str = "/") -> list[dict]:
 
 
 def first_view_lines(rows: list[dict], base: str) -> tuple[list[str], int]:
+    rows = [r for r in rows if not r["url"].startswith("data:")]  # nothing transferred
     counted = [r for r in rows if "/media/" not in r["url"]]
     pictures = [r for r in rows if "/media/" in r["url"]]
     total = sum(r["bytes"] for r in counted)
@@ -162,8 +163,11 @@ def lighthouse(binary: str, url: str) -> dict:
             f"--output-path={out}",
         ]
         env = {**os.environ, "CHROME_PATH": CHROMIUM}
-        subprocess.run(command, check=True, env=env, capture_output=True, timeout=300)
-        return json.loads(out.read_text())
+        for _attempt in range(2):  # Chromium sometimes fails to start on a loaded machine
+            result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+            if result.returncode == 0 and out.exists():
+                return json.loads(out.read_text())
+        raise RuntimeError(f"lighthouse failed on {url}: {result.stderr.strip()[-500:]}")
 
 
 def lighthouse_lines(name: str, url: str, report: dict) -> list[str]:
@@ -273,7 +277,10 @@ def main() -> None:
             lighthouse_report.append(f"Lighthouse {version.stdout.strip()}, mobile, defaults.")
             lighthouse_report.append("")
             for name, url in pages:
-                lines = lighthouse_lines(name, url, lighthouse(binary, base + url))
+                try:
+                    lines = lighthouse_lines(name, url, lighthouse(binary, base + url))
+                except RuntimeError as error:
+                    lines = [f"### {name} `{url}`", "", f"- {error}", ""]
                 print("\n".join(lines), flush=True)
                 lighthouse_report += lines
         report = [

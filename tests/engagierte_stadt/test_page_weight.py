@@ -161,3 +161,16 @@ def test_production_serves_static_files_under_hashed_names_for_ever():
     backend, immutable = result.stdout.strip().splitlines()
     assert backend == "whitenoise.storage.CompressedManifestStaticFilesStorage"
     assert immutable.split() == ["True", "False"]
+
+
+def test_the_favicon_comes_inside_the_page(db, client):
+    """One request less on a first view: the small SVG icon is a data: URL."""
+    from pathlib import Path
+    from urllib.parse import unquote
+
+    from django.conf import settings
+
+    (icon,) = find_all(client.get("/").content.decode(), "link", rel="icon")
+    assert icon["href"].startswith("data:image/svg+xml,")
+    svg = (Path(settings.BASE_DIR) / "static" / "img" / "favicon.svg").read_text().strip()
+    assert unquote(icon["href"].removeprefix("data:image/svg+xml,")) == svg

@@ -175,3 +175,43 @@ def test_the_trimmer_refuses_a_class_completed_while_rendering_that_it_does_not_
     (tmp_path / "templates" / "x.html").write_text('<p class="kern-text--{{ size }}">')
     with pytest.raises(SystemExit, match="COMPLETED_CLASSES"):
         trim_css.find_usage(tmp_path)
+
+
+# --- Fonts -----------------------------------------------------------------------------------
+
+
+def font_faces() -> list[dict]:
+    faces = []
+    for body in re.findall(r"@font-face\{([^}]*)\}", TRIMMED):
+        faces.append(dict(trim_css.declarations(body)))
+    return faces
+
+
+def test_the_trimmed_stylesheet_brings_only_woff2_faces_of_the_weights_it_uses():
+    import vendor_kern
+
+    faces = font_faces()
+    assert faces, "the @font-face rules are at the top of kern.trimmed.css"
+    for face in faces:
+        (url,) = re.findall(r'url\("([^"]+)"\)', face["src"])
+        assert url.endswith(".woff2") and 'format("woff2")' in face["src"]
+        assert (KERN / url).is_file(), url
+    upright = {int(f["font-weight"]) for f in faces if f["font-style"] == "normal"}
+    italic = {int(f["font-weight"]) for f in faces if f["font-style"] == "italic"}
+    used = vendor_kern.used_font_weights(TRIMMED)
+    assert upright == used == {400, 500, 600}
+    assert italic == {400}  # <em> in Markdown text (engagierte_stadt/markup.py)
+
+
+def test_no_stylesheet_of_the_pages_switches_on_a_font_feature_the_subsets_dropped():
+    import vendor_kern
+
+    sheets = [TRIMMED] + [
+        (ROOT / "static" / "css" / name).read_text(encoding="utf-8")
+        for name in ("site.css", "print.css", "notice.css")
+    ]
+    for css in sheets:
+        assert "font-feature-settings" not in css
+        for value in re.findall(r"font-variant[\w-]*\s*:\s*([^;}]+)", css):
+            assert value.strip() in ("normal", "tabular-nums"), value
+    assert "tnum" in vendor_kern.LAYOUT_FEATURES  # Chromium's ::marker uses tabular figures
