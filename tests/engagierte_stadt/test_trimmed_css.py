@@ -63,7 +63,8 @@ def lost_selectors(used: set[str]) -> set[str]:
 
 
 def test_the_committed_trimmed_stylesheet_is_what_the_script_writes_from_the_sources():
-    assert trim_css.trim(FULL, trim_css.find_usage(ROOT)) == TRIMMED, (
+    font_css = trim_css.FONT_CSS.read_text(encoding="utf-8")
+    assert trim_css.trim(FULL, trim_css.find_usage(ROOT), font_css) == TRIMMED, (
         "static/vendor/kern/kern.trimmed.css is out of date: run `make trim-css`"
     )
 
@@ -215,3 +216,15 @@ def test_no_stylesheet_of_the_pages_switches_on_a_font_feature_the_subsets_dropp
         for value in re.findall(r"font-variant[\w-]*\s*:\s*([^;}]+)", css):
             assert value.strip() in ("normal", "tabular-nums"), value
     assert "tnum" in vendor_kern.LAYOUT_FEATURES  # Chromium's ::marker uses tabular figures
+
+
+def test_the_fonts_the_base_template_preloads_are_faces_of_the_stylesheet():
+    base = (ROOT / "templates" / "base.html").read_text(encoding="utf-8")
+    preloaded = re.findall(r"rel=\"preload\" href=\"\{% static '([^']+)' %\}\" as=\"font\"", base)
+    assert len(preloaded) == 3
+    sources = {
+        "vendor/kern/" + url
+        for face in font_faces()
+        for url in re.findall(r'url\("([^"]+)"\)', face["src"])
+    }
+    assert set(preloaded) <= sources
