@@ -23,7 +23,7 @@ DEPLOY_ENV = DJANGO_SECRET_KEY="check-deploy-$$(head -c 32 /dev/urandom | od -An
 include scripts/vendor-kern.mk
 
 .PHONY: help run dev test lint format check-migrations check-deploy pytest messages \
-	install install-dev demo clean backup restore bench
+	install install-dev demo clean backup restore bench bench-firstview
 
 help:
 	@echo "make run     – install, migrate, load the Hattingen demo, serve http://127.0.0.1:$(PORT)"
@@ -31,8 +31,10 @@ help:
 	@echo "make dev     – Django's development server with DEBUG on"
 	@echo "make backup  – database + media into one archive in $(BACKUP_DIR) (ENV_FILE=/etc/portal/env)"
 	@echo "make restore ARCHIVE=… – restore an archive into an empty database and media folder"
+	@echo "make bench-firstview – bytes of the home page's first view on a phone, and Lighthouse"
 	@echo "make bench   – every public page against a bare Django view (wrk, PostgreSQL); BENCH_ARGS=\"--scale 10\""
 	@echo "make vendor-kern – re-fetch the pinned KERN design system into static/vendor/kern"
+	@echo "make trim-css   – re-trim the vendored KERN stylesheet to the classes the templates use"
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PYTHON) || python3 -m venv $(VENV)
@@ -109,6 +111,11 @@ restore: $(VENV)/.runtime
 # Figures, not pass/fail: see bench/pages.py (needs PostgreSQL on 127.0.0.1 and wrk).
 bench: $(VENV)/.runtime messages
 	$(PYTHON) bench/pages.py $(BENCH_ARGS)
+
+# Figures, not pass/fail: bytes of a phone's first view and Lighthouse (bench/firstview.py;
+# PostgreSQL, /usr/bin/chromium, and `npm install lighthouse@12.8.2` in bench/ for Lighthouse).
+bench-firstview: $(VENV)/.runtime messages
+	$(PYTHON) bench/firstview.py $(FIRSTVIEW_ARGS)
 
 clean:
 	rm -rf staticfiles .pytest_cache

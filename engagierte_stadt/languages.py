@@ -19,6 +19,7 @@ class LanguageVersion:
     name: str  # in its own language ("Deutsch", "English"), as a switch names it
     path: str  # path and query of this page in that language
     current: bool
+    url: str = ""  # the same, absolute (hreflang links must name the host)
 
 
 def unprefixed_path(path_info: str) -> str:
@@ -52,6 +53,7 @@ def language_versions(request) -> list[LanguageVersion]:
                 name=translation.get_language_info(code)["name_local"],
                 path=path,
                 current=code == current,
+                url=request.build_absolute_uri(path),
             )
         )
     return versions

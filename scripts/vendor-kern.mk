@@ -4,3 +4,9 @@
 .PHONY: vendor-kern
 vendor-kern:
 	$(PYTHON) scripts/vendor_kern.py
+
+# Re-trim static/vendor/kern/kern.trimmed.css from the vendored full stylesheet after
+# templates, JavaScript or forms start using another KERN class (no network needed).
+.PHONY: trim-css
+trim-css:
+	$(PYTHON) scripts/trim_css.py

@@ -6,8 +6,12 @@ Run via ``make vendor-kern``. The script
 1. downloads the pinned npm tarball with ``npm pack`` into a temporary directory and
    verifies its SHA-512 against ``KERN_INTEGRITY`` (the registry's ``dist.integrity``),
 2. copies ``dist/kern.min.css`` and ``LICENSE.md`` and writes ``VERSION`` and ``README.md``,
-3. subsets the Fira Sans faces the site uses to what German text needs (fontTools,
-   WOFF2) and writes ``fonts/fira-sans.css`` with matching ``@font-face`` rules.
+3. trims the stylesheet to the classes the portal uses (``scripts/trim_css.py``, also run
+   alone by ``make trim-css``) into ``kern.trimmed.css``, the file ``base.html`` links,
+4. subsets the Fira Sans faces the trimmed stylesheet uses to what German text needs
+   (fontTools, WOFF2), each in two files split by ``unicode-range`` (a browser fetches the
+   second only for a page with letters beyond Latin-1), and writes ``fonts/fira-sans.css``
+   with matching ``@font-face`` rules.
 
 The output is byte-for-byte reproducible for a given fontTools/brotli version: the
 tarball is pinned by hash, fontTools keeps the ``head`` timestamps of the source fonts
@@ -32,6 +36,7 @@ import tempfile
 from pathlib import Path
 
 import fontTools
+import trim_css
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
@@ -69,9 +74,22 @@ FONT_FILES = {
     (700, "normal"): "FiraSans-Bold.woff2",
     (400, "italic"): "FiraSans-Italic.woff2",
 }
-# Faces always shipped. Further upright weights are added automatically if dist/kern.css
-# uses them (e.g. 700 -> Bold); see used_font_weights().
+# Faces always shipped. Further upright weights are added automatically if the trimmed
+# stylesheet uses them (e.g. 700 -> Bold); see used_font_weights(). 400 italic: staff text
+# goes through Markdown, which allows <em> (engagierte_stadt/markup.py); without the face
+# browsers would slant the upright one. A browser downloads a face only when a page uses it.
 BASE_FACES = [(400, "normal"), (500, "normal"), (600, "normal"), (400, "italic")]
+
+# OpenType features kept: those browsers apply by default (kerning, ligatures, contextual
+# forms, marks, localised forms) and tabular figures, which Chromium's own stylesheet sets on
+# list markers (`::marker { font-variant-numeric: tabular-nums }`: the "1." of an <ol>). The
+# others of Fira Sans (small caps, old-style and fraction figures, stylistic sets,
+# superiors, …) are switched on by no stylesheet that uses Fira Sans, and their alternate
+# glyphs made up ~45 % of each file. A stylesheet that starts using one (font-variant-*,
+# font-feature-settings) must add it here.
+LAYOUT_FEATURES = [
+    "ccmp", "locl", "mark", "mkmk", "kern", "liga", "clig", "calt", "rlig", "rvrn", "tnum",
+]  # fmt: skip
 
 # Hinting (TrueType instructions) makes up ~25 % of each subset (e.g. Regular 31 KB ->
 # 23 KB). Modern browsers on macOS, iOS, Android and Linux ignore it, and Windows
@@ -103,6 +121,17 @@ UNICODES: set[int] = (
         0x2212,  # − minus sign
     }
 )  # fmt: skip
+
+# The first file of each face (what German text needs: Latin-1 and its punctuation); the
+# second, fetched only for a page with anything else (Latin Extended-A, capital sharp s,
+# arrows, ™, the minus sign), holds the rest of UNICODES.
+CORE_UNICODES: set[int] = (
+    _r(0x0020, 0x007E)
+    | _r(0x00A0, 0x00FF)
+    | {0x2011, 0x2013, 0x2014, 0x2018, 0x2019, 0x201A, 0x201C, 0x201D, 0x201E}
+    | {0x2026, 0x2039, 0x203A, 0x2022, 0x20AC, 0x202F, 0x2009}
+)
+SUBSETS = {"latin": CORE_UNICODES, "latin-ext": UNICODES - CORE_UNICODES}
 
 # Code points Fira Sans 4.106 lacks but which are by definition the same glyph as one it
 # has: map them onto that glyph so they do not fall back to another font.
@@ -197,7 +226,7 @@ def used_font_weights(css: str) -> set[int]:
 
 def faces_to_ship(kern_css: str) -> list[tuple[int, str]]:
     weights = used_font_weights(kern_css)
-    print(f"font-weight values in dist/kern.css: {sorted(weights)}")
+    print(f"font-weight values in the trimmed stylesheet: {sorted(weights)}")
     faces = list(BASE_FACES)
     for weight in sorted(weights):
         if (weight, "normal") not in faces:
@@ -221,7 +250,7 @@ def add_cmap_aliases(font: TTFont) -> None:
 def subset_options() -> subset.Options:
     options = subset.Options()
     options.flavor = "woff2"
-    options.layout_features = ["*"]  # keep kerning, ligatures and all other features
+    options.layout_features = LAYOUT_FEATURES
     options.name_IDs = ["*"]  # keep copyright (0), licence (13) and licence URL (14): OFL
     options.hinting = KEEP_HINTING
     options.notdef_outline = True  # visible .notdef box instead of an empty glyph
@@ -230,14 +259,14 @@ def subset_options() -> subset.Options:
     return options
 
 
-def subset_font(src: Path, dest: Path) -> set[int]:
+def subset_font(src: Path, dest: Path, unicodes: set[int]) -> set[int]:
     """Subset src into dest; return the code points the result maps."""
     options = subset_options()
     font = subset.load_font(str(src), options)
     created, modified = font["head"].created, font["head"].modified
     add_cmap_aliases(font)
     subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=sorted(UNICODES))
+    subsetter.populate(unicodes=sorted(unicodes))
     subsetter.subset(font)
     # Belt and braces: the timestamps must come from the pinned source, never the clock.
     font["head"].created, font["head"].modified = created, modified
@@ -275,11 +304,19 @@ https://kern-ux.de), used for the site's styling.
 To update, change the pinned version and integrity in the script and re-run it.
 
 - `kern.min.css` - KERN stylesheet, unchanged (`dist/kern.min.css`). It contains no
-  `@font-face` rules; load `fonts/fira-sans.css` as well.
-- `fonts/fira-sans.css` - `@font-face` rules for the Fira Sans faces below.
+  `@font-face` rules; load `fonts/fira-sans.css` as well. Not linked by any page.
+- `kern.trimmed.css` - `kern.min.css` reduced to the classes the portal's templates,
+  JavaScript and Python code use (`scripts/trim_css.py`; `make trim-css` after changing
+  templates). It starts with the `@font-face` rules of `fonts/fira-sans.css`. This is
+  the one KERN stylesheet the pages link.
+- `fonts/fira-sans.css` - `@font-face` rules for the Fira Sans faces below (copied into
+  `kern.trimmed.css`).
 - `fonts/fira-sans/*.woff2` - Fira Sans ({{faces}}),
-  subset to Basic Latin, Latin-1, Latin Extended-A and German typographic characters.
-  Hinting {"kept" if KEEP_HINTING else "removed"}; all OpenType features kept.
+  subset to Basic Latin, Latin-1, Latin Extended-A and German typographic characters,
+  each face in two files (`.latin`: Basic Latin, Latin-1 and punctuation; `.latin-ext`:
+  the rest, fetched only when a page needs it). Hinting
+  {"kept" if KEEP_HINTING else "removed"}; the OpenType features browsers use by default
+  kept (see `LAYOUT_FEATURES` in the script).
 - `VERSION` - package version and tarball integrity (SHA-512).
 
 Licences: KERN is licensed under the {KERN_LICENSE} (`LICENSE.md`). Fira Sans
@@ -340,8 +377,11 @@ def main() -> None:
         shutil.copyfile(package / "dist" / "kern.min.css", stage / "kern.min.css")
         shutil.copyfile(package / "LICENSE.md", stage / "LICENSE.md")
 
-        kern_css = (package / "dist" / "kern.css").read_text(encoding="utf-8")
-        faces = faces_to_ship(kern_css)
+        # The trimmed stylesheet decides which weights ship (trim_css reads the sources).
+        kern_css = (package / "dist" / "kern.min.css").read_text(encoding="utf-8")
+        trimmed = trim_css.trim(kern_css, trim_css.find_usage(ROOT))
+        write_text(stage / trim_css.TARGET.name, trimmed)
+        faces = faces_to_ship(trimmed)
 
         print("\nFira Sans subsets:")
         rows = []
@@ -350,17 +390,23 @@ def main() -> None:
         for weight, style in faces:
             filename = FONT_FILES[(weight, style)]
             src = package / FONT_SRC_DIR / filename
-            dest = font_out / filename
-            mapped = subset_font(src, dest)
-            missing = UNICODES - mapped
+            mapped_all: set[int] = set()
+            after = 0
+            for subset_name, unicodes in SUBSETS.items():
+                subset_file = filename.replace(".woff2", f".{subset_name}.woff2")
+                dest = font_out / subset_file
+                mapped = subset_font(src, dest, unicodes)
+                mapped_all |= mapped
+                after += dest.stat().st_size
+                css_faces.append((weight, style, subset_file, unicode_range(mapped)))
+            missing = UNICODES - mapped_all
             if missing:
                 names = " ".join(f"U+{cp:04X}" for cp in sorted(missing))
                 print(f"  note: {filename} lacks {names} (browser falls back to the next font)")
-            before, after = src.stat().st_size, dest.stat().st_size
+            before = src.stat().st_size
             total_before += before
             total_after += after
             rows.append((f"{filename} ({weight} {style})", before, after))
-            css_faces.append((weight, style, filename, unicode_range(mapped)))
         rows.append(("total", total_before, total_after))
         for label, before, after in rows:
             print(
@@ -370,6 +416,9 @@ def main() -> None:
         css_path = stage / "fonts" / "fira-sans.css"
         write_text(css_path, css_for_faces(css_faces))
         check_css_urls(css_path)
+        # Again, now with the @font-face rules at the top (what base.html links).
+        trimmed = trim_css.trim(kern_css, trim_css.find_usage(ROOT), css_path.read_text())
+        write_text(stage / trim_css.TARGET.name, trimmed)
 
         face_names = ", ".join(
             f"{FONT_FILES[(w, s)].removeprefix('FiraSans-').removesuffix('.woff2')} {w}"

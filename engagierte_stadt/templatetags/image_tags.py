@@ -2,14 +2,15 @@
 
 from django import template
 
-from engagierte_stadt.images import picture_parts, renditions
+from engagierte_stadt.images import RENDITION_FORMATS, picture_parts, renditions
 
 register = template.Library()
 
 
 @register.inclusion_tag("components/responsive_image.html")
 def responsive_image(picture, variant="detail", sizes="100vw", alt=None, loading="lazy"):
-    """Render `<img>` with `srcset`, `sizes`, `width` and `height` for a picture.
+    """Render `<picture>`: AVIF and WebP `<source>`s, and `<img>` with the JPEG `srcset`,
+    `sizes`, `width`, `height`, `alt` and `loading` (browsers without AVIF/WebP use it).
 
     `picture` is an object with `.image` (an image field file), `.alt_text`, `.width` and
     `.height` (like `ProjectImage`), or an image field file with width and height fields
@@ -31,8 +32,19 @@ def responsive_image(picture, variant="detail", sizes="100vw", alt=None, loading
         return {**context, "src": image.url, "srcset": "", "width": None, "height": None}
     offered = renditions(image, width, height, variant)
     main = offered[(len(offered) - 1) // 2]
+    sources = [
+        {
+            "type": mime,
+            "srcset": ", ".join(
+                f"{r.url} {r.width}w" for r in renditions(image, width, height, variant, name)
+            ),
+        }
+        for name, (mime, _options) in RENDITION_FORMATS.items()
+        if name != "JPEG"
+    ]
     return {
         **context,
+        "sources": sources,
         "src": main.url,
         "srcset": ", ".join(f"{r.url} {r.width}w" for r in offered),
         "width": main.width,

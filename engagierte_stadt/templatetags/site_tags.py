@@ -1,4 +1,7 @@
 import datetime
+import functools
+from pathlib import Path
+from urllib.parse import quote
 
 from django import template
 from django.urls import reverse
@@ -50,3 +53,22 @@ def main_navigation(context):
         url = reverse(route)
         items.append({"label": label, "url": url, "current": path.startswith(url)})
     return {"items": items}
+
+
+@functools.cache
+def _svg_data_uri(path: str) -> str:
+    from django.contrib.staticfiles import finders
+
+    found = finders.find(path)
+    if not found:
+        raise ValueError(f"no static file {path!r}")
+    svg = Path(found).read_text(encoding="utf-8").strip()
+    return "data:image/svg+xml," + quote(svg, safe="=/:")
+
+
+@register.simple_tag
+def svg_data_uri(path: str) -> str:
+    """A small static SVG as a `data:` URL (the favicon): one request less on a first view.
+
+    Read once per process; the file is part of the release, like the code."""
+    return _svg_data_uri(path)

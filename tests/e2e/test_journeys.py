@@ -45,7 +45,7 @@ def assert_styled(page: Page) -> None:
         })"""
     )
     sheets = " ".join(styles["sheets"])
-    assert "kern.min.css" in sheets and "site.css" in sheets, styles
+    assert "kern.trimmed.css" in sheets and "site.css" in sheets, styles
     assert "Fira Sans" in styles["font"], styles
     assert styles["skip"] == "absolute", styles
 

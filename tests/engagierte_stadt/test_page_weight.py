@@ -126,3 +126,51 @@ def test_feeds_are_compressed_too(demo, client):
     assert response.status_code == 200
     assert response["Content-Encoding"] == "gzip"
     assert b"<rss" in gzip.decompress(response.content)
+
+
+def test_every_image_on_every_public_demo_page_has_width_and_height(demo, client):
+    """No picture makes the page jump while it loads: each <img> says its size up front."""
+    seen = 0
+    for url in demo_pages():
+        html = client.get(url).content.decode()
+        for image in find_all(html, "img"):
+            assert image.get("width", "").isdigit() and image.get("height", "").isdigit(), (
+                url,
+                image,
+            )
+            seen += 1
+    assert seen >= 10, "the demo pages show pictures"
+
+
+def test_production_serves_static_files_under_hashed_names_for_ever():
+    """collectstatic writes hashed, pre-compressed copies; WhiteNoise sends those as
+    immutable for ten years and the few unhashed names for a minute."""
+    from tests.engagierte_stadt.test_settings import run_settings
+
+    result = run_settings(
+        {"DJANGO_SECRET_KEY": "k" * 50},
+        "from django.conf import settings; from whitenoise.middleware import WhiteNoiseMiddleware;"
+        " from django.contrib.staticfiles.storage import staticfiles_storage as s;"
+        " s.hashed_files = {'css/site.css': 'css/site.0123456789ab.css'};"  # as in the manifest
+        " m = WhiteNoiseMiddleware(lambda r: None);"
+        " print(settings.STORAGES['staticfiles']['BACKEND']);"
+        " print(m.immutable_file_test('', '/static/css/site.0123456789ab.css'),"
+        " m.immutable_file_test('', '/static/css/site.css'))",
+    )
+    assert result.returncode == 0, result.stderr
+    backend, immutable = result.stdout.strip().splitlines()
+    assert backend == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    assert immutable.split() == ["True", "False"]
+
+
+def test_the_favicon_comes_inside_the_page(db, client):
+    """One request less on a first view: the small SVG icon is a data: URL."""
+    from pathlib import Path
+    from urllib.parse import unquote
+
+    from django.conf import settings
+
+    (icon,) = find_all(client.get("/").content.decode(), "link", rel="icon")
+    assert icon["href"].startswith("data:image/svg+xml,")
+    svg = (Path(settings.BASE_DIR) / "static" / "img" / "favicon.svg").read_text().strip()
+    assert unquote(icon["href"].removeprefix("data:image/svg+xml,")) == svg

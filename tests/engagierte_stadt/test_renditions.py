@@ -17,6 +17,7 @@ from PIL import Image, ImageCms
 
 from engagierte_stadt.images import (
     MAX_STORED_EDGE,
+    RENDITION_FORMATS,
     VARIANTS,
     NormalisedImage,
     normalise_image,
@@ -59,9 +60,10 @@ def srcset(attrs: dict) -> list[tuple[str, int]]:
 
 def all_renditions(file) -> list[Path]:
     return [
-        Path(rendition_file(file, name, width).path)
+        Path(rendition_file(file, name, width, image_format).path)
         for name, variant in VARIANTS.items()
         for width in variant.widths
+        for image_format in RENDITION_FORMATS
     ]
 
 
@@ -245,6 +247,30 @@ def test_card_offers_400_and_800_pixel_crops_and_uses_the_smaller_as_src(db):
     assert attrs["src"].startswith("/media/renditions/projekte/")
 
 
+@pytest.mark.parametrize("variant", ["card", "detail"])
+def test_tag_offers_avif_and_webp_sources_of_the_same_sizes_before_the_jpeg_img(db, variant):
+    stored = ProjectImageFactory(image=ContentFile(encode(picture((2000, 1200))), name="a.jpg"))
+
+    html = render("{% responsive_image p v sizes='50vw' %}", p=stored, v=variant)
+
+    elements = parse(html).elements
+    assert [tag for tag, _attrs in elements] == ["picture", "source", "source", "img"]
+    jpeg = srcset(elements[3][1])
+    for (_tag, attrs), (pillow_format, mime) in zip(
+        elements[1:3], [("AVIF", "image/avif"), ("WEBP", "image/webp")], strict=True
+    ):
+        assert attrs["type"] == mime and attrs["sizes"] == "50vw"
+        entries = srcset(attrs)
+        assert [width for _url, width in entries] == [width for _url, width in jpeg]
+        for url, width in entries:
+            assert url.endswith(f".{pillow_format.lower()}")
+            with Image.open(media_file(url)) as rendition:
+                assert rendition.format == pillow_format and rendition.width == width
+            assert has_metadata(media_file(url)) == []
+            jpeg_url = {w: u for u, w in jpeg}[width]
+            assert media_file(url).stat().st_size < media_file(jpeg_url).stat().st_size
+
+
 def test_detail_never_enlarges_a_small_picture(db):
     stored = ProjectImageFactory(image=ContentFile(encode(picture((1000, 750))), name="a.jpg"))
 
@@ -312,7 +338,8 @@ def test_rendering_fifty_pictures_needs_no_query_and_no_file(
             pictures=pictures,
         )
 
-    assert html.count("<img ") == 100 and html.count("srcset=") == 100
+    assert html.count("<img ") == 100 and html.count("srcset=") == 300
+    assert html.count('<source type="image/avif"') == html.count('<source type="image/webp"') == 100
 
 
 # --- Article pages --------------------------------------------------------------------------

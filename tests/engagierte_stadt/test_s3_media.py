@@ -107,9 +107,14 @@ def test_admin_upload_goes_to_the_bucket_and_the_page_serves_renditions_from_it(
     assert response.status_code == 302, response.content.decode()[:2000]
     picture = ProjectImage.objects.get(project=project)
     keys = bucket_keys(bucket)
-    # The original and its four renditions (card 400/800, detail 800/1600), nothing on disk.
+    # The original and its renditions (card 400/800, detail 800/1600, each in AVIF, WebP and
+    # JPEG), nothing on disk.
     assert picture.image.name in keys
-    assert len([key for key in keys if key.startswith("renditions/")]) == 4
+    renditions = [key for key in keys if key.startswith("renditions/")]
+    assert (
+        sorted(key.rsplit(".", 1)[1] for key in renditions)
+        == ["avif"] * 4 + ["jpg"] * 4 + ["webp"] * 4
+    )
     assert not (tmp_path / "media").exists() or not any((tmp_path / "media").rglob("*.*"))
 
     page = client.get(project.get_absolute_url())
