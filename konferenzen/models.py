@@ -431,7 +431,7 @@ class Meeting(ShareableMixin, PublicAddressMixin, SearchableModel):
         ]
 
     def __str__(self):
-        when = date_format(timezone.localtime(self.starts_at), "j. F Y")
+        when = date_format(timezone.localtime(self.starts_at), "DATE_FORMAT")
         return f"{self.conference.title}: {self.title or when}"
 
     def save(self, *args, **kwargs):
@@ -513,7 +513,7 @@ class Meeting(ShareableMixin, PublicAddressMixin, SearchableModel):
 
     @property
     def display_title(self) -> str:
-        return self.title or date_format(timezone.localtime(self.starts_at), "j. F Y")
+        return self.title or date_format(timezone.localtime(self.starts_at), "DATE_FORMAT")
 
     @property
     def end(self):
