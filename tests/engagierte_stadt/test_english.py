@@ -411,8 +411,9 @@ def test_english_addresses_are_the_german_ones_under_en(demo, client):
 
 
 def test_staff_and_machine_addresses_have_no_english_twin(demo, client):
-    """The admin stays German; feeds, sitemap and robots.txt keep one address."""
-    for url in ["/admin/login/", "/robots.txt", "/sitemap.xml", "/aktuelles/rss.xml"]:
+    """The admin stays German; sitemap and robots.txt keep one address (the feeds are read by
+    people: they have an English twin, tests/engagierte_stadt/test_robots_sitemap_feeds.py)."""
+    for url in ["/admin/login/", "/robots.txt", "/sitemap.xml"]:
         assert client.get(url).status_code == 200, url
         assert client.get("/en" + url).status_code == 404, url
     login = client.get("/admin/login/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
