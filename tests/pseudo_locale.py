@@ -22,7 +22,8 @@ import polib
 import pytest
 from django.conf import settings as django_settings
 from django.conf.locale import LANG_INFO
-from django.test import override_settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils.translation import to_locale, trans_real
 
 CODE = "qps-plocm"
@@ -98,10 +99,13 @@ def build_catalogue(directory: Path) -> int:
     return len(catalogue)
 
 
-def _clear_language_caches():
-    # Django's test signals forget the catalogues on a LANGUAGES change, not these two lookups.
-    trans_real.get_languages.cache_clear()
-    trans_real._get_supported_language_variant.cache_clear()
+@receiver(setting_changed)
+def _forget_languages(*, setting, **kwargs):
+    """Django's test signals forget the catalogues when LANGUAGES changes, not these two
+    lookups: without this, the pseudo-locale would outlive the test that added it."""
+    if setting == "LANGUAGES":
+        trans_real.get_languages.cache_clear()
+        trans_real._get_supported_language_variant.cache_clear()
 
 
 @pytest.fixture(scope="session")
@@ -112,15 +116,13 @@ def pseudo_catalogue(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def pseudo_locale(pseudo_catalogue, monkeypatch) -> str:
-    """The portal with a third, right-to-left language under /qps-plocm/; returns its prefix."""
+def pseudo_locale(settings, pseudo_catalogue, monkeypatch) -> str:
+    """The portal with a third, right-to-left language under /qps-plocm/; returns its prefix.
+    Through pytest-django's `settings`, so that it is undone in order with every other
+    setting a test changes."""
     info = {"bidi": True, "code": CODE, "name": "Pseudo RTL", "name_local": NAME_LOCAL}
     monkeypatch.setitem(LANG_INFO, CODE, info)
-    with override_settings(
-        LANGUAGES=[*django_settings.LANGUAGES, (CODE, "Pseudo right-to-left")],
-        LANGUAGES_BIDI=[*django_settings.LANGUAGES_BIDI, BASE],
-        LOCALE_PATHS=[pseudo_catalogue, *django_settings.LOCALE_PATHS],
-    ):
-        _clear_language_caches()
-        yield f"/{CODE}/"
-    _clear_language_caches()
+    settings.LOCALE_PATHS = [pseudo_catalogue, *settings.LOCALE_PATHS]
+    settings.LANGUAGES_BIDI = [*settings.LANGUAGES_BIDI, BASE]
+    settings.LANGUAGES = [*settings.LANGUAGES, (CODE, "Pseudo right-to-left")]
+    return f"/{CODE}/"
