@@ -12,7 +12,16 @@ from django.urls import reverse
 from engagierte_stadt.search import searchable_models
 
 
-class ModelSitemap(Sitemap):
+class LanguagesSitemap(Sitemap):
+    """Every address once per language of settings.LANGUAGES (German unprefixed, English under
+    /en/…), each with its `hreflang` alternates and German as x-default."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class ModelSitemap(LanguagesSitemap):
     """The rows of `queryset()` with their `get_absolute_url()`, `updated_at` as lastmod."""
 
     def __init__(self, queryset, lastmod_field: str | None = "updated_at"):
@@ -33,7 +42,7 @@ class ModelSitemap(Sitemap):
         return self.queryset().aggregate(latest=Max(self.lastmod_field))["latest"]
 
 
-class RouteSitemap(Sitemap):
+class RouteSitemap(LanguagesSitemap):
     """Pages without a row of their own (home, list pages), by route name."""
 
     def __init__(self, routes: list[str]):

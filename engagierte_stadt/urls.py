@@ -39,12 +39,9 @@ SITEMAPS = {
 }
 
 # Addresses for machines and staff: one address each, in no language prefix. The admin stays
-# German; feeds, sitemap and robots.txt are read by programs and keep one stable address.
+# German; sitemap and robots.txt are read by programs and keep one stable address (the
+# sitemap lists every page in every language). The feeds are text to read: below, per language.
 urlpatterns = [
-    path("aktuelles/rss.xml", ArticleFeed(), name="article_feed"),
-    path("aktuelles/atom.xml", ArticleAtomFeed(), name="article_atom"),
-    path("mitmachen/rss.xml", OpportunityFeed(), name="opportunity_feed"),
-    path("mitmachen/atom.xml", OpportunityAtomFeed(), name="opportunity_atom"),
     # An index of one file per section: each stays under the 50 000 addresses a file may hold.
     path(
         "sitemap.xml",
@@ -94,6 +91,11 @@ urlpatterns = [
 # public pages go in here; the path words stay German in every language.
 urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
+    # News and new opportunities as feeds, in the language of their address.
+    path("aktuelles/rss.xml", ArticleFeed(), name="article_feed"),
+    path("aktuelles/atom.xml", ArticleAtomFeed(), name="article_atom"),
+    path("mitmachen/rss.xml", OpportunityFeed(), name="opportunity_feed"),
+    path("mitmachen/atom.xml", OpportunityAtomFeed(), name="opportunity_atom"),
     # /quartiere/, /projekte/ and /mitmachen/ with the pages below them.
     path("", include("quartiere.urls")),
     path("", include("konferenzen.urls")),

@@ -445,7 +445,7 @@ class Meeting(
         ]
 
     def __str__(self):
-        when = date_format(timezone.localtime(self.starts_at), "j. F Y")
+        when = date_format(timezone.localtime(self.starts_at), "DATE_FORMAT")
         conference, title = self.conference.in_language("title"), self.in_language("title")
         return f"{conference}: {title or when}"
 
@@ -543,7 +543,7 @@ class Meeting(
     def display_title(self) -> str:
         """Its title in the page's language (`in_language`), else its date."""
         return self.in_language("title") or date_format(
-            timezone.localtime(self.starts_at), "j. F Y"
+            timezone.localtime(self.starts_at), "DATE_FORMAT"
         )
 
     @property

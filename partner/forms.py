@@ -67,8 +67,15 @@ class PartnerApplicationForm(SpamProtectionMixin, forms.ModelForm):
         assume_scheme="https",
         max_length=200,
         help_text=_("For example www.example.org."),
-        widget=forms.URLInput(
-            attrs={"autocomplete": "url", "spellcheck": "false", "autocapitalize": "none"}
+        # A text field with the keyboard of a URL field: type="url" would make the browser
+        # refuse "www.example.org" (no scheme), the very example the hint gives.
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "url",
+                "inputmode": "url",
+                "spellcheck": "false",
+                "autocapitalize": "none",
+            }
         ),
         error_messages={"invalid": _("Please enter a web address, for example www.example.org.")},
     )

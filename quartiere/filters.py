@@ -303,7 +303,7 @@ def describe_query(query: str) -> str:
         if value is True:  # a checkbox: its label says what it means
             parts.append(str(field.label))
         elif hasattr(value, "strftime"):  # a date: "from 1 March"
-            parts.append(f"{field.label} {date_format(value, 'j. F Y')}")
+            parts.append(f"{field.label} {date_format(value, 'DATE_FORMAT')}")
         else:
             labels = dict(getattr(field, "choices", ()))
             values = value if isinstance(value, list | tuple) else [value]

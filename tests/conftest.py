@@ -1,6 +1,9 @@
 import pytest
 from django.utils import translation
 
+# A right-to-left pseudo-locale generated at test time (docs/sprachen.md).
+from tests.pseudo_locale import pseudo_catalogue, pseudo_locale  # noqa: F401
+
 
 @pytest.fixture(autouse=True)
 def _german(settings):

@@ -5,6 +5,7 @@ from django import template
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from engagierte_stadt.formats import local_format
 from engagierte_stadt.sharing import jsonld_script
 from konferenzen import calendar
 
@@ -21,9 +22,10 @@ def meeting_jsonld(context, meeting):
 
 @register.filter
 def meeting_when(meeting) -> str:
-    """The date and time in words: "Dienstag, 9. März 2027, 18:00 bis 20:00 Uhr"."""
+    """The date and time in words: "Dienstag, 9. März 2027, 18:00 bis 20:00 Uhr", in English
+    "Tuesday 9 March 2027, 18:00 to 20:00"."""
     start = calendar.local(meeting.starts_at)
-    day = date_format(start, "l, j. F Y")
+    day = date_format(start, local_format("WEEKDAY_DATE_FORMAT"))
     if meeting.ends_at is None:
         return _("%(day)s, from %(start)s") % {"day": day, "start": date_format(start, "H:i")}
     end = calendar.local(meeting.ends_at)
@@ -31,7 +33,7 @@ def meeting_when(meeting) -> str:
         return _("%(start_day)s, %(start)s to %(end_day)s, %(end)s") % {
             "start_day": day,
             "start": date_format(start, "H:i"),
-            "end_day": date_format(end, "l, j. F Y"),
+            "end_day": date_format(end, local_format("WEEKDAY_DATE_FORMAT")),
             "end": date_format(end, "H:i"),
         }
     return _("%(day)s, %(start)s to %(end)s") % {

@@ -160,3 +160,52 @@ def test_every_page_announces_the_feeds(client):
     )
     assert ("rss", "Aktuelles (RSS)", "/aktuelles/rss.xml") in links
     assert ("atom", "Neue Mitmach-Angebote (Atom)", "/mitmachen/atom.xml") in links
+
+
+XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+def test_sitemap_lists_each_page_in_both_languages_with_hreflang_alternates(client):
+    project = ProjectFactory(quartier=QuartierFactory(slug="welper"))
+    german = project.get_absolute_url()
+    entries = {}
+    index = ET.fromstring(client.get("/sitemap.xml").content)
+    for section in index.iter(f"{SITEMAP}loc"):
+        urlset = ET.fromstring(client.get(section.text.removeprefix("http://testserver")).content)
+        for url in urlset.iter(f"{SITEMAP}url"):
+            loc = url.find(f"{SITEMAP}loc").text.removeprefix("http://testserver")
+            entries[loc] = {
+                link.get("hreflang"): link.get("href").removeprefix("http://testserver")
+                for link in url.iter(f"{XHTML}link")
+            }
+    alternates = {"de": german, "en": "/en" + german, "x-default": german}
+    assert entries[german] == alternates
+    assert entries["/en" + german] == alternates
+    assert entries["/en/"] == {"de": "/", "en": "/en/", "x-default": "/"}
+    assert client.get("/en" + german).status_code == 200
+
+
+def test_feeds_in_english_under_en_with_english_links(client):
+    ArticleFactory(title="Frühlingsfest am Rathaus")
+    OpportunityFactory(title="Beete gießen")
+    for path, title in (
+        ("/en/aktuelles/rss.xml", "News"),
+        ("/en/aktuelles/atom.xml", "News"),
+        ("/en/mitmachen/rss.xml", "New opportunities"),
+        ("/en/mitmachen/atom.xml", "New opportunities"),
+    ):
+        feed = feedparser.parse(client.get(path).content)
+        assert not feed.bozo, (path, feed.bozo_exception)
+        assert feed.feed.title == title, path
+        assert feed.feed.language == "en", path
+        assert "/en/" in feed.feed.link, path
+        assert feed.entries and all("/en/" in entry.link for entry in feed.entries), path
+    german = feedparser.parse(client.get("/aktuelles/rss.xml").content)
+    assert german.feed.language == "de" and "/en/" not in german.entries[0].link
+
+
+def test_english_pages_announce_the_english_feeds(client):
+    html = client.get("/en/").content.decode()
+    links = re.findall(r'type="application/(?:rss|atom)\+xml" title="([^"]*)" href="([^"]*)"', html)
+    assert ("News (RSS)", "/en/aktuelles/rss.xml") in links
+    assert ("New opportunities (Atom)", "/en/mitmachen/atom.xml") in links

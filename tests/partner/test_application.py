@@ -91,6 +91,15 @@ def test_form_page_is_accessible_markup(client, welper):
     assert 'name="fax"' in html and 'class="site-hp" aria-hidden="true"' in html
 
 
+def test_website_field_is_text_with_a_url_keyboard(client, welper):
+    """type="url" would refuse "www.example.org", the example of its hint; autocomplete="url"
+    on a text field is what HTML_CodeSniffer (pa11y) accepts, and valid HTML."""
+    from tests.html import find_all
+
+    (field,) = find_all(client.get(URL).content.decode(), "input", name="website")
+    assert (field["type"], field["inputmode"], field["autocomplete"]) == ("text", "url", "url")
+
+
 def test_sending_the_form_stores_an_unconfirmed_application_and_mails_the_link(client, welper):
     response = apply(client, quartiere=[welper.pk])
     assert response.status_code == 302
