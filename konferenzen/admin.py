@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from engagierte_stadt.admin_confirm import confirm_action
 from engagierte_stadt.admin_scope import QuartierScopedAdminMixin
 from engagierte_stadt.audit import PersonalDataAdminMixin
 from engagierte_stadt.submissions.admin import (
@@ -26,6 +27,7 @@ from engagierte_stadt.submissions.admin import (
     local_time,
     places_overview_text,
     places_summary_text,
+    target_signup_links,
 )
 from engagierte_stadt.submissions.capacity import SignupStatus, signup_erase
 from konferenzen.models import (
@@ -487,14 +489,13 @@ class MeetingAdmin(QuartierScopedAdminMixin, admin.ModelAdmin):
     def registration_links(self, obj):
         if obj is None or obj.pk is None:
             return "–"
-        return format_html(
-            '<a href="{}?meeting__id__exact={}">{}</a> · <a href="{}?meeting={}">{}</a>',
-            reverse("admin:konferenzen_registration_changelist"),
-            obj.pk,
-            gettext("Show and export the registrations"),
-            reverse("admin:konferenzen_registration_add"),
-            obj.pk,
-            gettext("Enter a registration by phone or on paper"),
+        return target_signup_links(
+            list_url=reverse("admin:konferenzen_registration_changelist"),
+            add_url=reverse("admin:konferenzen_registration_add"),
+            target_field="meeting",
+            target=obj,
+            list_text=gettext("Show and export the registrations"),
+            add_text=gettext("Enter a registration by phone or on paper"),
         )
 
     # --- actions ---------------------------------------------------------------------------
@@ -778,6 +779,19 @@ class RegistrationAdmin(QuartierScopedAdminMixin, SignupAdminBase):
 # --- wishes for a conference -----------------------------------------------------------------
 
 
+def wish_erase_summary(modeladmin, request, queryset) -> list[str]:
+    count = queryset.filter(purged_at__isnull=True).count()
+    return [
+        ngettext(
+            "The name and e-mail address of %d wish will be deleted for good.",
+            "The names and e-mail addresses of %d wishes will be deleted for good.",
+            count,
+        )
+        % count,
+        gettext("The wishes stay counted for their district, without a name."),
+    ]
+
+
 @admin.register(ConferenceWish)
 class ConferenceWishAdmin(QuartierScopedAdminMixin, PersonalDataAdminMixin, admin.ModelAdmin):
     """People asking for a conference in their Quartier. They come in through the public form
@@ -858,6 +872,7 @@ class ConferenceWishAdmin(QuartierScopedAdminMixin, PersonalDataAdminMixin, admi
     @admin.action(
         description=_("Delete personal data of selected wishes now"), permissions=["change"]
     )
+    @confirm_action(wish_erase_summary)
     def erase_personal_data(self, request, queryset):
         count = 0
         for wish in queryset.filter(purged_at__isnull=True):

@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from engagierte_stadt.admin_confirm import confirm_action
 from engagierte_stadt.audit import PersonalDataAdminMixin
 from engagierte_stadt.submissions.admin import ConfirmedByDefaultFilter
 from partner import services
@@ -130,6 +131,24 @@ class ConfirmationFilter(ConfirmedByDefaultFilter):
     """Confirmed applications by default: unconfirmed ones may come from anyone."""
 
     confirmed_label = _("confirmed by the applicant")
+
+
+def _decision_summary(what):
+    """The confirmation page's text for a decision on applications: `what` says what happens
+    to each (a function of the count)."""
+
+    def summary(modeladmin, request, queryset) -> list[str]:
+        count = queryset.count()
+        return [
+            what(count),
+            gettext("Each applicant gets an e-mail about it."),
+            gettext(
+                "Only confirmed applications that wait for a decision change; the others are "
+                "skipped."
+            ),
+        ]
+
+    return summary
 
 
 @admin.register(PartnerApplication)
@@ -260,6 +279,14 @@ class PartnerApplicationAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
             )
 
     @admin.action(description=_("Start the review (the applicant is told)"), permissions=["change"])
+    @confirm_action(
+        _decision_summary(
+            lambda n: (
+                ngettext("%d application goes into review.", "%d applications go into review.", n)
+                % n
+            )
+        )
+    )
     def start_review(self, request, queryset):
         self._decide(
             request,
@@ -278,6 +305,18 @@ class PartnerApplicationAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     @admin.action(
         description=_("Accept: create an unpublished partner (the applicant is told)"),
         permissions=["change"],
+    )
+    @confirm_action(
+        _decision_summary(
+            lambda n: (
+                ngettext(
+                    "%d application is accepted: an unpublished partner is created from it.",
+                    "%d applications are accepted: an unpublished partner is created from each.",
+                    n,
+                )
+                % n
+            )
+        )
     )
     def accept(self, request, queryset):
         applications = list(queryset)
@@ -299,6 +338,18 @@ class PartnerApplicationAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
         self._report_skipped(request, len(applications) - len(created))
 
     @admin.action(description=_("Reject (the applicant is told)"), permissions=["change"])
+    @confirm_action(
+        _decision_summary(
+            lambda n: (
+                ngettext(
+                    "%d application is rejected. This cannot be undone.",
+                    "%d applications are rejected. This cannot be undone.",
+                    n,
+                )
+                % n
+            )
+        )
+    )
     def reject(self, request, queryset):
         self._decide(
             request,

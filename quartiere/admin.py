@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from engagierte_stadt.admin_confirm import confirm_action
 from engagierte_stadt.admin_scope import QuartierScopedAdminMixin
 from engagierte_stadt.audit import PersonalDataAdminMixin
 from engagierte_stadt.images import renditions
@@ -20,6 +21,7 @@ from engagierte_stadt.submissions.admin import (
     local_time,
     places_overview_text,
     places_summary_text,
+    target_signup_links,
 )
 from engagierte_stadt.submissions.capacity import SignupStatus
 from quartiere.models import (
@@ -347,16 +349,13 @@ class OpportunityAdmin(QuartierScopedAdminMixin, admin.ModelAdmin):
     def signup_links(self, obj):
         if obj is None or obj.pk is None:
             return "–"
-        signups_url = reverse("admin:quartiere_signup_changelist")
-        add_url = reverse("admin:quartiere_signup_add")
-        return format_html(
-            '<a href="{}?opportunity__id__exact={}">{}</a> · <a href="{}?opportunity={}">{}</a>',
-            signups_url,
-            obj.pk,
-            gettext("Show and export the sign-ups"),
-            add_url,
-            obj.pk,
-            gettext("Enter a sign-up by phone or on paper"),
+        return target_signup_links(
+            list_url=reverse("admin:quartiere_signup_changelist"),
+            add_url=reverse("admin:quartiere_signup_add"),
+            target_field="opportunity",
+            target=obj,
+            list_text=gettext("Show and export the sign-ups"),
+            add_text=gettext("Enter a sign-up by phone or on paper"),
         )
 
 
@@ -533,6 +532,18 @@ class AssignmentStateFilter(admin.SimpleListFilter):
         return queryset
 
 
+def end_now_summary(modeladmin, request, queryset) -> list[str]:
+    count = queryset.count()
+    return [
+        ngettext(
+            "%d assignment ends now: the person loses the rights for this district at once.",
+            "%d assignments end now: the people lose the rights for these districts at once.",
+            count,
+        )
+        % count,
+    ]
+
+
 @admin.register(QuartierAssignment)
 class QuartierAssignmentAdmin(admin.ModelAdmin):
     """Who works on which Quartiere. Administration assigns editors (change permission);
@@ -597,6 +608,7 @@ class QuartierAssignmentAdmin(admin.ModelAdmin):
         return obj.is_current()
 
     @admin.action(description=_("End the selected assignments now"), permissions=["delete"])
+    @confirm_action(end_now_summary)
     def end_now(self, request, queryset):
         if not self.is_manager(request):
             queryset = queryset.filter(delegated_by_id=request.user.pk)
