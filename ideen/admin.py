@@ -55,6 +55,14 @@ class IdeaModerationForm(forms.ModelForm):
     class Meta:
         model = Idea
         fields = ["title", "description", "helpers", "topic", "picture_alt"]
+        # Here and not on the model: the public form has texts for the proposer.
+        help_texts = {
+            "title": _("The proposer's title; correct only spelling or wording that hurts."),
+            "description": _("What and where, as the proposer wrote it."),
+            "helpers": _("Who could help, in the proposer's words. Optional."),
+            "topic": _("The topic the idea belongs to; the idea list filters by it."),
+            "picture_alt": _("What the picture shows, for people who cannot see it."),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

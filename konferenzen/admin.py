@@ -24,6 +24,7 @@ from engagierte_stadt.submissions.admin import (
     contact_column,
     contact_summary_text,
     csv_response,
+    fill_help_texts,
     local_time,
     places_overview_text,
     places_summary_text,
@@ -779,6 +780,13 @@ class RegistrationAdmin(QuartierScopedAdminMixin, SignupAdminBase):
 # --- wishes for a conference -----------------------------------------------------------------
 
 
+WISH_HELP_TEXTS = {
+    "name": _("The name the person gave. Delete it with the action when they ask."),
+    "email": _("Where the portal writes to the person; delete it with the action when they ask."),
+    "would_help": _("The person offered to help organise the conference."),
+}
+
+
 def wish_erase_summary(modeladmin, request, queryset) -> list[str]:
     count = queryset.filter(purged_at__isnull=True).count()
     return [
@@ -828,6 +836,9 @@ class ConferenceWishAdmin(QuartierScopedAdminMixin, PersonalDataAdminMixin, admi
 
     def has_add_permission(self, request):
         return False  # wishes need the person's own confirmation by e-mail
+
+    def get_form(self, request, obj=None, **kwargs):
+        return fill_help_texts(super().get_form(request, obj, **kwargs), WISH_HELP_TEXTS)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.purged_at:

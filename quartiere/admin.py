@@ -190,6 +190,7 @@ class OpportunityAdminForm(forms.ModelForm):
         choices=Opportunity.Weekday.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
+        help_text=_("For regular offers: on which days."),
     )
 
     class Meta:

@@ -182,6 +182,27 @@ def target_signup_links(
     )
 
 
+# Help texts of the personal fields in the admin. On the model they would show on the public
+# forms too, which have texts of their own for the person filling them in.
+STAFF_HELP_TEXTS = {
+    "name": _("First and last name, as the person gave it."),
+    "email": _("The person's e-mail address; the portal writes to it."),
+    "phone": _("With the area code, so that staff can call back."),
+    "message": _("What the person wrote or said when signing up. Optional."),
+    "needs": _("What the person needs to take part, e.g. step-free access. Optional."),
+    "opportunity": _("The offer the person signs up for."),
+    "meeting": _("The meeting the person registers for."),
+}
+
+
+def fill_help_texts(form_class, texts):
+    """Give the fields of an admin form without a help text the one from `texts`."""
+    for name, field in form_class.base_fields.items():
+        if not field.help_text and name in texts:
+            field.help_text = texts[name]
+    return form_class
+
+
 class StaffSignupFormBase(forms.ModelForm):
     """A sign-up taken by phone or on paper; stored through the engine, confirmed at once.
 
@@ -196,6 +217,7 @@ class StaffSignupFormBase(forms.ModelForm):
         choices=[(Source.PHONE, Source.PHONE.label), (Source.PAPER, Source.PAPER.label)],
         initial=Source.PHONE,
         widget=forms.RadioSelect,
+        help_text=_("How the sign-up reached you."),
     )
     consent = forms.BooleanField(
         label=_("The person agrees that their data is stored for this sign-up."),
@@ -375,7 +397,7 @@ class SignupAdminBase(audit.PersonalDataAdminMixin, admin.ModelAdmin):
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
             kwargs["form"] = self.staff_form
-        return super().get_form(request, obj, **kwargs)
+        return fill_help_texts(super().get_form(request, obj, **kwargs), STAFF_HELP_TEXTS)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
