@@ -130,7 +130,8 @@ class OpportunityInline(admin.StackedInline):
 @admin.register(Project)
 class ProjectAdmin(QuartierScopedAdminMixin, admin.ModelAdmin):
     quartier_path = "quartier"
-    list_display = ["title", "quartier", "status", "publication", "featured", "thumbnail"]
+    # The columns that matter, so that the list fits 1280 px ("featured" is a filter).
+    list_display = ["title", "quartier", "status", "publication", "thumbnail"]
     list_filter = ["publication", "status", "featured", "quartier", "topics"]
     search_fields = ["title", "teaser", "description", "contact_name"]
     prepopulated_fields = {"slug": ["title"]}
@@ -233,7 +234,8 @@ class AttentionFilter(admin.SimpleListFilter):
 class OpportunityAdmin(QuartierScopedAdminMixin, admin.ModelAdmin):
     quartier_path = "quartier"
     form = OpportunityAdminForm
-    list_display = ["title", "project", "quartier", "commitment", "places_overview", "is_open"]
+    # The columns that matter, so that the list fits 1280 px (the commitment is a filter).
+    list_display = ["title", "project", "quartier", "places_overview", "is_open"]
     list_filter = [AttentionFilter, "is_open", "is_published", "commitment", "quartier"]
     search_fields = ["title", "description", "project__title"]
     prepopulated_fields = {"slug": ["title"]}
