@@ -20,6 +20,7 @@ from engagierte_stadt.models import (
     PersonalDataAccess,
     SiteSettings,
 )
+from engagierte_stadt.preview import PreviewAdminMixin
 from engagierte_stadt.submissions.admin import fill_help_texts
 
 
@@ -110,7 +111,7 @@ class AccessibilityFeedbackAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(PreviewAdminMixin, admin.ModelAdmin):
     list_display = ["title", "status", "publish_at", "thumbnail"]
     list_filter = ["status", "publish_at"]
     search_fields = ["title", "teaser", "body"]

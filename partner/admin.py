@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt.admin_confirm import confirm_action
 from engagierte_stadt.audit import PersonalDataAdminMixin
+from engagierte_stadt.preview import PreviewAdminMixin
 from engagierte_stadt.submissions.admin import ConfirmedByDefaultFilter
 from partner import services
 from partner.models import (
@@ -46,7 +47,7 @@ class ProjectPartnerInline(admin.TabularInline):
 
 
 @admin.register(Partner)
-class PartnerAdmin(admin.ModelAdmin):
+class PartnerAdmin(PreviewAdminMixin, admin.ModelAdmin):
     list_display = ["name", "thumbnail", "kind", "is_cooperation_partner", "is_published"]
     list_display_links = ["name"]
     list_filter = ["is_published", "kind", "is_cooperation_partner", "quartiere"]

@@ -12,6 +12,7 @@ from engagierte_stadt.admin_confirm import confirm_action
 from engagierte_stadt.admin_scope import QuartierScopedAdminMixin
 from engagierte_stadt.audit import PersonalDataAdminMixin
 from engagierte_stadt.images import renditions
+from engagierte_stadt.preview import PreviewAdminMixin
 from engagierte_stadt.submissions.admin import (
     ReadOnlySignupInline,
     SignupAdminBase,
@@ -128,7 +129,7 @@ class OpportunityInline(admin.StackedInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(QuartierScopedAdminMixin, admin.ModelAdmin):
+class ProjectAdmin(QuartierScopedAdminMixin, PreviewAdminMixin, admin.ModelAdmin):
     quartier_path = "quartier"
     # The columns that matter, so that the list fits 1280 px ("featured" is a filter).
     list_display = ["title", "quartier", "status", "publication", "thumbnail"]
@@ -231,7 +232,7 @@ class AttentionFilter(admin.SimpleListFilter):
 
 
 @admin.register(Opportunity)
-class OpportunityAdmin(QuartierScopedAdminMixin, admin.ModelAdmin):
+class OpportunityAdmin(QuartierScopedAdminMixin, PreviewAdminMixin, admin.ModelAdmin):
     quartier_path = "quartier"
     form = OpportunityAdminForm
     # The columns that matter, so that the list fits 1280 px (the commitment is a filter).
