@@ -116,3 +116,10 @@ def test_redaktion_previews_a_draft_article(client):
     article = ArticleFactory(title="Noch nicht fertig", status=Article.Status.DRAFT)
     html = client.get(f"/vorschau/aktuelles/{article.pk}/").content.decode()
     assert "Noch nicht fertig" in html and BANNER in html
+
+
+def test_staff_without_the_second_factor_get_no_preview(client, town):
+    """Until the code step is passed, a staff session is a visitor's on the public site."""
+    user = get_user_model().objects.create_superuser("chefin", "chefin@example.org", "pw")
+    client.force_login(user)
+    assert client.get(preview(town["welper"])).status_code == 404
