@@ -8,9 +8,10 @@ from django.core import mail
 
 from engagierte_stadt.submissions.capacity import SignupStatus, signup_confirm, signup_submit
 from ideen.models import Idea, IdeaStatus
+from konferenzen.models import Registration
 from partner.models import ApplicationStatus, PartnerApplication
 from quartiere.models import Opportunity, Quartier, Signup
-from tests.factories import login_staff
+from tests.factories import MeetingFactory, login_staff
 from tests.ideen.helpers import confirmed as confirmed_idea
 from tests.partner.factories import ApplicationFactory
 
@@ -184,3 +185,18 @@ def test_saving_a_signup_returns_to_the_filtered_list(admin_client, tafel):
     )
     assert response.status_code == 302
     assert response["Location"] == f"{SIGNUPS}?opportunity__id__exact={tafel.pk}"
+
+
+def test_meeting_page_links_registrations_and_returns_after_the_phone_entry(admin_client):
+    meeting = MeetingFactory(registration_enabled=True, places=10)
+    url = "/admin/konferenzen/registration/"
+    filters = f"_changelist_filters=meeting__id__exact%3D{meeting.pk}"
+    html = admin_client.get(f"/admin/konferenzen/meeting/{meeting.pk}/change/").content.decode()
+    assert f'href="{url}add/?meeting={meeting.pk}&amp;{filters}"' in html
+    response = admin_client.post(
+        f"{url}add/?{filters}",
+        {"meeting": meeting.pk, "source": "paper", "name": "Papier Person", "consent": "on"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"{url}?meeting__id__exact={meeting.pk}"
+    assert Registration.objects.get().name == "Papier Person"
