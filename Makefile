@@ -85,8 +85,11 @@ check-migrations: $(VENV)/.dev
 check-deploy: $(VENV)/.dev
 	$(DEPLOY_ENV) $(MANAGE) check --deploy --fail-level WARNING
 
+# The suite runs in one process per core (pytest-xdist; each worker has its own test database
+# and live server; a test file stays on one worker). PYTEST_WORKERS=0 runs it in this process.
+PYTEST_WORKERS ?= auto
 pytest: $(VENV)/.dev messages
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 test: lint check-migrations check-deploy pytest
 

@@ -16,13 +16,20 @@ start from the editor's Quartiere; it refuses the change, delete and history pag
 anything outside them (403); and it offers only the editor's Quartiere (and what lies in
 them) in the choices of related fields. Pages outside the admin call `restrict()`.
 
-This module imports no app: it reads the assignments through the reverse relation
-`user.quartier_assignments` and their `current()` and `covered_quartier_ids()` QuerySet
-methods.
+A partner organisation's contact can be made an editor of exactly their own opportunities
+(`partner.PartnerAssignment`): besides the Quartiere above, they work on the opportunities of
+their organisation and the sign-ups for them, nothing else. An admin opens its rows to them
+by naming the way from its model to the opportunity in `opportunity_path` (`"pk"` on the
+opportunity, `"opportunity"` on the sign-up); every other admin stays closed to them, even if
+someone gave their role more permissions.
+
+This module imports no app: it reads the assignments through the reverse relations
+`user.quartier_assignments` (with their `current()` and `covered_quartier_ids()` QuerySet
+methods) and `user.partner_assignments` (`opportunity_ids()`).
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 ALL_QUARTIERE_PERMISSION = "quartiere.work_in_all_quartiere"
 
@@ -59,12 +66,51 @@ def quartier_ids(request, *, personal: bool = False) -> frozenset[int] | None:
     return cache[personal]
 
 
-def restrict(queryset: QuerySet, request, path: str, *, personal: bool = False) -> QuerySet:
-    """`queryset` cut down to the rows whose Quartier (reached by `path`) the user may see."""
+def opportunity_ids(request) -> frozenset[int]:
+    """The opportunities the user of `request` works on as the contact of a partner
+    organisation (besides their Quartiere). Worked out once per request."""
+    cache = request.__dict__.setdefault(_CACHE, {})
+    if "opportunities" not in cache:
+        user = request.user
+        assignments = getattr(user, "partner_assignments", None)
+        if assignments is None or not (user.is_active and user.is_staff):
+            cache["opportunities"] = frozenset()
+        else:
+            cache["opportunities"] = assignments.opportunity_ids()
+    return cache["opportunities"]
+
+
+def restrict(
+    queryset: QuerySet,
+    request,
+    path: str,
+    *,
+    personal: bool = False,
+    opportunity_path: str = "",
+) -> QuerySet:
+    """`queryset` cut down to the rows whose Quartier (reached by `path`) the user may see,
+    and, with `opportunity_path`, the rows of the opportunities of their partner organisation
+    (see the module docstring)."""
     ids = quartier_ids(request, personal=personal)
     if ids is None:
         return queryset
-    return queryset.filter(**{f"{path}__in": ids})
+    condition = Q(**{f"{path}__in": ids})
+    if opportunity_path:
+        own = opportunity_ids(request)
+        if own:
+            condition |= Q(**{f"{opportunity_path}__in": own})
+    return queryset.filter(condition)
+
+
+def only_as_partner(queryset: QuerySet, request, path: str, obj) -> bool:
+    """Whether the user may see `obj` (a row of `queryset`'s model) only as the contact of a
+    partner organisation, not through their Quartiere."""
+    if obj is None or obj.pk is None:
+        return False
+    ids = quartier_ids(request)
+    if ids is None or not opportunity_ids(request):
+        return False
+    return not queryset.filter(pk=obj.pk, **{f"{path}__in": ids}).exists()
 
 
 class QuartierScopedAdminMixin:
@@ -77,9 +123,21 @@ class QuartierScopedAdminMixin:
     quartier_path: str = ""
     # Personal data (sign-ups, registrations, wishes): only through assignments.
     personal_data: bool = False
+    # The lookup from the model to its opportunity, for the contacts of a partner
+    # organisation ("pk" on Opportunity); empty: they see nothing of this admin.
+    opportunity_path: str = ""
+    # Fields a partner's contact may not change on their opportunities: the relations to
+    # projects and Quartiere, of which they could choose none.
+    partner_readonly_fields: tuple[str, ...] = ()
 
     def scope(self, queryset, request):
-        return restrict(queryset, request, self.quartier_path, personal=self.personal_data)
+        return restrict(
+            queryset,
+            request,
+            self.quartier_path,
+            personal=self.personal_data,
+            opportunity_path=self.opportunity_path,
+        )
 
     def scope_ids(self, request):
         return quartier_ids(request, personal=self.personal_data)
@@ -96,6 +154,14 @@ class QuartierScopedAdminMixin:
         if key not in cache:
             cache[key] = self.scope(self.model._default_manager.filter(pk=obj.pk), request).exists()
         return cache[key]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if self.partner_readonly_fields and only_as_partner(
+            self.model._default_manager.all(), request, self.quartier_path, obj
+        ):
+            return [*fields, *(f for f in self.partner_readonly_fields if f not in fields)]
+        return fields
 
     def get_object(self, request, object_id, from_field=None):
         """Something outside the editor's Quartiere is refused (403), not reported missing."""

@@ -10,3 +10,6 @@ class EngagierteStadtConfig(AppConfig):
         from engagierte_stadt import staff_login
 
         staff_login.connect()
+
+        # Each staff member switches their weekly digest on or off in the admin.
+        from engagierte_stadt import digest_admin  # noqa: F401

@@ -68,6 +68,8 @@ class Figure:
     url: str = ""  # the full admin list
     link_text: str = ""
     key: str = ""  # names the figure for tests ("signups-per-month")
+    # What is new since `Scope.since` (the weekly digest), not a chart of the admin index.
+    news: bool = False
 
     @property
     def total(self) -> int:
@@ -87,12 +89,18 @@ class Dashboard:
 
 
 class Scope:
-    """What a provider may count: the request's user and their Quartiere."""
+    """What a provider may count: the request's user and their Quartiere.
 
-    def __init__(self, request, now=None):
+    `since`: the moment of the last digest. Only the weekly digest sets it; a provider then
+    also yields what is new since (a `Figure` with `news=True`), which the admin index never
+    shows.
+    """
+
+    def __init__(self, request, now=None, since=None):
         self.request = request
         self.user = request.user
         self.now = now or timezone.now()
+        self.since = since
 
     def can_view(self, model) -> bool:
         """The user may open the admin list of `model` (view or change permission)."""
@@ -101,9 +109,14 @@ class Scope:
             self.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
         )
 
-    def restrict(self, queryset: QuerySet, path: str, *, personal: bool = False) -> QuerySet:
-        """`queryset` cut down to the user's Quartiere (see `admin_scope.restrict`)."""
-        return admin_scope.restrict(queryset, self.request, path, personal=personal)
+    def restrict(
+        self, queryset: QuerySet, path: str, *, personal: bool = False, opportunity_path: str = ""
+    ) -> QuerySet:
+        """`queryset` cut down to the user's Quartiere, and with `opportunity_path` to the
+        opportunities of their partner organisation (see `admin_scope.restrict`)."""
+        return admin_scope.restrict(
+            queryset, self.request, path, personal=personal, opportunity_path=opportunity_path
+        )
 
     def quartier_ids(self, *, personal: bool = False) -> frozenset[int] | None:
         return admin_scope.quartier_ids(self.request, personal=personal)
@@ -136,9 +149,10 @@ def register(*, order: int, provider: Provider) -> None:
     _registry.sort(key=lambda item: item[0])
 
 
-def build(request, now=None) -> Dashboard:
-    """The dashboard of the user of `request`: tasks with something to do, and the figures."""
-    scope = Scope(request, now=now)
+def build(request, now=None, since=None) -> Dashboard:
+    """The dashboard of the user of `request`: tasks with something to do, and the figures
+    (with `since`, also what is new since then: see `Scope`)."""
+    scope = Scope(request, now=now, since=since)
     tasks, figures = [], []
     if not (request.user.is_active and request.user.is_staff):
         return Dashboard(tasks, figures)

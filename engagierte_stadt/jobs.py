@@ -62,6 +62,8 @@ JOBS: list[Job] = [
     Job("purge_access_log", "purge_access_log", timedelta(days=1)),
     # The sent-mail log (results and Message-IDs) is kept 30 days.
     Job("purge_mail_log", "purge_mail_log", timedelta(days=7), ("30", "--result", "all")),
+    # Each editor's weekly digest; the command itself sends at most one a week per person.
+    Job("send_editor_digests", "send_editor_digests", timedelta(days=1)),
 ]
 
 

@@ -886,3 +886,33 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.model_label} ({self.count})"
+
+
+class EditorDigest(models.Model):
+    """A staff member's weekly digest (`engagierte_stadt.digest`): whether they want it, and
+    when the last one went out (at most one a week). No row: the digest is on."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff member"),
+        on_delete=models.CASCADE,
+        related_name="editor_digest",
+        help_text=_("The staff member who gets (or does not get) the weekly overview."),
+    )
+    enabled = models.BooleanField(
+        _("weekly overview by e-mail"),
+        default=True,
+        help_text=_(
+            "Once a week, an e-mail with what is new and what needs doing in your districts "
+            "(only when there is something). Untick to receive none."
+        ),
+    )
+    last_sent_at = models.DateTimeField(_("last sent at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("weekly overview")
+        verbose_name_plural = _("weekly overviews")
+        ordering = ["user__username"]
+
+    def __str__(self):
+        return str(_("Weekly overview for %(user)s") % {"user": self.user.get_username()})

@@ -11,6 +11,9 @@ role but of their assignments (`quartiere.QuartierAssignment`, see `admin_scope`
   to a colleague (Vertretung).
 - Administration: users, roles, assignments and site settings, the access log of personal
   data (ids only); no content, no personal data.
+- Partnerorganisation: the contact of a partner organisation, made an editor of exactly
+  their own opportunities by an assignment to the partner (`partner.PartnerAssignment`):
+  view and change those opportunities, see, enter and export their sign-ups; nothing else.
 
 Models are named by label, so this module imports no app.
 """
@@ -24,6 +27,7 @@ from engagierte_stadt.submissions.submission import SubmissionBase
 REDAKTION = "Redaktion"
 QUARTIERSENTWICKLUNG = "Quartiersentwicklung"
 ADMINISTRATION = "Administration"
+PARTNERORGANISATION = "Partnerorganisation"
 
 ALL = ("view", "add", "change", "delete")
 
@@ -43,6 +47,10 @@ ADMINISTRATION_MODELS = {
     "engagierte_stadt.recoverycode": (),
     # The access log of personal data (read-only for everyone; who looked at what, by id).
     "engagierte_stadt.personaldataaccess": ("view",),
+    # Everybody's weekly digest: on or off, last sent (each staff member changes their own).
+    "engagierte_stadt.editordigest": ("view", "change"),
+    # Which partner organisation's contact works on that partner's opportunities.
+    "partner.partnerassignment": ALL,
 }
 
 QUARTIERSENTWICKLUNG_MODELS = {
@@ -67,6 +75,12 @@ QUARTIERSENTWICKLUNG_MODELS = {
     # Ideas of their Quartiere: moderate them (each step through the change page).
     "ideen.idea": ("view", "change"),
     "ideen.ideastatuschange": ("view",),
+}
+
+# Which opportunities: those of the partner's projects (`admin_scope`, `opportunity_path`).
+PARTNERORGANISATION_MODELS = {
+    "quartiere.opportunity": ("view", "change"),
+    "quartiere.signup": ("view", "add", "change"),
 }
 
 ALL_QUARTIERE = ("quartiere", "work_in_all_quartiere")
@@ -113,6 +127,7 @@ ROLES = {
     REDAKTION: redaktion_permissions,
     QUARTIERSENTWICKLUNG: lambda: _permissions(QUARTIERSENTWICKLUNG_MODELS),
     ADMINISTRATION: lambda: _permissions(ADMINISTRATION_MODELS),
+    PARTNERORGANISATION: lambda: _permissions(PARTNERORGANISATION_MODELS),
 }
 
 

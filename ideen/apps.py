@@ -12,3 +12,9 @@ class IdeenConfig(AppConfig):
         from ideen import sections
 
         sections.register_all()
+
+        # The admin index (and the weekly digest) name the ideas waiting for moderation.
+        from engagierte_stadt import dashboard
+        from ideen.dashboard import provide
+
+        dashboard.register(order=40, provider=provide)

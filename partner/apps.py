@@ -18,3 +18,6 @@ class PartnerConfig(AppConfig):
         from partner.dashboard import provide
 
         dashboard.register(order=30, provider=provide)
+
+        # Administration makes a partner's contact an editor of the partner's opportunities.
+        from partner import admin_assignments  # noqa: F401

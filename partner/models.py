@@ -1,6 +1,7 @@
 """The partner network: organisations and businesses, their roles in projects, applications to
 join ("Partner werden"), and the national network of Engagierte Städte."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
@@ -13,7 +14,7 @@ from engagierte_stadt.search import SearchableModel
 from engagierte_stadt.sharing import ShareableMixin, organisation_data
 from engagierte_stadt.submissions.submission import SubmissionBase, SubmissionQuerySet
 from engagierte_stadt.urlwords import PublicAddressMixin
-from quartiere.models import Project, Quartier
+from quartiere.models import Opportunity, Project, Quartier
 
 # Logos are fitted into this box (width × height, never enlarged), so the directory stays calm.
 LOGO_BOX = (600, 300)
@@ -590,3 +591,70 @@ class PartnerApplication(SubmissionBase):
             "offer",
             "quartiere",
         ]
+
+
+# --- partner organisations as editors of their own opportunities ---------------------------
+
+# A partner's own opportunities: those of the projects it is the responsible body (Träger) of.
+OWN_OPPORTUNITY_ROLES = (ProjectRole.RESPONSIBLE,)
+
+
+class PartnerAssignmentQuerySet(models.QuerySet):
+    def partners_opportunities(self):
+        """The opportunities of the projects the assigned partners are responsible for."""
+        return Opportunity.objects.filter(
+            project__partner_roles__partner__in=self.values("partner_id"),
+            project__partner_roles__role__in=OWN_OPPORTUNITY_ROLES,
+        )
+
+    def opportunity_ids(self) -> frozenset[int]:
+        """Ids of `partners_opportunities()`, in one query (see `admin_scope`)."""
+        return frozenset(self.partners_opportunities().values_list("pk", flat=True))
+
+
+class PartnerAssignment(models.Model):
+    """A staff account of a partner organisation's contact person, made an editor of exactly
+    the partner's own opportunities (`OWN_OPPORTUNITY_ROLES`) and their sign-ups.
+
+    The admin shows them nothing else (`engagierte_stadt.admin_scope`): not the other offers
+    of the same Quartier, no projects, conferences or other personal data. Give the account
+    the role "Partnerorganisation" for the permissions.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("contact person's account"),
+        on_delete=models.CASCADE,
+        related_name="partner_assignments",
+        help_text=_(
+            "A staff account with the role “Partnerorganisation”; like every staff account it "
+            "logs in with a second factor."
+        ),
+    )
+    partner = models.ForeignKey(
+        Partner,
+        verbose_name=_("partner"),
+        on_delete=models.CASCADE,
+        related_name="assignments",
+        help_text=_(
+            "The account works on the opportunities of the projects this partner is the "
+            "responsible body of, and on their sign-ups."
+        ),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = PartnerAssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("partner assignment")
+        verbose_name_plural = _("partner assignments")
+        ordering = ["partner__name", "user__username", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "partner"], name="partner_assignment_once")
+        ]
+
+    def __str__(self):
+        return str(
+            _("%(user)s for %(partner)s")
+            % {"user": self.user.get_username(), "partner": self.partner.name}
+        )

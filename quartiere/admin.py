@@ -205,6 +205,7 @@ class SignupInline(ReadOnlySignupInline):
 
     model = Signup
     quartier_path = "opportunity__quartier"
+    opportunity_path = "opportunity"
     verbose_name_plural = _("sign-ups")
 
 
@@ -234,6 +235,8 @@ class AttentionFilter(admin.SimpleListFilter):
 @admin.register(Opportunity)
 class OpportunityAdmin(QuartierScopedAdminMixin, PreviewAdminMixin, admin.ModelAdmin):
     quartier_path = "quartier"
+    opportunity_path = "pk"  # a partner organisation's contact: their own opportunities
+    partner_readonly_fields = ("project", "quartier")
     form = OpportunityAdminForm
     # The columns that matter, so that the list fits 1280 px (the commitment is a filter).
     list_display = ["title", "project", "quartier", "places_overview", "is_open"]
@@ -385,6 +388,7 @@ class SignupAdmin(QuartierScopedAdminMixin, SignupAdminBase):
 
     quartier_path = "opportunity__quartier"
     personal_data = True
+    opportunity_path = "opportunity"  # a partner organisation's contact: their own offers
     staff_form = StaffSignupForm
     full_message = _(
         "The opportunity is full: the person is number %(position)d on the waiting list."

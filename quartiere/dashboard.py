@@ -31,7 +31,7 @@ def months_back(today: date, count: int) -> list[date]:
 def opportunity_tasks(scope: Scope):
     if not scope.can_view(Opportunity):
         return
-    opportunities = scope.restrict(Opportunity.objects.all(), "quartier")
+    opportunities = scope.restrict(Opportunity.objects.all(), "quartier", opportunity_path="pk")
     accepting = opportunities.accepting(scope.now)
     full = accepting.full().count()
     yield Task(
@@ -77,6 +77,7 @@ def _confirmed_signups(scope: Scope, since: date):
         Signup.objects.confirmed().filter(confirmed_at__gte=start),
         "opportunity__quartier",
         personal=True,
+        opportunity_path="opportunity",
     )
 
 
@@ -146,7 +147,9 @@ def free_places_figure(scope: Scope, districts: dict[int, Quartier]):
     """Free places in the offers open for sign-ups, per Stadtteil."""
     if not scope.can_view(Opportunity):
         return
-    accepting = scope.restrict(Opportunity.objects.all(), "quartier").accepting(scope.now)
+    accepting = scope.restrict(
+        Opportunity.objects.all(), "quartier", opportunity_path="pk"
+    ).accepting(scope.now)
     rows = (
         accepting.annotate_places()
         .order_by()
@@ -229,6 +232,48 @@ def alert_figure(scope: Scope):
     )
 
 
+def new_signups_news(scope: Scope):
+    """For the weekly digest: sign-ups confirmed since the last one, per opportunity. Counts
+    only, never who; one query."""
+    if scope.since is None or not scope.can_view(Signup):
+        return
+    signups = scope.restrict(
+        Signup.objects.confirmed().filter(
+            confirmed_at__gt=scope.since, confirmed_at__lte=scope.now
+        ),
+        "opportunity__quartier",
+        personal=True,
+        opportunity_path="opportunity",
+    )
+    counts = (
+        signups.order_by()
+        .values("opportunity", "opportunity__title")
+        .annotate(n=models.Count("pk"))
+        .order_by("opportunity__title", "opportunity")
+        .values_list("opportunity", "opportunity__title", "n")
+    )
+    yield Figure(
+        title=_("New confirmed sign-ups"),
+        summary=_("Sign-ups confirmed since the last overview, per opportunity."),
+        label_heading=_("Opportunity"),
+        value_heading=_("Sign-ups"),
+        rows=[
+            Row(
+                title,
+                n,
+                scope.changelist(
+                    Signup, status__exact=SignupStatus.CONFIRMED, opportunity__id__exact=pk
+                ),
+            )
+            for pk, title, n in counts
+        ],
+        url=scope.changelist(Signup, status__exact=SignupStatus.CONFIRMED),
+        link_text=_("All confirmed sign-ups"),
+        key="new-signups",
+        news=True,
+    )
+
+
 def _per_district(scope, districts, counts, *, personal: bool, link) -> list[Row]:
     """Counts per Quartier summed up per Stadtteil; every Stadtteil of the user's Quartiere
     gets a row, also with 0. `link(ids)` is the admin list of one Stadtteil's Quartiere."""
@@ -246,6 +291,7 @@ def _per_district(scope, districts, counts, *, personal: bool, link) -> list[Row
 
 
 def provide(scope: Scope):
+    yield from new_signups_news(scope)
     yield from opportunity_tasks(scope)
     if scope.can_view(Signup) or scope.can_view(Opportunity):
         districts = Quartier.objects.districts_by_id()

@@ -249,6 +249,8 @@ class ReadOnlySignupInline(admin.TabularInline):
     """
 
     quartier_path: str
+    # The way from the sign-up to its opportunity, for a partner's contact (see `admin_scope`).
+    opportunity_path: str = ""
 
     fields = ["person", "status", "source", "created_at", "confirmed_at"]
     readonly_fields = fields
@@ -258,7 +260,13 @@ class ReadOnlySignupInline(admin.TabularInline):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        return restrict(queryset, request, self.quartier_path, personal=True)
+        return restrict(
+            queryset,
+            request,
+            self.quartier_path,
+            personal=True,
+            opportunity_path=self.opportunity_path,
+        )
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -90,7 +90,9 @@ def pytest_collection_finish(session):
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    if config.stash.get(_SKIPPED_KEY, False):
+    # With pytest-xdist the workers collect, so the controller only knows Chromium is missing.
+    skipped = config.stash.get(_SKIPPED_KEY, False)
+    if skipped or (hasattr(config, "workerinput") is False and not chromium_available()):
         terminalreporter.section("BROWSER TESTS SKIPPED", sep="!", red=True, bold=True)
         terminalreporter.write_line(MISSING_CHROMIUM, red=True, bold=True)
 
@@ -117,11 +119,70 @@ def base_url(live_server) -> str:
     return live_server.url
 
 
+def _demo_loaded() -> bool:
+    from quartiere.models import Quartier
+
+    return Quartier.objects.exists()
+
+
+def _flush_database() -> None:
+    call_command("flush", interactive=False, verbosity=0)
+
+
 @pytest.fixture
 def demo_site(transactional_db, live_server) -> str:
-    """The live server with the demo content loaded; returns its base URL (no trailing slash)."""
+    """The live server with the demo content loaded; returns its base URL (no trailing slash).
+
+    For tests that change data: they start from a freshly loaded demo, and the database is
+    emptied after each of them (``transactional_db``).
+    """
+    if _demo_loaded():  # left by `demo_site_readonly` tests of this module
+        _flush_database()
     call_command("load_demo", stdout=io.StringIO())
     return live_server.url
+
+
+@pytest.fixture(scope="module")
+def _shared_demo(django_db_setup, django_db_blocker):
+    """One demo load for the read-only tests of a module; the database is emptied at its end,
+    so the next module starts from an empty database as ``transactional_db`` tests expect."""
+    yield
+    with django_db_blocker.unblock():
+        _flush_database()
+
+
+@pytest.fixture
+def demo_site_readonly(_shared_demo, django_db_blocker, live_server) -> str:
+    """The demo for tests that only look (GET pages, run axe) and change no row.
+
+    The demo is loaded once per module instead of once per test, which is most of the browser
+    suite's time. A writing test of the same module empties the database after it; the next
+    read-only test then loads the demo again. A read-only test that wrote anyway would leak
+    its rows into the following read-only tests of the module, so keep them read-only.
+    """
+    with django_db_blocker.unblock():
+        if not _demo_loaded():
+            call_command("load_demo", stdout=io.StringIO())
+        yield live_server.url
+
+
+@pytest.fixture(autouse=True)
+def _live_server_helper(request):
+    """pytest-django's helper, except for ``demo_site_readonly`` tests.
+
+    pytest-django makes every test that uses the live server a ``transactional_db`` test,
+    which empties the database after the test. Read-only tests keep the module's demo
+    instead (their database access comes from ``demo_site_readonly``).
+    """
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    if "demo_site_readonly" not in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+    live_server = request.getfixturevalue("live_server")
+    live_server._live_server_modified_settings.enable()
+    yield
+    live_server._live_server_modified_settings.disable()
 
 
 # --- recorder --------------------------------------------------------------------------------

@@ -1,13 +1,16 @@
 """City staff work in the Django admin under the portal's strict Content-Security-Policy."""
 
+import csv
 import io
 import re
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from playwright.sync_api import Page, expect
 
-from engagierte_stadt.models import Article
+from engagierte_stadt.models import Article, EditorDigest
+from engagierte_stadt.submissions.capacity import SignupStatus, Source
 from tests.e2e.a11y import assert_accessible, assert_page_basics
 from tests.e2e.staff import log_in_with_code
 from tests.images import image_bytes
@@ -48,12 +51,25 @@ def test_staff_member_publishes_news_with_photo_in_the_admin(page: Page, demo_si
     assert_accessible(page, "Artikel aus dem Admin")
 
 
-def test_editor_sees_the_dashboard_of_their_district_only(page: Page, demo_site):
-    """The admin index of an editor of Welper: the to-do list and the figures of Welper, each
-    figure a table whose bars are SVG drawn on the server; axe finds nothing to fix."""
-    from django.core.management import call_command
+def csv_download(page: Page) -> list[list[str]]:
+    """Run the selected action of the admin list and read the CSV file it downloads."""
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Ausführen").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    return list(csv.reader(io.StringIO(text), delimiter=";"))
 
-    from quartiere.models import Quartier, QuartierAssignment
+
+def test_editor_works_in_their_district_only(page: Page, demo_site):
+    """The journey of an editor of Welper: logs in with the second factor, sees the to-dos
+    and figures of Welper only (each figure a table whose bars are SVG drawn on the server),
+    lists only Welper's offers, publishes the minutes of a past meeting from the to-do list
+    and exports Welper's sign-ups as CSV; axe finds nothing to fix on any of these pages."""
+    from django.core.management import call_command
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from konferenzen.models import Meeting
+    from quartiere.models import Opportunity, Quartier, QuartierAssignment, Signup
 
     call_command("setup_roles", stdout=io.StringIO())
     editor = get_user_model().objects.create_user("welper-team", password="Quartier-2026!x")
@@ -61,9 +77,44 @@ def test_editor_sees_the_dashboard_of_their_district_only(page: Page, demo_site)
     editor.save()
     editor.groups.add(Group.objects.get(name="Quartiersentwicklung"))
     QuartierAssignment.objects.create(user=editor, quartier=Quartier.objects.get(slug="welper"))
+    welper = set(
+        Quartier.objects.filter(Q(slug="welper") | Q(parent__slug="welper")).values_list(
+            "pk", flat=True
+        )
+    )
+    welper_names = set(Quartier.objects.filter(pk__in=welper).values_list("name", flat=True))
+    others = set(Quartier.objects.exclude(pk__in=welper).values_list("name", flat=True))
+    # The minutes of Welper's last meeting are written but not yet published.
+    held = Meeting.objects.filter(
+        conference__quartier__in=welper, starts_at__lt=timezone.now()
+    ).exclude(status=Meeting.Status.CANCELLED)
+    assert held.exists()
+    held.update(minutes_published_at=None)
+    unpublished = set(held.values_list("pk", flat=True))
+    # Volunteers in Welper and elsewhere, confirmed.
+    offers = {
+        "welper": Opportunity.objects.filter(quartier__in=welper).first(),
+        "elsewhere": Opportunity.objects.exclude(quartier__in=welper).first(),
+    }
+    Signup.objects.bulk_create(
+        Signup(
+            opportunity=offers[where],
+            name=name,
+            email=f"{name.split()[0].lower()}@example.org",
+            source=Source.ONLINE,
+            status=SignupStatus.CONFIRMED,
+            confirmed_at=timezone.now(),
+        )
+        for where, name in [
+            ("welper", "Wilma Welper"),
+            ("welper", "Walter Welper"),
+            ("elsewhere", "Berta Anderswo"),
+        ]
+    )
 
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(demo_site + "/admin/")
+    assert_accessible(page, "Anmeldung im Admin")
     log_in_with_code(page, editor, "Quartier-2026!x")
     expect(page.get_by_role("heading", name="Zu tun in Ihren Quartieren")).to_be_visible()
     per_district = page.get_by_role("table", name="Bestätigte Anmeldungen pro Stadtteil")
@@ -78,6 +129,54 @@ def test_editor_sees_the_dashboard_of_their_district_only(page: Page, demo_site)
     assert_accessible(page, "Dashboard im Admin, Telefon")
     page.set_viewport_size({"width": 320, "height": 640})
     assert page.evaluate("document.documentElement.scrollWidth") <= 320  # no sideways scroll
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    # The list of offers: Welper's, as many as there are, and no other Stadtteil's.
+    page.goto(demo_site + "/admin/quartiere/opportunity/")
+    rows = page.locator("#result_list tbody tr")
+    expect(rows).to_have_count(Opportunity.objects.filter(quartier__in=welper).count())
+    expect(rows.first).to_contain_text(offers["welper"].title)
+    for name in others:
+        expect(page.locator("#result_list")).not_to_contain_text(name)
+    assert_accessible(page, "Angebote im Admin")
+
+    # From the to-do list to the meeting, whose minutes are published with the list's action.
+    page.goto(demo_site + "/admin/")
+    page.get_by_role("link", name=re.compile("kein veröffentlichtes Protokoll")).click()
+    expect(page).to_have_url(re.compile(r"/admin/konferenzen/meeting/\?minutes=missing$"))
+    meetings = page.locator("#result_list tbody tr")
+    expect(meetings).to_have_count(len(unpublished))
+    assert_accessible(page, "Treffen ohne Protokoll")
+    page.locator("#action-toggle").check()
+    page.locator("select[name=action]").select_option("publish_minutes")
+    page.get_by_role("button", name="Ausführen").click()
+    expect(page.locator(".messagelist")).to_contain_text("veröffentlicht")
+    assert not Meeting.objects.filter(pk__in=unpublished, minutes_published_at__isnull=True)
+
+    # The sign-ups, from the dashboard's link, exported as CSV: Welper's rows only.
+    page.goto(demo_site + "/admin/")
     page.get_by_role("link", name="Alle bestätigten Anmeldungen").click()
     expect(page).to_have_url(re.compile(r"/admin/quartiere/signup/\?status__exact=confirmed$"))
     assert_accessible(page, "Anmeldungen aus dem Dashboard")
+    page.locator("#action-toggle").check()
+    page.locator("select[name=action]").select_option("export_csv")
+    header, *lines = csv_download(page)
+    district = header.index("Stadtteil oder Quartier")
+    confirmed = Signup.objects.filter(
+        opportunity__quartier__in=welper, status=SignupStatus.CONFIRMED
+    )
+    assert len(lines) == confirmed.count() > 0
+    assert {line[district] for line in lines} <= welper_names
+    names = sorted(line[header.index("Name")] for line in lines)
+    assert names == sorted(confirmed.values_list("name", flat=True))
+    assert "Wilma Welper" in names and "Berta Anderswo" not in names
+
+    # The weekly digest by mail: the editor switches it off in the admin.
+    page.goto(demo_site + "/admin/engagierte_stadt/editordigest/")
+    box = page.get_by_role("checkbox", name="Wöchentliche Übersicht per E-Mail")
+    expect(box).to_be_checked()
+    assert_accessible(page, "Wochenübersicht abbestellen", preload=False)  # forms.css @import
+    box.uncheck()
+    page.locator("input[name=_save]").click()
+    expect(page.locator(".messagelist")).to_contain_text("erfolgreich")
+    assert not EditorDigest.objects.get(user=editor).enabled

@@ -99,16 +99,16 @@ def test_sign_language_video_uploaded_in_the_admin_plays_with_captions(
 @pytest.mark.parametrize(
     "path", ["/leichte-sprache/", "/en/leichte-sprache/", "/en/gebaerdensprache/"]
 )
-def test_easy_language_and_sign_language_pages_pass_axe(page: Page, demo_site, path):
-    page.goto(demo_site + path)
+def test_easy_language_and_sign_language_pages_pass_axe(page: Page, demo_site_readonly, path):
+    page.goto(demo_site_readonly + path)
     expect(page.locator("h1 .kern-icon")).to_have_count(1)
     assert_accessible(page, path)
 
 
-def test_easy_language_page_has_large_text_and_fits_a_small_phone(new_context, demo_site):
+def test_easy_language_page_has_large_text_and_fits_a_small_phone(new_context, demo_site_readonly):
     context = new_context(viewport={"width": 320, "height": 640})
     page = context.new_page()
-    page.goto(demo_site + "/leichte-sprache/")
+    page.goto(demo_site_readonly + "/leichte-sprache/")
     expect(page.get_by_role("heading", name="Wie lösche ich meine Daten?")).to_be_visible()
     size = page.evaluate(
         "parseFloat(getComputedStyle(document.querySelector('.site-prose p')).fontSize)"

@@ -15,8 +15,8 @@ ENGLISH_PAGES = [
 
 
 @pytest.mark.parametrize("path", ENGLISH_PAGES)
-def test_english_page_is_english_and_axe_finds_nothing(page: Page, demo_site, path):
-    page.goto(demo_site + path)
+def test_english_page_is_english_and_axe_finds_nothing(page: Page, demo_site_readonly, path):
+    page.goto(demo_site_readonly + path)
     expect(page.locator("html")).to_have_attribute("lang", "en")
     assert_accessible(page, f"English page {path}")
 
@@ -32,18 +32,20 @@ def test_signup_errors_in_english_pass_axe(page: Page, demo_site, browser_record
     assert_accessible(page, "English sign-up form with errors")
 
 
-def test_switch_without_javascript_keeps_page_and_filters_and_stores_no_cookie(browser, demo_site):
+def test_switch_without_javascript_keeps_page_and_filters_and_stores_no_cookie(
+    browser, demo_site_readonly
+):
     context = browser.new_context(java_script_enabled=False, viewport={"width": 320, "height": 568})
     page = context.new_page()
-    page.goto(demo_site + "/mitmachen/?suitable=youth")
+    page.goto(demo_site_readonly + "/mitmachen/?suitable=youth")
     expect(page.locator("html")).to_have_attribute("lang", "de")
     switch = page.get_by_role("navigation", name="Sprache").get_by_role("link", name="English")
     expect(switch).to_be_visible()  # on a phone too, without opening the menu
     switch.click()
-    assert page.url == demo_site + "/en/mitmachen/?suitable=youth"
+    assert page.url == demo_site_readonly + "/en/mitmachen/?suitable=youth"
     expect(page.locator("html")).to_have_attribute("lang", "en")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.get_by_role("navigation", name="Language").get_by_role("link", name="Deutsch").click()
-    assert page.url == demo_site + "/mitmachen/?suitable=youth"
+    assert page.url == demo_site_readonly + "/mitmachen/?suitable=youth"
     assert context.cookies() == []
     context.close()

@@ -179,7 +179,7 @@ def answer_all_questions(page, base: str, *, axe: bool):
 
 
 @pytest.mark.e2e
-def test_the_full_questions_with_and_without_javascript(new_context, demo_site):
-    answer_all_questions(new_context(viewport=PHONE).new_page(), demo_site, axe=True)
+def test_the_full_questions_with_and_without_javascript(new_context, demo_site_readonly):
+    answer_all_questions(new_context(viewport=PHONE).new_page(), demo_site_readonly, axe=True)
     no_script = new_context(viewport=PHONE, java_script_enabled=False).new_page()
-    answer_all_questions(no_script, demo_site, axe=False)
+    answer_all_questions(no_script, demo_site_readonly, axe=False)

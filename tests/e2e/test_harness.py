@@ -11,8 +11,8 @@ from tests.e2e.conftest import CSP_BINDING, BrowserRecorder
 GIF = "data:image/gif;base64,R0lGODlhAQABAAAAACw="
 
 
-def test_csp_blocks_inline_script(page: Page, demo_site, browser_recorder):
-    response = page.goto(demo_site + "/")
+def test_csp_blocks_inline_script(page: Page, demo_site_readonly, browser_recorder):
+    response = page.goto(demo_site_readonly + "/")
     assert "script-src 'self'" in response.headers["content-security-policy"]
     page.evaluate(
         """() => {
@@ -28,8 +28,8 @@ def test_csp_blocks_inline_script(page: Page, demo_site, browser_recorder):
     browser_recorder.reset()
 
 
-def test_axe_runs_under_csp_and_finds_a_planted_violation(page: Page, demo_site):
-    page.goto(demo_site + "/")
+def test_axe_runs_under_csp_and_finds_a_planted_violation(page: Page, demo_site_readonly):
+    page.goto(demo_site_readonly + "/")
     page.evaluate(
         """(src) => {
             const img = document.createElement("img");
@@ -44,9 +44,9 @@ def test_axe_runs_under_csp_and_finds_a_planted_violation(page: Page, demo_site)
     assert ["#e2e-planted"] in [node["target"] for node in violations["image-alt"]["nodes"]]
 
 
-def test_recorder_sees_problems(page: Page, demo_site, browser_recorder):
+def test_recorder_sees_problems(page: Page, demo_site_readonly, browser_recorder):
     page.context.route("http://foreign.example/**", lambda route: route.fulfill(body="fremd"))
-    page.goto(demo_site + "/")
+    page.goto(demo_site_readonly + "/")
     assert page.evaluate(f"typeof window.{CSP_BINDING}") == "function"
 
     # An inline style attribute: blocked by style-src 'self' and reported by the listener.

@@ -67,8 +67,8 @@ def script_src(csp: str) -> list[str]:
 # --- the first journey ---------------------------------------------------------------------
 
 
-def test_journey_home_quartier_article_impressum(page: Page, demo_site):
-    page.goto(demo_site + "/")
+def test_journey_home_quartier_article_impressum(page: Page, demo_site_readonly):
+    page.goto(demo_site_readonly + "/")
 
     # Keyboard first: the very first Tab reaches the skip link, Enter moves focus into main.
     assert_skip_link(page)
@@ -82,25 +82,25 @@ def test_journey_home_quartier_article_impressum(page: Page, demo_site):
 
     main_nav = page.locator("nav.site-nav")
     main_nav.get_by_role("link", name="Quartiere", exact=True).click()
-    expect(page).to_have_url(demo_site + "/quartiere/")
+    expect(page).to_have_url(demo_site_readonly + "/quartiere/")
     check_page(page, "Stadtteile")
 
     page.get_by_role("main").get_by_role("link", name="Rauendahl", exact=True).click()
-    expect(page).to_have_url(demo_site + "/quartiere/rauendahl/")
+    expect(page).to_have_url(demo_site_readonly + "/quartiere/rauendahl/")
     expect(page.locator("h1")).to_contain_text("Rauendahl")
     check_page(page, "Quartier Rauendahl")
 
     main_nav.get_by_role("link", name="Aktuelles", exact=True).click()
-    expect(page).to_have_url(demo_site + "/aktuelles/")
+    expect(page).to_have_url(demo_site_readonly + "/aktuelles/")
     check_page(page, "Aktuelles")
 
     page.get_by_role("link", name=re.compile("Hattingen ist jetzt")).click()
-    expect(page).to_have_url(demo_site + "/aktuelles/hattingen-ist-engagierte-stadt/")
+    expect(page).to_have_url(demo_site_readonly + "/aktuelles/hattingen-ist-engagierte-stadt/")
     expect(page.locator("h1")).to_contain_text("Hattingen ist jetzt")
     check_page(page, "Artikel")
 
     page.locator("footer").get_by_role("link", name="Impressum", exact=True).click()
-    expect(page).to_have_url(demo_site + "/impressum/")
+    expect(page).to_have_url(demo_site_readonly + "/impressum/")
     expect(page.locator("h1")).to_contain_text("Impressum")
     check_page(page, "Impressum")
 
@@ -109,13 +109,13 @@ def test_journey_home_quartier_article_impressum(page: Page, demo_site):
 
 
 @pytest.mark.parametrize("path", [*PUBLIC_PAGES, NOT_FOUND])
-def test_public_page(page: Page, demo_site, browser_recorder, path):
+def test_public_page(page: Page, demo_site_readonly, browser_recorder, path):
     expected_status = 404 if path == NOT_FOUND else 200
     if expected_status == 404:
         # Chromium logs the document's own 404 as a console error; that one is expected.
         browser_recorder.allowed_console_errors.append(r"status of 404 \(Not Found\)")
 
-    response = page.goto(demo_site + path)
+    response = page.goto(demo_site_readonly + path)
 
     assert response.status == expected_status, f"{path} answered {response.status}"
     csp = response.headers.get("content-security-policy", "")
@@ -125,10 +125,10 @@ def test_public_page(page: Page, demo_site, browser_recorder, path):
     check_page(page, path)
 
 
-def test_titles_are_unique(page: Page, demo_site):
+def test_titles_are_unique(page: Page, demo_site_readonly):
     titles, broken = {}, {}
     for path in PUBLIC_PAGES:
-        response = page.goto(demo_site + path)
+        response = page.goto(demo_site_readonly + path)
         if not response.ok:
             broken[path] = response.status
             continue
@@ -190,11 +190,11 @@ def test_accessibility_feedback_form(page: Page, demo_site, settings):
 # --- cookies ---------------------------------------------------------------------------------
 
 
-def test_no_cookies_without_a_form(page: Page, demo_site):
+def test_no_cookies_without_a_form(page: Page, demo_site_readonly):
     for path in ["/", "/quartiere/rauendahl/", "/aktuelles/hattingen-ist-engagierte-stadt/"]:
-        page.goto(demo_site + path)
+        page.goto(demo_site_readonly + path)
         assert page.context.cookies() == [], f"{path} set {page.context.cookies()}"
 
-    page.goto(demo_site + "/barrierefreiheit/")
+    page.goto(demo_site_readonly + "/barrierefreiheit/")
     names = sorted(cookie["name"] for cookie in page.context.cookies())
     assert names == ["csrftoken"], f"the feedback form page set {names}"

@@ -530,15 +530,15 @@ def test_print_views_archive_minutes_cancelled_meeting_and_quartier_pages(
 
 
 def test_calendar_link_on_the_meeting_page_answers_with_an_ics_file(
-    page: Page, demo_site, next_meeting
+    page: Page, demo_site_readonly, next_meeting
 ):
-    page.goto(demo_site + next_meeting.get_absolute_url())
+    page.goto(demo_site_readonly + next_meeting.get_absolute_url())
     link = page.get_by_role("link", name="In meinen Kalender eintragen (.ics)")
     expect(link).to_have_attribute("download", "")
     href = link.get_attribute("href")
     assert href == next_meeting.get_absolute_url() + "termin.ics", href
 
-    response = page.request.get(demo_site + href)
+    response = page.request.get(demo_site_readonly + href)
     assert response.status == 200, response.status
     assert response.headers["content-type"].startswith("text/calendar"), response.headers
     body = response.text()

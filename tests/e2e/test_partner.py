@@ -68,12 +68,12 @@ def link_in(message, base_url: str, kind: str) -> str:
     return found.group(0)
 
 
-def test_directory_filters_and_partner_page(page: Page, demo_site):
-    page.goto(demo_site + "/")
+def test_directory_filters_and_partner_page(page: Page, demo_site_readonly):
+    page.goto(demo_site_readonly + "/")
     page.get_by_role("navigation", name="Hauptnavigation").get_by_role(
         "link", name="Partner", exact=True
     ).click()
-    expect(page).to_have_url(demo_site + "/partner/")
+    expect(page).to_have_url(demo_site_readonly + "/partner/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Partner")
     cards = page.locator(".site-results").get_by_role("article")
     expect(cards.first.get_by_role("heading")).to_have_text("Bürgergesellschaft Blankenstein e.V.")
@@ -89,11 +89,11 @@ def test_directory_filters_and_partner_page(page: Page, demo_site):
     expect(cards).to_have_count(expected.active_in_quartier_slug("welper").count())
     check_page(page, "Partnerverzeichnis gefiltert")
 
-    page.goto(demo_site + "/partner/?art=raumschiff")
+    page.goto(demo_site_readonly + "/partner/?art=raumschiff")
     expect(page.get_by_role("main")).to_contain_text("Diesen Wert kennen wir nicht")
     check_page(page, "Partnerverzeichnis mit unbekanntem Filterwert")
 
-    page.goto(demo_site + "/partner/")
+    page.goto(demo_site_readonly + "/partner/")
     page.get_by_role("link", name="Repair-Freunde Winz-Baak (Beispiel)").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Repair-Freunde Winz-Baak (Beispiel)")
     expect(page.get_by_role("img", name="Logo Repair-Freunde Winz-Baak (Beispiel)")).to_be_visible()
@@ -105,7 +105,7 @@ def test_directory_filters_and_partner_page(page: Page, demo_site):
         ("/partner/netzwerk/", "Netzwerk"),
         ("/partner/hwg-eg/", "Partnerseite ohne Logo"),
     ]:
-        page.goto(demo_site + path)
+        page.goto(demo_site_readonly + path)
         check_page(page, context)
 
 

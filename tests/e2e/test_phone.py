@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from engagierte_stadt.models import Article
+from ideen.models import Idea
 from konferenzen.models import Conference, Meeting
 from partner.models import Partner
 from quartiere.models import Opportunity, Project
@@ -58,6 +59,20 @@ def public_pages() -> list[str]:
         "/gebaerdensprache/",
         "/kontakt/",
         "/ueber-das-programm/",
+        # the finder, alerts, ideas, search and open data (later additions)
+        "/mitmachen/finden/",
+        "/mitmachen/finden/?stadtteil=welper&passt=ohne-deutsch&zeit=monatlich",
+        "/mitmachen/benachrichtigung/",
+        "/ideen/",
+        "/ideen/einreichen/",
+        Idea.objects.public().first().get_absolute_url(),
+        "/suche/?q=garten",
+        "/offene-daten/",
+        # and the same pages in English
+        "/en/",
+        "/en/mitmachen/",
+        "/en/mitmachen/finden/?stadtteil=welper&zeit=monatlich",
+        "/en/stadtteilkonferenzen/",
     ]
 
 
@@ -75,11 +90,11 @@ def sideways(page: Page) -> dict:
     )
 
 
-def test_no_page_scrolls_sideways_at_320_px_and_axe_finds_nothing(new_context, demo_site):
+def test_no_page_scrolls_sideways_at_320_px_and_axe_finds_nothing(new_context, demo_site_readonly):
     page = new_context(viewport=NARROW).new_page()
     too_wide = {}
     for path in public_pages():
-        response = page.goto(demo_site + path)
+        response = page.goto(demo_site_readonly + path)
         assert response.status == 200, f"{path} answered {response.status}"
         width = sideways(page)
         if width["scrollWidth"] > width["innerWidth"]:
@@ -94,9 +109,11 @@ def bottom(locator) -> float:
     return box["y"] + box["height"]
 
 
-def test_first_screen_of_the_home_page_shows_the_main_action_and_the_menu(new_context, demo_site):
+def test_first_screen_of_the_home_page_shows_the_main_action_and_the_menu(
+    new_context, demo_site_readonly
+):
     page = new_context(viewport=PHONE).new_page()
-    page.goto(demo_site + "/")
+    page.goto(demo_site_readonly + "/")
     menu = page.locator("summary", has_text=MENU)
     # The main action: the finder's first questions, whose time buttons show the results.
     finder = page.get_by_role("form", name=MAIN_ACTION)
@@ -118,14 +135,14 @@ def test_first_screen_of_the_home_page_shows_the_main_action_and_the_menu(new_co
     assert_accessible(page, "Startseite mit offenem Menü, 375 px")
 
 
-def test_phone_menu_and_filters_work_without_javascript(new_context, demo_site):
+def test_phone_menu_and_filters_work_without_javascript(new_context, demo_site_readonly):
     page = new_context(viewport=PHONE, java_script_enabled=False).new_page()
-    page.goto(demo_site + "/")
+    page.goto(demo_site_readonly + "/")
     page.locator("summary", has_text=MENU).click()
     page.get_by_role("navigation", name="Hauptnavigation").get_by_role(
         "link", name="Mitmachen"
     ).click()
-    expect(page).to_have_url(demo_site + "/mitmachen/")
+    expect(page).to_have_url(demo_site_readonly + "/mitmachen/")
 
     # The result count and the first result come before the filters, on the first screen.
     count = page.locator(".site-result-count")
@@ -147,9 +164,9 @@ def test_phone_menu_and_filters_work_without_javascript(new_context, demo_site):
 
 
 @pytest.mark.parametrize("path", ["/stadtteilkonferenzen/"])
-def test_tables_are_stacked_lists_on_a_phone(new_context, demo_site, path):
+def test_tables_are_stacked_lists_on_a_phone(new_context, demo_site_readonly, path):
     page = new_context(viewport=NARROW).new_page()
-    page.goto(demo_site + path)
+    page.goto(demo_site_readonly + path)
     table = page.get_by_role("table", name="Stadtteile und ihre Stadtteilkonferenzen")
     assert table.evaluate("(t) => getComputedStyle(t).display") == "block"
     wish = page.get_by_role("link", name=re.compile("Ich wünsche mir eine Stadtteilkonferenz"))

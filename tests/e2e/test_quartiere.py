@@ -115,15 +115,17 @@ def assert_renditions_load(page: Page, srcset: str) -> None:
 # --- citizens ------------------------------------------------------------------------------
 
 
-def test_citizen_filters_ways_to_help_by_quartier_and_topic_and_opens_one(page: Page, demo_site):
+def test_citizen_filters_ways_to_help_by_quartier_and_topic_and_opens_one(
+    page: Page, demo_site_readonly
+):
     expected = opportunity_titles({"quartier": QUARTIER, "topic": TOPIC})
     assert 1 < len(expected) <= 12, f"the demo should give one page of results: {expected}"
 
-    page.goto(demo_site + "/")
+    page.goto(demo_site_readonly + "/")
     page.get_by_role("navigation", name="Hauptnavigation").get_by_role(
         "link", name="Mitmachen", exact=True
     ).click()
-    expect(page).to_have_url(demo_site + "/mitmachen/")
+    expect(page).to_have_url(demo_site_readonly + "/mitmachen/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Mitmachen")
     check_page(page, "Mitmachen, ungefiltert")
 
@@ -157,7 +159,7 @@ def test_citizen_filters_ways_to_help_by_quartier_and_topic_and_opens_one(page: 
     first = expected[0]
     result_cards(page).first.get_by_role("link", name=first).click()
     opportunity = Opportunity.objects.get(title=first)
-    expect(page).to_have_url(demo_site + opportunity.get_absolute_url())
+    expect(page).to_have_url(demo_site_readonly + opportunity.get_absolute_url())
     expect(page.get_by_role("heading", level=1)).to_have_text(first)
     signup = page.locator("section#anmelden")
     expect(signup.get_by_role("heading", level=2)).to_have_text("Anmelden")
@@ -167,11 +169,11 @@ def test_citizen_filters_ways_to_help_by_quartier_and_topic_and_opens_one(page: 
     check_page(page, "Angebot")
 
 
-def test_filter_without_results_says_what_to_do_instead(page: Page, demo_site):
+def test_filter_without_results_says_what_to_do_instead(page: Page, demo_site_readonly):
     # Holthausen's garden days are outdoors on uneven ground: nothing there is step-free.
     assert not opportunity_titles({"quartier": "holthausen", "suitable": ["step_free"]})
 
-    page.goto(demo_site + "/mitmachen/")
+    page.goto(demo_site_readonly + "/mitmachen/")
     filters = page.get_by_role("form", name="Angebote filtern")
     filters.get_by_label("Stadtteil/Quartier").select_option(label="Holthausen")
     filters.get_by_role("group", name="Zeitaufwand").get_by_label("Alle", exact=True).check()
@@ -193,12 +195,12 @@ def test_filter_without_results_says_what_to_do_instead(page: Page, demo_site):
     check_page(page, "Mitmachen, keine Treffer")
 
     empty.get_by_role("link", name="Alle Angebote anzeigen").click()
-    expect(page).to_have_url(demo_site + "/mitmachen/")
+    expect(page).to_have_url(demo_site_readonly + "/mitmachen/")
     expect(result_cards(page).first).to_be_visible()
 
 
-def test_unknown_filter_values_are_explained_at_the_fields(page: Page, demo_site):
-    response = page.goto(demo_site + "/mitmachen/?quartier=gibtsnicht&topic=999&page=abc")
+def test_unknown_filter_values_are_explained_at_the_fields(page: Page, demo_site_readonly):
+    response = page.goto(demo_site_readonly + "/mitmachen/?quartier=gibtsnicht&topic=999&page=abc")
     assert response.status == 200, response.status
 
     # The error summary lists both problems, links to the fields and takes the focus.
@@ -228,16 +230,16 @@ def test_unknown_filter_values_are_explained_at_the_fields(page: Page, demo_site
     expect(topic).to_be_focused()
 
 
-def test_projects_by_status_and_topic_gallery_and_quartier_page(page: Page, demo_site):
+def test_projects_by_status_and_topic_gallery_and_quartier_page(page: Page, demo_site_readonly):
     params = {"status": "geplant", "topic": TOPIC}
     expected = project_titles(params)
     assert len(expected) >= 2, f"the demo should have planned projects on {TOPIC}: {expected}"
 
-    page.goto(demo_site + "/")
+    page.goto(demo_site_readonly + "/")
     page.get_by_role("navigation", name="Hauptnavigation").get_by_role(
         "link", name="Projekte", exact=True
     ).click()
-    expect(page).to_have_url(demo_site + "/projekte/")
+    expect(page).to_have_url(demo_site_readonly + "/projekte/")
     check_page(page, "Projekte, ungefiltert")
 
     filters = page.get_by_role("form", name="Projekte filtern")
@@ -263,7 +265,7 @@ def test_projects_by_status_and_topic_gallery_and_quartier_page(page: Page, demo
         and p.images.exists()
     )
     result_cards(page).get_by_role("link", name=project.title).click()
-    expect(page).to_have_url(demo_site + project.get_absolute_url())
+    expect(page).to_have_url(demo_site_readonly + project.get_absolute_url())
     expect(page.get_by_role("heading", level=1)).to_have_text(project.title)
 
     gallery = page.get_by_role("region", name="Bilder")
@@ -283,7 +285,7 @@ def test_projects_by_status_and_topic_gallery_and_quartier_page(page: Page, demo
     check_page(page, "Projektseite")
 
     # The Quartier page: its published projects and open ways to help.
-    page.goto(demo_site + "/quartiere/welper/")
+    page.goto(demo_site_readonly + "/quartiere/welper/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Welper")
     projects = page.get_by_role("region", name="Projekte")
     welper_projects = Project.objects.published().filter(quartier__slug="welper")

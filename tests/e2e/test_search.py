@@ -29,8 +29,8 @@ def search_from_header(page: Page, words: str) -> None:
     page.wait_for_url(re.compile(r"/suche/\?q="))
 
 
-def test_header_search_leads_from_the_home_page_to_a_result(page: Page, demo_site):
-    page.goto(demo_site + "/")
+def test_header_search_leads_from_the_home_page_to_a_result(page: Page, demo_site_readonly):
+    page.goto(demo_site_readonly + "/")
     search_from_header(page, "Repair-Café")
     expect(page.get_by_role("heading", level=1)).to_have_text("Suche")
     expect(page.get_by_role("status")).to_contain_text("Treffer für „Repair-Café“")
@@ -50,14 +50,14 @@ def test_header_search_leads_from_the_home_page_to_a_result(page: Page, demo_sit
     expect(page.get_by_role("heading", level=1)).to_have_text(RESULT)
 
 
-def test_did_you_mean_and_empty_state_are_accessible(page: Page, demo_site):
-    page.goto(demo_site + "/suche/?q=Repaircafe")
+def test_did_you_mean_and_empty_state_are_accessible(page: Page, demo_site_readonly):
+    page.goto(demo_site_readonly + "/suche/?q=Repaircafe")
     suggestion = page.get_by_role("link", name="Repair-Café", exact=True)
     expect(suggestion).to_be_visible()
     expect(page.locator("#meinten-sie")).to_contain_text("Meinten Sie")
     check_page(page, "Meinten Sie")
 
-    page.goto(demo_site + "/suche/?q=Zeppelinlandeplatz")
+    page.goto(demo_site_readonly + "/suche/?q=Zeppelinlandeplatz")
     expect(
         page.get_by_role("heading", name="Nichts gefunden – versuchen Sie es so")
     ).to_be_visible()
@@ -67,10 +67,10 @@ def test_did_you_mean_and_empty_state_are_accessible(page: Page, demo_site):
     check_page(page, "search without results")
 
 
-def test_search_works_without_javascript_and_fits_a_small_phone(new_context, demo_site):
+def test_search_works_without_javascript_and_fits_a_small_phone(new_context, demo_site_readonly):
     context = new_context(java_script_enabled=False, viewport={"width": 320, "height": 640})
     page = context.new_page()
-    page.goto(demo_site + "/")
+    page.goto(demo_site_readonly + "/")
     search_from_header(page, "Repaircafe")
     page.get_by_role("link", name="Repair-Café", exact=True).click()
     expect(page.get_by_role("status")).to_contain_text("Treffer für „Repair-Café“")

@@ -23,6 +23,7 @@ ALL_JOBS = {
     "purge_personal_data",
     "purge_access_log",
     "purge_mail_log",
+    "send_editor_digests",
     "send_alerts",  # registered by quartiere
 }
 

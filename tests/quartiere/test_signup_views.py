@@ -389,7 +389,9 @@ def test_resending_after_a_too_fast_post_works(offer, client):
 
 
 @pytest.mark.parametrize(
-    "stamp", ["", "123", fill_stamp(time.time() - 2 * 86400, purpose="quartiere.signup") + "x"]
+    "stamp",
+    ["", "123", fill_stamp(time.time() - 2 * 86400, purpose="quartiere.signup") + "x"],
+    ids=["missing", "not-a-stamp", "forged"],  # stable ids: every xdist worker collects alike
 )
 def test_missing_or_forged_timestamp_stores_nothing(offer, client, stamp):
     assert submit(client, offer, started=stamp).status_code == 302
