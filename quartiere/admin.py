@@ -319,6 +319,10 @@ class OpportunityAdmin(QuartierScopedAdminMixin, PreviewAdminMixin, admin.ModelA
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []  # a new opportunity has no sign-ups
 
+    def is_public(self, obj) -> bool:
+        # An offer of a draft project is not shown either (`OpportunityQuerySet.published`).
+        return super().is_public(obj) and (obj.project_id is None or obj.project.is_published)
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None or not request.user.has_perm("quartiere.view_signup"):
