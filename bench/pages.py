@@ -155,7 +155,7 @@ def public_urls() -> list[tuple[str, str]]:
 def measure_in_process(urls, repeat: int = 3) -> dict[str, dict]:
     """Queries, bytes, time and the slowest query of each page, with Django's test client."""
     from django.db import connection
-    from django.test import Client
+    from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
 
     client = Client()
@@ -163,7 +163,8 @@ def measure_in_process(urls, repeat: int = 3) -> dict[str, dict]:
     for _name, url in urls:
         times = []
         for _ in range(repeat):
-            with CaptureQueriesContext(connection) as captured:
+            # The work of making the page (a stored copy would run no query at all).
+            with override_settings(PAGE_CACHE=False), CaptureQueriesContext(connection) as captured:
                 started = time.perf_counter()
                 response = client.get(url)
                 times.append((time.perf_counter() - started) * 1000)
@@ -325,12 +326,21 @@ def main() -> None:
     parser.add_argument("--only", help="measure only pages whose name contains this")
     parser.add_argument("--label", default="", help="suffix of the results file")
     parser.add_argument("--no-save", action="store_true", help="print only")
+    parser.add_argument(
+        "--page-cache",
+        choices=["on", "off"],
+        default="on",
+        help="the page cache for anonymous visitors (DJANGO_PAGE_CACHE; default on, as in "
+        "production)",
+    )
+    parser.add_argument("--database", help="scratch database name (default es_bench_s<N>)")
     args = parser.parse_args()
 
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: install it with `apt-get install -y wrk` (Debian/Ubuntu).")
-    database = f"es_bench_s{args.scale}"
+    database = args.database or f"es_bench_s{args.scale}"
     env = {**os.environ, **production_env(database, args.port)}
+    env["DJANGO_PAGE_CACHE"] = "true" if args.page_cache == "on" else "false"
     os.chdir(ROOT)
 
     build_seconds = None
@@ -414,13 +424,15 @@ def main() -> None:
 
     stamp = datetime.now(UTC)
     name = f"{stamp:%Y-%m-%d}-scale{args.scale}" + (f"-{args.label}" if args.label else "")
+    if args.page_cache == "off":
+        name += "-nocache"
     out = ROOT / "bench" / "results" / f"{name}.md"
     text = [
         f"# Pages against a bare Django view — scale {args.scale}"
         + (f" ({args.label})" if args.label else ""),
         "",
         f"Run {stamp:%Y-%m-%d %H:%M} UTC with `bench/pages.py --scale {args.scale} "
-        f"--duration {args.duration}` at commit {git_head()}.",
+        f"--duration {args.duration} --page-cache {args.page_cache}` at commit {git_head()}.",
         f"Data: {sizes}." + (f" `load_demo` took {build_seconds:.0f} s." if build_seconds else ""),
         "",
         "## Machine",

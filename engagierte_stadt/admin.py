@@ -22,6 +22,7 @@ from engagierte_stadt.models import (
 )
 from engagierte_stadt.preview import PreviewAdminMixin
 from engagierte_stadt.submissions.admin import fill_help_texts
+from engagierte_stadt.translation_admin import EnglishVersionAdminMixin
 
 
 class SingletonAdmin(admin.ModelAdmin):
@@ -70,7 +71,7 @@ class AccessibilityStatementAdmin(SingletonAdmin):
 
 
 @admin.register(Page)
-class PageAdmin(admin.ModelAdmin):
+class PageAdmin(EnglishVersionAdminMixin, admin.ModelAdmin):
     list_display = ["title", "slug", "style", "needs_review", "updated_at"]
     list_filter = ["needs_review", "style"]
     search_fields = ["title", "body"]
@@ -111,7 +112,7 @@ class AccessibilityFeedbackAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(PreviewAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(EnglishVersionAdminMixin, PreviewAdminMixin, admin.ModelAdmin):
     list_display = ["title", "status", "publish_at", "thumbnail"]
     list_filter = ["status", "publish_at"]
     search_fields = ["title", "teaser", "body"]

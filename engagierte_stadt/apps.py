@@ -7,9 +7,10 @@ class EngagierteStadtConfig(AppConfig):
     verbose_name = _("Site content")
 
     def ready(self):
-        from engagierte_stadt import staff_login
+        from engagierte_stadt import pagecache, staff_login
 
         staff_login.connect()
+        pagecache.connect()
 
         # Each staff member switches their weekly digest on or off in the admin.
         from engagierte_stadt import digest_admin  # noqa: F401

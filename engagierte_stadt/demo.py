@@ -19,6 +19,23 @@ from PIL import Image, ImageDraw
 DATA_DIR = Path(__file__).resolve().parent.parent / "demo"
 
 
+def english(spec: dict) -> dict:
+    """The English versions (`<name>_en`, `engagierte_stadt.translations`) a demo item has."""
+    return {key: value for key, value in spec.items() if key.endswith("_en")}
+
+
+def add_english(obj, spec: dict):
+    """Give an item loaded before its demo text had English versions those versions; a
+    version staff entered (or a text they emptied on purpose after loading) is kept."""
+    missing = {
+        key: value for key, value in english(spec).items() if not getattr(obj, key, "").strip()
+    }
+    if missing and not any(getattr(obj, name + "_en", "") for name in obj.TRANSLATED_FIELDS):
+        for key, value in missing.items():
+            setattr(obj, key, value)
+        obj.save(update_fields=list(missing))
+
+
 def data(topic: str) -> dict:
     """The demo content of one topic, read from `demo/<topic>.toml`.
 

@@ -2,6 +2,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.urls import reverse_lazy
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt.models import AccessibilityFeedback
@@ -18,10 +19,9 @@ class AccessibilityFeedbackForm(SpamProtectionMixin, forms.ModelForm):
     website = honeypot_field()
     started = stamp_field()
 
-    consent = forms.BooleanField(
-        label=_("I agree that my name and e-mail address are stored to answer my message."),
-        required=False,
-        help_text=_("Only needed if you give your name or e-mail address."),
+    consent_statement = _(
+        "If you give your name or e-mail address: by sending, you agree that they are stored "
+        "to answer your message."
     )
 
     class Meta:
@@ -47,21 +47,15 @@ class AccessibilityFeedbackForm(SpamProtectionMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["consent"].help_text = _(
-            "Only needed if you give your name or e-mail address. "
-            'Read more in the <a href="%(url)s">privacy policy</a>.'
-        ) % {"url": reverse_lazy("page", kwargs={"slug": "datenschutz"})}
         self.init_spam_protection()
-        self.helper = self.protected_helper(form_tag=False)  # the template has the <form>
+        # The template has the <form>; the button says the consent.
+        self.helper = self.protected_helper(form_tag=False, submit_label=_("Agree – send message"))
 
-    def clean(self):
-        data = super().clean()
-        if (data.get("name") or data.get("email")) and not data.get("consent"):
-            self.add_error(
-                "consent",
-                _("Please agree to storing your name and e-mail address, or leave both empty."),
-            )
-        return data
+    def consent_help_text(self):
+        return format_html(
+            _('Read more in the <a class="kern-link" href="{url}">privacy policy</a>.'),
+            url=reverse_lazy("page", kwargs={"slug": "datenschutz"}),
+        )
 
 
 class SecondFactorCodeForm(forms.Form):

@@ -25,6 +25,7 @@ from engagierte_stadt.search import SearchableModel
 from engagierte_stadt.sharing import ShareableMixin, image_object, organisation_data
 from engagierte_stadt.submissions.submission import SubmissionBase, SubmissionQuerySet
 from engagierte_stadt.submissions.targets import Contact
+from engagierte_stadt.translations import TranslatableMixin, english_version
 from engagierte_stadt.urlwords import PublicAddressMixin
 
 
@@ -293,7 +294,7 @@ def site_contact(site=None) -> Contact:
     return (site if site is not None else SiteSettings.load()).contact()
 
 
-class Page(PublicAddressMixin, SearchableModel):
+class Page(TranslatableMixin, PublicAddressMixin, SearchableModel):
     """An editable page with a fixed German address (Impressum, Datenschutz, …)."""
 
     DETAIL_ROUTE = "page"
@@ -310,6 +311,8 @@ class Page(PublicAddressMixin, SearchableModel):
     # /barrierefreiheit/ shows this page together with the feedback form (AccessibilityView).
     SLUGS_WITH_OWN_ROUTE = frozenset({Slug.BARRIEREFREIHEIT})
 
+    TRANSLATED_FIELDS = ("title", "lead", "body")
+
     slug = models.SlugField(
         _("address"),
         max_length=50,
@@ -322,10 +325,13 @@ class Page(PublicAddressMixin, SearchableModel):
         max_length=200,
         help_text=_("The heading of the page and the name in the browser tab."),
     )
+    title_en = english_version(title)
     lead = models.TextField(
         _("lead"), blank=True, help_text=_("One or two introductory sentences.")
     )
+    lead_en = english_version(lead)
     body = models.TextField(_("text"), blank=True, help_text=_("Markdown is allowed."))
+    body_en = english_version(body, markdown=True)
 
     class Style(models.TextChoices):
         STANDARD = "standard", _("Standard")
@@ -378,7 +384,7 @@ class Page(PublicAddressMixin, SearchableModel):
         ordering = ["title"]
 
     def __str__(self):
-        return self.title
+        return self.in_language("title")  # in the active language; the admin is German
 
     def clean(self):
         super().clean()
@@ -543,7 +549,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.order_by("-publish_at", "-pk")
 
 
-class Article(ShareableMixin, PublicAddressMixin, SearchableModel):
+class Article(TranslatableMixin, ShareableMixin, PublicAddressMixin, SearchableModel):
     """A news item ("Aktuelles")."""
 
     DETAIL_ROUTE = "article_detail"
@@ -552,11 +558,14 @@ class Article(ShareableMixin, PublicAddressMixin, SearchableModel):
         DRAFT = "draft", _("draft")
         PUBLISHED = "published", _("published")
 
+    TRANSLATED_FIELDS = ("title", "teaser", "body")
+
     title = models.CharField(
         _("title"),
         max_length=200,
         help_text=_("The headline: short and concrete, e.g. “Sommerfest in Welper”."),
     )
+    title_en = english_version(title)
     slug = models.SlugField(
         _("address"),
         max_length=200,
@@ -571,7 +580,9 @@ class Article(ShareableMixin, PublicAddressMixin, SearchableModel):
         max_length=400,
         help_text=_("One or two sentences for the news list and link previews."),
     )
+    teaser_en = english_version(teaser)
     body = models.TextField(_("text"), help_text=_("Markdown is allowed."))
+    body_en = english_version(body, markdown=True)
     photo = CleanImageField(
         _("photo"),
         upload_to="aktuelles/",
@@ -620,7 +631,7 @@ class Article(ShareableMixin, PublicAddressMixin, SearchableModel):
         ordering = ["-publish_at", "-pk"]
 
     def __str__(self):
-        return self.title
+        return self.in_language("title")  # in the active language; the admin is German
 
     def clean(self):
         errors = self.address_errors()
@@ -640,7 +651,7 @@ class Article(ShareableMixin, PublicAddressMixin, SearchableModel):
     SHARE_TYPE = "article"
 
     def share_description(self) -> str:
-        return self.teaser
+        return self.in_language("teaser")
 
     def share_picture(self):
         return self.photo or None
@@ -651,16 +662,17 @@ class Article(ShareableMixin, PublicAddressMixin, SearchableModel):
     def structured_data(self, *, site, absolute) -> dict:
         """schema.org NewsArticle."""
         url = absolute(self.get_absolute_url())
+        title, teaser = self.in_language("title"), self.in_language("teaser")
         data = {
             "@context": "https://schema.org",
             "@type": "NewsArticle",
-            "headline": Truncator(self.title).chars(110),
-            "description": self.teaser,
+            "headline": Truncator(title).chars(110),
+            "description": teaser,
             "url": url,
             "mainEntityOfPage": url,
             "datePublished": timezone.localtime(self.publish_at).isoformat(),
             "dateModified": timezone.localtime(self.updated_at).isoformat(),
-            "inLanguage": "de",
+            "inLanguage": self.in_language("body").language,
             "publisher": organisation_data(site, absolute),
             "author": organisation_data(site, absolute),
         }

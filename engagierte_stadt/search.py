@@ -30,6 +30,7 @@ from itertools import product
 from typing import ClassVar
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
@@ -42,6 +43,7 @@ from django.db import connection, migrations, models
 from django.db.models import F, Q, Value
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 CONFIG = "german"
 
@@ -187,7 +189,15 @@ class SearchableModel(models.Model):
         """The row's texts by weight: {"A": titles, "B": teasers, "C": bodies}."""
         raise NotImplementedError
 
+    def english_search_texts(self) -> dict[str, list[str]]:
+        """The row's English texts by weight (`translations.TranslatableMixin`): indexed
+        beside the German ones, so a search on the English pages finds them too."""
+        return {}
+
     def search_title(self) -> str:
+        """The title in the page's language where the model has translations."""
+        if self.SEARCH_TITLE_FIELD in getattr(self, "TRANSLATED_FIELDS", ()):
+            return self.in_language(self.SEARCH_TITLE_FIELD)
         return str(self)
 
     def update_search_index(self, *, vocabulary: bool = True):
@@ -197,7 +207,19 @@ class SearchableModel(models.Model):
             weight: [plain_text(t) for t in parts if t]
             for weight, parts in self.search_texts().items()
         }
-        body = " ".join(text for weight in ("B", "C") for text in texts.get(weight, []))
+        english = {
+            weight: [plain_text(t) for t in parts if t]
+            for weight, parts in self.english_search_texts().items()
+        }
+        # The English body after the German one: German snippets start as before.
+        body = " ".join(
+            text
+            for part in (texts, english)
+            for weight in ("B", "C")
+            for text in part.get(weight, [])
+        )
+        for weight, parts in english.items():
+            texts[weight] = [*texts.get(weight, []), *parts]
         values = {"search_text": body}
         if uses_full_text():
             vector = None
@@ -252,9 +274,8 @@ def rebuild_search_index() -> dict[str, int]:
         for row in model._base_manager.all().iterator(chunk_size=500):
             row.update_search_index(vocabulary=False)
             if row.pk in visible:
-                words |= vocabulary_tokens(
-                    " ".join(" ".join(parts) for parts in row.search_texts().values() if parts)
-                )
+                texts = [*row.search_texts().values(), *row.english_search_texts().values()]
+                words |= vocabulary_tokens(" ".join(" ".join(parts) for parts in texts if parts))
             rows += 1
         counts[model._meta.label] = rows
     SearchTerm.objects.all().delete()
@@ -298,6 +319,7 @@ class Hit:
     title: str
     url: str
     snippet: str
+    snippet_language: str = ""  # set when the snippet is German on a page in another language
 
 
 @dataclass
@@ -356,12 +378,25 @@ def sqlite_variants(word: str) -> list[str]:
 
 def _hit(row) -> Hit:
     snippet = getattr(row, "snippet", None)
+    german = settings.LANGUAGE_CODE
+    language = (get_language() or german).split("-")[0]
+    english = row.english_search_texts() if language != german else {}
+    english_body = " ".join(
+        plain_text(t) for weight in ("B", "C") for t in english.get(weight, []) if t
+    )
     if snippet is not None:
         text = highlighted(snippet)
     else:
-        text = row.search_text
+        text = english_body or row.search_text
         text = text if len(text) <= 200 else text[:200].rsplit(" ", 1)[0] + " …"
-    return Hit(title=row.search_title(), url=row.get_absolute_url(), snippet=text)
+    # On a page in another language a snippet without a version in it is German (marked).
+    snippet_language = german if language != german and not english_body else ""
+    return Hit(
+        title=row.search_title(),
+        url=row.get_absolute_url(),
+        snippet=text,
+        snippet_language=snippet_language,
+    )
 
 
 @dataclass

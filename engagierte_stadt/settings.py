@@ -81,6 +81,9 @@ MIDDLEWARE = [
     # the body: gzip for HTML and other text, with Django's BREACH length padding.
     "engagierte_stadt.middleware.CompressTextMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Stored pages for anonymous visitors (engagierte_stadt/pagecache.py): before everything
+    # a stored page does not need; it makes a form page's CSRF token itself.
+    "engagierte_stadt.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The language comes from the path alone (German unprefixed, /en/…): no cookie, no
     # Accept-Language redirect (Django keeps unprefixed addresses in LANGUAGE_CODE).
@@ -320,14 +323,34 @@ if REDIS_URL:
             },
         }
     }
+    # Stored pages and their tags' versions, shared by every app server (pagecache.py).
+    CACHES["pages"] = {
+        **CACHES["default"],
+        "KEY_PREFIX": CACHES["default"]["KEY_PREFIX"] + "-pages",
+    }
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     RATELIMIT_ENABLE = True
     RATELIMIT_FAIL_OPEN = True
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        # Pages of this process only (`make run`): stored pages and the versions of what they
+        # show; some tens of MB per process at most.
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pages",
+            "OPTIONS": {"MAX_ENTRIES": 3000},
+        },
+    }
     RATELIMIT_ENABLE = False
     # django-ratelimit refuses a per-process cache; the limit is off without Redis (above).
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+# Page cache for anonymous visitors (engagierte_stadt/pagecache.py, docs/betrieb.md): pages
+# are kept until what they show changes, and at most DJANGO_PAGE_CACHE_SECONDS (what changes
+# with time alone, a date passing, shows after that). DJANGO_PAGE_CACHE=false switches it off.
+PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", True)
+PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "300"))
+PAGE_CACHE_ALIAS = "pages"
 # gunicorn passes the proxy's address as REMOTE_ADDR; the visitor's address is the last
 # X-Forwarded-For entry added by a proxy listed here (same default as gunicorn's
 # forwarded_allow_ips). Requests from anywhere else are counted by REMOTE_ADDR.

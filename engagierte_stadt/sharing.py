@@ -68,6 +68,9 @@ class ShareableMixin:
     SHARE_TYPE = "website"  # og:type; "article" for news
 
     def share_title(self) -> str:
+        """The title in the page's language where the model has translations."""
+        if "title" in getattr(self, "TRANSLATED_FIELDS", ()):
+            return self.in_language("title")
         return str(self)
 
     def share_description(self) -> str:

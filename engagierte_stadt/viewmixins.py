@@ -11,6 +11,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from engagierte_stadt import pagecache
+
 
 class BreadcrumbMixin:
     """Adds `page_title`, `meta_description` and `breadcrumbs` (label, url) pairs to the context.
@@ -23,8 +25,19 @@ class BreadcrumbMixin:
     # The page's meta and link-preview description, when it has no row to describe it.
     meta_description = None
 
+    def get_object(self, queryset=None):
+        """A detail page's object, read as a keyed lookup: the page cache keeps the page until
+        this row (or what came with it, or a row pointing to it) changes, not any row of its
+        table (`engagierte_stadt.pagecache`)."""
+        return pagecache.lookup(lambda: super(BreadcrumbMixin, self).get_object(queryset))
+
     def get_page_title(self):
-        return self.page_title or str(getattr(self, "object", "") or "")
+        if self.page_title:
+            return self.page_title
+        obj = getattr(self, "object", None)
+        if "title" in getattr(obj, "TRANSLATED_FIELDS", ()):
+            return obj.in_language("title")  # in the page's language, or marked as German
+        return str(obj or "")
 
     def get_breadcrumbs(self):
         return [(self.get_page_title(), None)]

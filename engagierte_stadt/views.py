@@ -87,7 +87,7 @@ class ArticleDetailView(DraftPreviewMixin, BreadcrumbMixin, DetailView):
         return self.visible(Article.objects.all())
 
     def get_breadcrumbs(self):
-        return [(_("News"), "article_list"), (self.object.title, None)]
+        return [(_("News"), "article_list"), (self.object.in_language("title"), None)]
 
 
 class PageView(BreadcrumbMixin, TemplateView):

@@ -8,7 +8,6 @@ from engagierte_stadt.submissions.capacity import CONFIRMATION_HOURS
 from engagierte_stadt.submissions.forms import (
     TEXT_MAX_LENGTH,
     SpamProtectionMixin,
-    consent_help,
     honeypot_field,
     stamp_field,
 )
@@ -23,8 +22,8 @@ class QuartierField(forms.ModelChoiceField):
 
 class IdeaForm(SpamProtectionMixin, forms.ModelForm):
     """Stadtteil, topic, title, what and where, who could help, "would you help?", name (shown
-    only if wanted), e-mail, optional picture with its description, consent; honeypot, fill
-    time and a single-use stamp as on every form of the engine."""
+    only if wanted), e-mail, optional picture with its description; consent by sending; honeypot,
+    fill time and a single-use stamp as on every form of the engine."""
 
     spam_log_name = "idea form"
     confirmation_hours = CONFIRMATION_HOURS
@@ -45,13 +44,10 @@ class IdeaForm(SpamProtectionMixin, forms.ModelForm):
         empty_label=_("No particular topic"),
         error_messages={"invalid_choice": _("Please choose one of the topics listed.")},
     )
-    consent = forms.BooleanField(
-        label=_(
-            "I agree that my details are stored to check and publish my idea and to tell me "
-            "what becomes of it. The picture is mine or I may pass it on."
-        ),
-        required=True,
-        error_messages={"required": _("Please agree, so that we may store your idea.")},
+    consent_statement = _(
+        "By sending, you agree that your details are stored to check and publish your idea and "
+        "to tell you what becomes of it, and you confirm that the picture is yours or that you "
+        "may pass it on."
     )
     website = honeypot_field()
     started = stamp_field()
@@ -123,9 +119,10 @@ class IdeaForm(SpamProtectionMixin, forms.ModelForm):
             field.max_length = TEXT_MAX_LENGTH
             field.widget.attrs["maxlength"] = str(TEXT_MAX_LENGTH)
             field.validators.append(MaxLengthValidator(TEXT_MAX_LENGTH))
-        self.fields["consent"].help_text = consent_help()
         self.init_spam_protection()
-        self.helper = self.protected_helper(form_action=form_action, submit_label=_("Send idea"))
+        self.helper = self.protected_helper(
+            form_action=form_action, submit_label=_("Agree – send idea")
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -147,18 +144,14 @@ class IdeaForm(SpamProtectionMixin, forms.ModelForm):
 
 
 class BackerForm(SpamProtectionMixin, forms.ModelForm):
-    """ "Ich mache mit": an e-mail address and consent; the engine's spam checks."""
+    """ "Ich mache mit": an e-mail address, consent by sending; the engine's spam checks."""
 
     spam_log_name = "idea backer form"
     confirmation_hours = CONFIRMATION_HOURS
 
-    consent = forms.BooleanField(
-        label=_(
-            "I agree that my e-mail address is stored so that I am counted and told once "
-            "if the idea is taken up."
-        ),
-        required=True,
-        error_messages={"required": _("Please agree, so that we may count you.")},
+    consent_statement = _(
+        "By sending, you agree that your e-mail address is stored so that you are counted and "
+        "told once if the idea is taken up."
     )
     website = honeypot_field()
     started = stamp_field()
@@ -185,9 +178,10 @@ class BackerForm(SpamProtectionMixin, forms.ModelForm):
     def __init__(self, *args, form_action: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].required = True
-        self.fields["consent"].help_text = consent_help()
         self.init_spam_protection()
-        self.helper = self.protected_helper(form_action=form_action, submit_label=_("Count me in"))
+        self.helper = self.protected_helper(
+            form_action=form_action, submit_label=_("Agree – count me in")
+        )
 
     def validate_unique(self):
         pass  # a second "Ich mache mit" of an address is the service's to answer, silently

@@ -11,7 +11,7 @@ import logging
 from django.urls import reverse
 
 from engagierte_stadt.mails import send_mail_template, send_to_person
-from engagierte_stadt.submissions.mails import personal_links
+from engagierte_stadt.submissions.mails import personal_links, send_with_code
 from engagierte_stadt.submissions.submission import CONFIRMATION_HOURS
 
 logger = logging.getLogger(__name__)
@@ -46,7 +46,10 @@ def _to_proposer(kind: str, idea, context: dict) -> bool:
 
 def mail_confirm_request(*, idea, token: str, base_url: str, again: bool = False) -> bool:
     """Ask the proposer to confirm the idea (double opt-in), with the personal link."""
-    return _to_proposer("confirm_request", idea, _context(idea, base_url, token, again=again))
+    context = _context(idea, base_url, token, again=again)
+    return send_with_code(
+        idea, lambda code: _to_proposer("confirm_request", idea, {**context, **code})
+    )
 
 
 def mail_status(*, idea, token: str, base_url: str) -> bool:
@@ -94,7 +97,12 @@ def _backer_context(backer, idea, base_url: str, token: str, **extra) -> dict:
 def mail_backer_confirm_request(*, backer, token: str, base_url: str, again: bool = False):
     """Ask someone who clicked "Ich mache mit" to confirm it (double opt-in)."""
     context = _backer_context(backer, backer.idea, base_url, token, again=again)
-    sent = send_to_person(f"{PREFIX}_backer_confirm_request", context, backer.email, limited=True)
+    sent = send_with_code(
+        backer,
+        lambda code: send_to_person(
+            f"{PREFIX}_backer_confirm_request", {**context, **code}, backer.email, limited=True
+        ),
+    )
     if sent:
         logger.info("backer %s: mail 'confirm_request' queued", backer.pk)
     return sent

@@ -17,12 +17,17 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from engagierte_stadt.models import SiteSettings
 from engagierte_stadt.submissions import services as submission_services
 from engagierte_stadt.submissions.submission import CONFIRMATION_HOURS, RESEND_AFTER
-from engagierte_stadt.submissions.views import PersonalLinkMixin, SpamCheckedPostMixin
+from engagierte_stadt.submissions.views import (
+    ConfirmByCodeMixin,
+    PersonalLinkMixin,
+    SpamCheckedPostMixin,
+    with_reference,
+)
 from engagierte_stadt.viewmixins import BreadcrumbMixin, FilteredListMixin
 from ideen import notifications, services
 from ideen.filters import IdeaFilter
 from ideen.forms import BackerForm, IdeaForm
-from ideen.models import Idea
+from ideen.models import Idea, IdeaBacker
 from quartiere.models import Quartier
 
 IDEAS = (_("Ideas"), "ideen:list")
@@ -147,29 +152,7 @@ class IdeaFormView(SpamCheckedPostMixin, BreadcrumbMixin, FormView):
                 base_url=self.request.build_absolute_uri("/").rstrip("/"),
                 again=not result.created,
             )
-        return HttpResponseRedirect(reverse("ideen:propose_sent"))
-
-
-class IdeaSentView(BreadcrumbMixin, TemplateView):
-    """After the form: "please confirm with the link in our e-mail"."""
-
-    template_name = "ideen/idea_sent.html"
-    page_title = _("Please confirm your idea")
-
-    def get_breadcrumbs(self):
-        return [IDEAS, (self.page_title, None)]
-
-    def dispatch(self, request, *args, **kwargs):
-        response = super().dispatch(request, *args, **kwargs)
-        response["X-Robots-Tag"] = "noindex, nofollow"
-        return response
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            confirmation_hours=CONFIRMATION_HOURS,
-            resend_minutes=int(RESEND_AFTER.total_seconds() // 60),
-            **kwargs,
-        )
+        return HttpResponseRedirect(with_reference(reverse("ideen:propose_sent"), result.idea))
 
 
 class IdeaPersonalLinkMixin(PersonalLinkMixin):
@@ -227,8 +210,40 @@ class IdeaConfirmView(IdeaLinkMixin, TemplateView):
         idea = self.get_idea()
         if idea is None or idea.purged_at:
             return self.invalid_link()
-        services.idea_confirm(token=self.kwargs["token"], base_url=self.get_base_url())
-        return redirect(request.path)
+        self.confirm_entry()
+        return redirect(self.confirmed_url())
+
+    def confirm_entry(self):
+        return services.idea_confirm(token=self.kwargs["token"], base_url=self.get_base_url())
+
+    def confirmed_url(self) -> str:
+        return reverse("ideen:idea_confirm", kwargs=self.kwargs)
+
+
+class IdeaSentView(ConfirmByCodeMixin, BreadcrumbMixin, TemplateView):
+    """After the form: "please confirm with the code or the link in our e-mail"."""
+
+    confirm_view_class = IdeaConfirmView
+    code_models = (Idea,)
+    code_submit_label = _("Confirm idea")
+
+    template_name = "ideen/idea_sent.html"
+    page_title = _("Please confirm your idea")
+
+    def get_breadcrumbs(self):
+        return [IDEAS, (self.page_title, None)]
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            confirmation_hours=CONFIRMATION_HOURS,
+            resend_minutes=int(RESEND_AFTER.total_seconds() // 60),
+            **kwargs,
+        )
 
 
 class IdeaManageView(IdeaLinkMixin, TemplateView):
@@ -300,28 +315,8 @@ class BackerFormView(SpamCheckedPostMixin, IdeaDetailView):
                 base_url=self.request.build_absolute_uri("/").rstrip("/"),
                 again=not result.created,
             )
-        return redirect("ideen:back_sent", pk=self.object.pk)
-
-
-class BackerSentView(BreadcrumbMixin, TemplateView):
-    """After "Ich mache mit": please confirm with the link in the mail."""
-
-    template_name = "ideen/backer_sent.html"
-    page_title = _("Please confirm that you are in")
-
-    def dispatch(self, request, *args, **kwargs):
-        self.idea = get_object_or_404(Idea.objects.public(), pk=kwargs["pk"])
-        response = super().dispatch(request, *args, **kwargs)
-        response["X-Robots-Tag"] = "noindex, nofollow"
-        return response
-
-    def get_breadcrumbs(self):
-        return [IDEAS, (self.idea.title, self.idea.get_absolute_url()), (self.page_title, None)]
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            idea=self.idea, confirmation_hours=CONFIRMATION_HOURS, **kwargs
-        )
+        url = reverse("ideen:back_sent", kwargs={"pk": self.object.pk})
+        return redirect(with_reference(url, result.backer))
 
 
 class BackerLinkMixin(IdeaPersonalLinkMixin):
@@ -351,8 +346,39 @@ class BackerConfirmView(BackerLinkMixin, TemplateView):
         backer = self.get_backer()
         if backer is None or backer.purged_at:
             return self.invalid_link()
-        services.backer_confirm(token=self.kwargs["token"])
-        return redirect(request.path)
+        self.confirm_entry()
+        return redirect(self.confirmed_url())
+
+    def confirm_entry(self):
+        return services.backer_confirm(token=self.kwargs["token"])
+
+    def confirmed_url(self) -> str:
+        return reverse("ideen:backer_confirm", kwargs=self.kwargs)
+
+
+class BackerSentView(ConfirmByCodeMixin, BreadcrumbMixin, TemplateView):
+    """After "Ich mache mit": please confirm with the link in the mail."""
+
+    confirm_view_class = BackerConfirmView
+    code_models = (IdeaBacker,)
+    code_submit_label = _("Confirm: I'm in")
+
+    template_name = "ideen/backer_sent.html"
+    page_title = _("Please confirm that you are in")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.idea = get_object_or_404(Idea.objects.public(), pk=kwargs["pk"])
+        response = super().dispatch(request, *args, **kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    def get_breadcrumbs(self):
+        return [IDEAS, (self.idea.title, self.idea.get_absolute_url()), (self.page_title, None)]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            idea=self.idea, confirmation_hours=CONFIRMATION_HOURS, **kwargs
+        )
 
 
 class BackerManageView(BackerLinkMixin, TemplateView):

@@ -32,6 +32,7 @@ from engagierte_stadt.submissions.admin import (
     target_signup_links,
 )
 from engagierte_stadt.submissions.capacity import SignupStatus, signup_erase
+from engagierte_stadt.translation_admin import EnglishVersionAdminMixin
 from konferenzen.models import (
     ActionItem,
     AgendaItem,
@@ -112,7 +113,7 @@ class MeetingInline(admin.TabularInline):
 
 
 @admin.register(Conference)
-class ConferenceAdmin(QuartierScopedAdminMixin, admin.ModelAdmin):
+class ConferenceAdmin(EnglishVersionAdminMixin, QuartierScopedAdminMixin, admin.ModelAdmin):
     quartier_path = "quartier"
     list_display = ["title", "quartier", "is_active", "meeting_count", "next_meeting"]
     list_filter = ["is_active", ("quartier", admin.RelatedOnlyFieldListFilter)]
@@ -333,7 +334,7 @@ class AgendaFilter(admin.SimpleListFilter):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(QuartierScopedAdminMixin, admin.ModelAdmin):
+class MeetingAdmin(EnglishVersionAdminMixin, QuartierScopedAdminMixin, admin.ModelAdmin):
     quartier_path = "conference__quartier"
     form = MeetingAdminForm
     list_display = [

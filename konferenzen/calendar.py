@@ -58,8 +58,9 @@ def meeting_page_url(meeting) -> str:
 
 def meeting_summary(meeting) -> str:
     """The conference's title, and the meeting's own title if it has one."""
-    conference = meeting.conference.title
-    return f"{conference}: {meeting.title}" if meeting.title else conference
+    conference = meeting.conference.in_language("title")
+    title = meeting.in_language("title")
+    return f"{conference}: {title}" if title else conference
 
 
 def meeting_location(meeting) -> str:
@@ -234,7 +235,7 @@ def meeting_event_data(meeting, *, organiser_fallback: str = "") -> dict:
     if titles:
         description = _("Agenda: %(items)s") % {"items": "; ".join(titles)}
     else:
-        description = meeting.conference.description
+        description = meeting.conference.in_language("description")
     data = {
         "@context": "https://schema.org",
         "@type": "Event",

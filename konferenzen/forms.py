@@ -1,6 +1,7 @@
 """Forms of the district conference pages: registration for a meeting, wish for a conference.
 
-Both are forms of the shared sign-up engine (`SignupFormBase`: honeypot, fill time, consent);
+Both are forms of the shared sign-up engine (`SignupFormBase`: honeypot, fill time, consent
+by sending);
 they differ only in their fields and words.
 """
 
@@ -14,10 +15,11 @@ from konferenzen.models import ConferenceWish, Registration
 class RegistrationForm(SignupFormBase):
     """Register for a meeting, on its page."""
 
-    submit_label = _("Register")
-    consent_label = _(
-        "I agree that my details, including what I need to take part, are stored and passed "
-        "on to the organisers of this district conference to handle my registration."
+    submit_label = _("Agree – register")
+    consent_statement = _(
+        "By sending, you agree that your details, including what you need to take part, are "
+        "stored and passed on to the organisers of this district conference to handle your "
+        "registration."
     )
 
     class Meta(SignupFormBase.Meta):
@@ -35,19 +37,13 @@ class RegistrationForm(SignupFormBase):
 
 
 class WishForm(SignupFormBase):
-    """The wish "a district conference in …": name, e-mail, would help, consent."""
+    """The wish "a district conference in …": name, e-mail, would help; consent by sending."""
 
-    submit_label = _("Send wish")
-    consent_label = _(
-        "I agree that my name and e-mail address are stored and passed on to the city's team "
-        "for district conferences, to handle my wish."
+    submit_label = _("Agree – send wish")
+    consent_statement = _(
+        "By sending, you agree that your name and e-mail address are stored and passed on to "
+        "the city's team for district conferences, to handle your wish."
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["consent"].error_messages["required"] = _(
-            "Please agree, so that we may store your wish."
-        )
 
     class Meta(SignupFormBase.Meta):
         model = ConferenceWish

@@ -22,6 +22,7 @@ from engagierte_stadt.submissions.capacity import (
     status_count,
 )
 from engagierte_stadt.submissions.targets import Contact
+from engagierte_stadt.translations import TranslatableMixin, english_version
 from engagierte_stadt.urlwords import PublicAddressMixin
 from quartiere.models import Quartier
 
@@ -153,10 +154,14 @@ class ConferenceQuerySet(models.QuerySet):
         )
 
 
-class Conference(ShareableMixin, PublicAddressMixin, EasyLanguageMixin, SearchableModel):
+class Conference(
+    TranslatableMixin, ShareableMixin, PublicAddressMixin, EasyLanguageMixin, SearchableModel
+):
     """The Stadtteilkonferenz of one Quartier: a series of meetings."""
 
     DETAIL_ROUTE = "konferenzen:conference_detail"
+
+    TRANSLATED_FIELDS = ("title", "description", "rhythm")
 
     quartier = models.ForeignKey(
         Quartier,
@@ -168,6 +173,7 @@ class Conference(ShareableMixin, PublicAddressMixin, EasyLanguageMixin, Searchab
     title = models.CharField(
         _("title"), max_length=200, help_text=_("E.g. “Stadtteilkonferenz Welper”.")
     )
+    title_en = english_version(title)
     slug = models.SlugField(
         _("address"),
         max_length=150,
@@ -180,6 +186,7 @@ class Conference(ShareableMixin, PublicAddressMixin, EasyLanguageMixin, Searchab
     description = models.TextField(
         _("description"), blank=True, help_text=_("Markdown is allowed.")
     )
+    description_en = english_version(description, markdown=True)
     organiser = models.CharField(
         _("organised by"),
         max_length=200,
@@ -221,6 +228,7 @@ class Conference(ShareableMixin, PublicAddressMixin, EasyLanguageMixin, Searchab
         blank=True,
         help_text=_("In words, for example: four times a year, on a Tuesday evening."),
     )
+    rhythm_en = english_version(rhythm)
     is_active = models.BooleanField(
         _("active"), default=True, help_text=_("Switch off when the conference no longer meets.")
     )
@@ -235,10 +243,10 @@ class Conference(ShareableMixin, PublicAddressMixin, EasyLanguageMixin, Searchab
         ordering = ["title"]
 
     def __str__(self):
-        return self.title
+        return self.in_language("title")  # in the active language; the admin is German
 
     def share_description(self) -> str:
-        return self.description
+        return self.in_language("description")
 
     SEARCH_KIND = "konferenzen"
     SEARCH_LABEL = _("District conferences")
@@ -359,7 +367,7 @@ class MeetingQuerySet(models.QuerySet):
         return annotate_places(self, Registration)
 
 
-class Meeting(ShareableMixin, PublicAddressMixin, SearchableModel):
+class Meeting(TranslatableMixin, ShareableMixin, PublicAddressMixin, SearchableModel):
     """One date of a conference: when, where, agenda, registration and afterwards minutes.
 
     The target of registrations (`Registration`): it has the members of `SignupTarget`.
@@ -375,6 +383,8 @@ class Meeting(ShareableMixin, PublicAddressMixin, SearchableModel):
     # A change to one of these moves the meeting in calendars (iCalendar SEQUENCE goes up).
     SCHEDULE_FIELDS = ("starts_at", "ends_at", "venue_id", "room", "status", "title")
 
+    TRANSLATED_FIELDS = ("title", "minutes_summary")
+
     conference = models.ForeignKey(
         Conference,
         verbose_name=_("district conference"),
@@ -388,6 +398,7 @@ class Meeting(ShareableMixin, PublicAddressMixin, SearchableModel):
         blank=True,
         help_text=_("Optional, for example: Spring conference. Otherwise the date is the title."),
     )
+    title_en = english_version(title)
     slug = models.SlugField(
         _("address"),
         max_length=50,
@@ -453,6 +464,7 @@ class Meeting(ShareableMixin, PublicAddressMixin, SearchableModel):
     minutes_summary = models.TextField(
         _("minutes: summary"), blank=True, help_text=_("Markdown is allowed.")
     )
+    minutes_summary_en = english_version(minutes_summary, markdown=True)
     minutes_file = models.FileField(
         _("minutes: PDF file"),
         upload_to=random_pdf_name,
@@ -500,7 +512,8 @@ class Meeting(ShareableMixin, PublicAddressMixin, SearchableModel):
 
     def __str__(self):
         when = date_format(timezone.localtime(self.starts_at), "j. F Y")
-        return f"{self.conference.title}: {self.title or when}"
+        conference, title = self.conference.in_language("title"), self.in_language("title")
+        return f"{conference}: {title or when}"
 
     def save(self, *args, **kwargs):
         # The meeting's own calendar revision: a subscribed calendar replaces an event only
@@ -522,7 +535,7 @@ class Meeting(ShareableMixin, PublicAddressMixin, SearchableModel):
         titles = agenda_titles(self)
         if titles:
             return _("Agenda: %(items)s") % {"items": "; ".join(titles)}
-        return self.conference.description
+        return self.conference.in_language("description")
 
     def structured_data(self, *, site, absolute) -> dict:
         """schema.org Event (`konferenzen.calendar.meeting_event_data`)."""
@@ -548,6 +561,19 @@ class Meeting(ShareableMixin, PublicAddressMixin, SearchableModel):
             "C": [item.description for item in agenda]
             + [self.minutes_summary if self.minutes_published else ""],
         }
+
+    def english_search_texts(self):
+        """The English title, and the minutes' summary only once published (as in German)."""
+        texts = super().english_search_texts()
+        if not self.minutes_published and self.minutes_summary_en:
+            texts["C"].remove(self.minutes_summary_en)
+        return {weight: parts for weight, parts in texts.items() if parts}
+
+    def search_title(self) -> str:
+        """As `__str__`, in the page's language."""
+        return f"{self.conference.in_language('title')}: {self.display_title}"
+
+    share_title = search_title
 
     def get_calendar_url(self):
         return reverse(
@@ -581,7 +607,10 @@ class Meeting(ShareableMixin, PublicAddressMixin, SearchableModel):
 
     @property
     def display_title(self) -> str:
-        return self.title or date_format(timezone.localtime(self.starts_at), "j. F Y")
+        """Its title in the page's language (`in_language`), else its date."""
+        return self.in_language("title") or date_format(
+            timezone.localtime(self.starts_at), "j. F Y"
+        )
 
     @property
     def end(self):

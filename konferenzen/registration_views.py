@@ -65,8 +65,14 @@ class MeetingRegisterView(RegistrationMixin, SignupFormMixin, MeetingDetailView)
         return self._target
 
 
+class RegistrationConfirmView(RegistrationMixin, SignupConfirmView):
+    pass
+
+
 class MeetingRegisterSentView(RegistrationMixin, SignupCheckMailView):
-    """After the form: please confirm with the link in the mail."""
+    """After the form: please confirm with the code or the link in the mail."""
+
+    confirm_view_class = RegistrationConfirmView
 
     def get_target(self):
         return get_object_or_404(
@@ -74,10 +80,6 @@ class MeetingRegisterSentView(RegistrationMixin, SignupCheckMailView):
             conference__slug=self.kwargs["conference"],
             slug=self.kwargs["slug"],
         )
-
-
-class RegistrationConfirmView(RegistrationMixin, SignupConfirmView):
-    pass
 
 
 class RegistrationManageView(RegistrationMixin, SignupManageView):
@@ -157,21 +159,6 @@ class WishView(WishMixin, SignupFormMixin, WishPageMixin, DetailView):
         return self.get_form_action()
 
 
-class WishSentView(WishMixin, SignupCheckMailView):
-    """After the wish form: please confirm with the link in the mail."""
-
-    template_name = "konferenzen/wish_sent.html"
-
-    def get_target(self):
-        return get_object_or_404(Quartier, slug=self.kwargs["slug"])
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        title = _("Please confirm your wish")
-        context.update(page_title=title, breadcrumbs=_wish_breadcrumbs(context["target"], title))
-        return context
-
-
 def _wish_breadcrumbs(quartier, title) -> list:
     return [
         (_("Home"), reverse("home")),
@@ -207,6 +194,23 @@ class WishConfirmView(WishLinkMixin, SignupConfirmView):
         if signup.is_unconfirmed and not self.link_expired(signup):
             return _("Confirm your wish")
         return _("Your wish")
+
+
+class WishSentView(WishMixin, SignupCheckMailView):
+    """After the wish form: please confirm with the code or the link in the mail."""
+
+    template_name = "konferenzen/wish_sent.html"
+    confirm_view_class = WishConfirmView
+    code_submit_label = _("Confirm wish")
+
+    def get_target(self):
+        return get_object_or_404(Quartier, slug=self.kwargs["slug"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        title = _("Please confirm your wish")
+        context.update(page_title=title, breadcrumbs=_wish_breadcrumbs(context["target"], title))
+        return context
 
 
 class WishManageView(WishLinkMixin, SignupManageView):

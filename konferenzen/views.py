@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
 
+from engagierte_stadt import pagecache
 from engagierte_stadt.models import SiteSettings
 from engagierte_stadt.viewmixins import BreadcrumbMixin
 from konferenzen.coverage import district_coverage
@@ -42,7 +43,10 @@ class ConferenceDetailView(BreadcrumbMixin, DetailView):
     queryset = Conference.objects.select_related("quartier__parent", "usual_venue")
 
     def get_breadcrumbs(self):
-        return [(_("District conferences"), "konferenzen:overview"), (self.object.title, None)]
+        return [
+            (_("District conferences"), "konferenzen:overview"),
+            (self.object.in_language("title"), None),
+        ]
 
     def get_context_data(self, **kwargs):
         conference = self.object
@@ -76,18 +80,20 @@ class MeetingDetailView(BreadcrumbMixin, DetailView):
 
     def get_object(self, queryset=None):
         queryset = self.get_queryset() if queryset is None else queryset
-        return get_object_or_404(
-            queryset, conference__slug=self.kwargs["conference"], slug=self.kwargs["slug"]
+        return pagecache.lookup(
+            lambda: get_object_or_404(
+                queryset, conference__slug=self.kwargs["conference"], slug=self.kwargs["slug"]
+            )
         )
 
     def get_page_title(self):
-        return f"{self.object.display_title} – {self.object.conference.title}"
+        return f"{self.object.display_title} – {self.object.conference.in_language('title')}"
 
     def get_breadcrumbs(self):
         conference = self.object.conference
         return [
             (_("District conferences"), "konferenzen:overview"),
-            (conference.title, conference.get_absolute_url()),
+            (conference.in_language("title"), conference.get_absolute_url()),
             (self.object.display_title, None),
         ]
 

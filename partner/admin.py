@@ -9,6 +9,7 @@ from engagierte_stadt.admin_confirm import confirm_action
 from engagierte_stadt.audit import PersonalDataAdminMixin
 from engagierte_stadt.preview import PreviewAdminMixin
 from engagierte_stadt.submissions.admin import ConfirmedByDefaultFilter
+from engagierte_stadt.translation_admin import EnglishVersionAdminMixin
 from partner import services
 from partner.models import (
     ApplicationStatus,
@@ -47,7 +48,7 @@ class ProjectPartnerInline(admin.TabularInline):
 
 
 @admin.register(Partner)
-class PartnerAdmin(PreviewAdminMixin, admin.ModelAdmin):
+class PartnerAdmin(EnglishVersionAdminMixin, PreviewAdminMixin, admin.ModelAdmin):
     list_display = ["name", "thumbnail", "kind", "is_cooperation_partner", "is_published"]
     list_display_links = ["name"]
     list_filter = ["is_published", "kind", "is_cooperation_partner", "quartiere"]

@@ -50,7 +50,8 @@ def _consent_help():
 
 
 class PartnerApplicationForm(SpamProtectionMixin, forms.ModelForm):
-    """Organisation, kind, contact person, e-mail, phone, website, offer, Quartiere, consent.
+    """Organisation, kind, contact person, e-mail, phone, website, offer, Quartiere; consent by
+    sending.
 
     Spam protection as on the sign-up forms (honeypot and minimum fill time); the honeypot is
     called `fax` here, because `website` is a real field of this form.
@@ -78,15 +79,9 @@ class PartnerApplicationForm(SpamProtectionMixin, forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Tick the districts and neighbourhoods where you are active or want to be."),
     )
-    consent = forms.BooleanField(
-        label=_(
-            "I agree that these details are stored to review our application and that the "
-            "editorial team may contact me about it."
-        ),
-        required=True,
-        error_messages={
-            "required": _("Please agree, so that we may store and review your application."),
-        },
+    consent_statement = _(
+        "By sending, you agree that these details are stored to review the application and "
+        "that the editorial team may contact you about it."
     )
     fax = honeypot_field()
     started = stamp_field()
@@ -156,11 +151,13 @@ class PartnerApplicationForm(SpamProtectionMixin, forms.ModelForm):
         offer.max_length = TEXT_MAX_LENGTH
         offer.widget.attrs["maxlength"] = str(TEXT_MAX_LENGTH)
         offer.validators.append(MaxLengthValidator(TEXT_MAX_LENGTH))
-        self.fields["consent"].help_text = _consent_help()
         self.init_spam_protection()
         self.helper = self.protected_helper(
-            form_action=form_action, submit_label=_("Send application")
+            form_action=form_action, submit_label=_("Agree – send application")
         )
+
+    def consent_help_text(self):
+        return _consent_help()
 
     def application_data(self) -> dict:
         """The cleaned values for `partner.services.application_submit`."""

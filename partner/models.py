@@ -13,6 +13,7 @@ from engagierte_stadt.models import PublicContactMixin
 from engagierte_stadt.search import SearchableModel
 from engagierte_stadt.sharing import ShareableMixin, organisation_data
 from engagierte_stadt.submissions.submission import SubmissionBase, SubmissionQuerySet
+from engagierte_stadt.translations import TranslatableMixin, english_version
 from engagierte_stadt.urlwords import PublicAddressMixin
 from quartiere.models import Opportunity, Project, Quartier
 
@@ -67,12 +68,16 @@ class PartnerQuerySet(models.QuerySet):
         )
 
 
-class Partner(ShareableMixin, PublicContactMixin, PublicAddressMixin, SearchableModel):
+class Partner(
+    TranslatableMixin, ShareableMixin, PublicContactMixin, PublicAddressMixin, SearchableModel
+):
     """An organisation in the network: association, institution, business, …"""
 
     Kind = PartnerKind
     DETAIL_ROUTE = "partner:detail"
     contact_source_label = _("partner “%(title)s”")
+
+    TRANSLATED_FIELDS = ("teaser", "description")
 
     name = models.CharField(
         _("name"), max_length=200, help_text=_("The organisation's name as it wants to be written.")
@@ -109,9 +114,11 @@ class Partner(ShareableMixin, PublicContactMixin, PublicAddressMixin, Searchable
         max_length=300,
         help_text=_("One or two sentences for the directory."),
     )
+    teaser_en = english_version(teaser)
     description = models.TextField(
         _("description"), blank=True, help_text=_("Markdown is allowed.")
     )
+    description_en = english_version(description, markdown=True)
     website = models.URLField(
         _("website"),
         blank=True,
@@ -234,7 +241,7 @@ class Partner(ShareableMixin, PublicContactMixin, PublicAddressMixin, Searchable
         return bool(self.street or self.postcode or self.city)
 
     def share_description(self) -> str:
-        return self.teaser
+        return self.in_language("teaser")
 
     def share_picture(self):
         return self.logo or None
@@ -249,7 +256,7 @@ class Partner(ShareableMixin, PublicContactMixin, PublicAddressMixin, Searchable
             "@context": "https://schema.org",
             "@type": "Organization",
             "name": self.name,
-            "description": self.teaser,
+            "description": self.in_language("teaser"),
             "url": absolute(self.get_absolute_url()),
             "memberOf": organisation_data(site, absolute),
         }

@@ -14,7 +14,7 @@ from django.utils import translation
 
 from engagierte_stadt.mails import send_mail_template, send_to_person
 from engagierte_stadt.models import SiteSettings
-from engagierte_stadt.submissions.mails import personal_links
+from engagierte_stadt.submissions.mails import personal_links, send_with_code
 from engagierte_stadt.submissions.submission import CONFIRMATION_HOURS
 from partner.models import PartnerApplication
 
@@ -62,7 +62,10 @@ def _to_applicant(kind: str, application, context: dict) -> bool:
 def mail_confirm_request(*, application, token: str, base_url: str, again: bool = False) -> bool:
     """Ask the applicant to confirm the application (double opt-in), with the personal link."""
     context = _context(application, base_url, token, again=again)
-    return _to_applicant("confirm_request", application, context)
+    return send_with_code(
+        application,
+        lambda code: _to_applicant("confirm_request", application, {**context, **code}),
+    )
 
 
 def mail_already(*, application, token: str, base_url: str) -> bool:

@@ -21,7 +21,12 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from engagierte_stadt.preview import DraftPreviewMixin
 from engagierte_stadt.submissions import services as submission_services
 from engagierte_stadt.submissions.capacity import CONFIRMATION_HOURS
-from engagierte_stadt.submissions.views import PersonalLinkMixin, SpamCheckedPostMixin
+from engagierte_stadt.submissions.views import (
+    ConfirmByCodeMixin,
+    PersonalLinkMixin,
+    SpamCheckedPostMixin,
+    with_reference,
+)
 from engagierte_stadt.viewmixins import BreadcrumbMixin, FilteredListMixin
 from partner import notifications, services
 from partner.filters import PartnerFilter
@@ -30,6 +35,7 @@ from partner.models import (
     ExchangeTopic,
     NetworkCity,
     Partner,
+    PartnerApplication,
     PartnerKind,
     ProgrammeSupporter,
     ProjectPartner,
@@ -215,30 +221,7 @@ class ApplicationFormView(SpamCheckedPostMixin, BreadcrumbMixin, FormView):
                 notifications.mail_already(
                     application=application, token=result.token, base_url=base_url
                 )
-        return HttpResponseRedirect(self.get_success_url())
-
-
-class ApplicationSentView(BreadcrumbMixin, TemplateView):
-    """After the form: "please confirm with the link in our e-mail"."""
-
-    template_name = "partner/application_sent.html"
-    page_title = _("Please confirm your application")
-
-    def get_breadcrumbs(self):
-        return [DIRECTORY, (_("Become a partner"), "partner:apply"), (self.page_title, None)]
-
-    def dispatch(self, request, *args, **kwargs):
-        response = super().dispatch(request, *args, **kwargs)
-        response["X-Robots-Tag"] = "noindex, nofollow"
-        return response
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            confirmation_hours=CONFIRMATION_HOURS,
-            resend_minutes=int(services.RESEND_AFTER.total_seconds() // 60),
-        )
-        return context
+        return HttpResponseRedirect(with_reference(self.get_success_url(), result.application))
 
 
 class ApplicationLinkMixin(PersonalLinkMixin):
@@ -286,10 +269,44 @@ class ApplicationConfirmView(ApplicationLinkMixin, TemplateView):
         application = self.get_application()
         if application is None or application.purged_at:
             return self.invalid_link()
+        self.confirm_entry()
+        return redirect(self.confirmed_url())
+
+    def confirm_entry(self):
         confirmed = services.application_confirm(token=self.kwargs["token"])
         if confirmed is not None and confirmed.confirmed_now:
             notifications.mail_staff_new(application=confirmed, base_url=self.get_base_url())
-        return redirect(request.path)
+        return confirmed
+
+    def confirmed_url(self) -> str:
+        return reverse("partner:application_confirm", kwargs=self.kwargs)
+
+
+class ApplicationSentView(ConfirmByCodeMixin, BreadcrumbMixin, TemplateView):
+    """After the form: "please confirm with the code or the link in our e-mail"."""
+
+    confirm_view_class = ApplicationConfirmView
+    code_models = (PartnerApplication,)
+    code_submit_label = _("Confirm application")
+
+    template_name = "partner/application_sent.html"
+    page_title = _("Please confirm your application")
+
+    def get_breadcrumbs(self):
+        return [DIRECTORY, (_("Become a partner"), "partner:apply"), (self.page_title, None)]
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            confirmation_hours=CONFIRMATION_HOURS,
+            resend_minutes=int(services.RESEND_AFTER.total_seconds() // 60),
+        )
+        return context
 
 
 class ApplicationManageView(ApplicationLinkMixin, TemplateView):

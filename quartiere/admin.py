@@ -25,6 +25,7 @@ from engagierte_stadt.submissions.admin import (
     target_signup_links,
 )
 from engagierte_stadt.submissions.capacity import SignupStatus
+from engagierte_stadt.translation_admin import EnglishVersionAdminMixin
 from quartiere.models import (
     AlertSubscription,
     Opportunity,
@@ -47,7 +48,7 @@ from quartiere.services import (
 
 
 @admin.register(Quartier)
-class QuartierAdmin(QuartierScopedAdminMixin, admin.ModelAdmin):
+class QuartierAdmin(EnglishVersionAdminMixin, QuartierScopedAdminMixin, admin.ModelAdmin):
     quartier_path = "pk"
     list_display = ["name", "kind", "parent", "population"]
     list_filter = ["kind"]
@@ -129,7 +130,9 @@ class OpportunityInline(admin.StackedInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(QuartierScopedAdminMixin, PreviewAdminMixin, admin.ModelAdmin):
+class ProjectAdmin(
+    EnglishVersionAdminMixin, QuartierScopedAdminMixin, PreviewAdminMixin, admin.ModelAdmin
+):
     quartier_path = "quartier"
     # The columns that matter, so that the list fits 1280 px ("featured" is a filter).
     list_display = ["title", "quartier", "status", "publication", "thumbnail"]
@@ -233,7 +236,9 @@ class AttentionFilter(admin.SimpleListFilter):
 
 
 @admin.register(Opportunity)
-class OpportunityAdmin(QuartierScopedAdminMixin, PreviewAdminMixin, admin.ModelAdmin):
+class OpportunityAdmin(
+    EnglishVersionAdminMixin, QuartierScopedAdminMixin, PreviewAdminMixin, admin.ModelAdmin
+):
     quartier_path = "quartier"
     opportunity_path = "pk"  # a partner organisation's contact: their own opportunities
     partner_readonly_fields = ("project", "quartier")

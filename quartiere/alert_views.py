@@ -17,7 +17,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 
 from engagierte_stadt.submissions.submission import CONFIRMATION_HOURS, submission_by_token
-from engagierte_stadt.submissions.views import PersonalLinkMixin, SpamCheckedPostMixin
+from engagierte_stadt.submissions.views import (
+    ConfirmByCodeMixin,
+    PersonalLinkMixin,
+    SpamCheckedPostMixin,
+    with_reference,
+)
 from engagierte_stadt.viewmixins import BreadcrumbMixin
 from quartiere import alerts
 from quartiere.filters import describe_query
@@ -89,25 +94,7 @@ class AlertSubscribeView(SpamCheckedPostMixin, BreadcrumbMixin, FormView):
                 subscription=subscription,
                 base_url=self.request.build_absolute_uri("/").rstrip("/"),
             )
-        return redirect("quartiere:alert_sent")
-
-
-class AlertSentView(BreadcrumbMixin, TemplateView):
-    """After the form: "please confirm with the link in our e-mail"."""
-
-    template_name = "quartiere/alert_sent.html"
-    page_title = _("Please confirm your alert")
-
-    def get_breadcrumbs(self):
-        return [OFFERS, (self.page_title, None)]
-
-    def dispatch(self, request, *args, **kwargs):
-        response = super().dispatch(request, *args, **kwargs)
-        response["X-Robots-Tag"] = "noindex, nofollow"
-        return response
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(confirmation_hours=CONFIRMATION_HOURS, **kwargs)
+        return redirect(with_reference(reverse("quartiere:alert_sent"), subscription))
 
 
 class AlertLinkMixin(PersonalLinkMixin):
@@ -149,8 +136,36 @@ class AlertConfirmView(AlertLinkMixin, TemplateView):
         subscription = self.get_subscription()
         if subscription is None or subscription.purged_at:
             return self.invalid_link()
-        alerts.alert_confirm(token=self.kwargs["token"])
-        return redirect("quartiere:alert_manage", token=self.kwargs["token"])
+        self.confirm_entry()
+        return redirect(self.confirmed_url())
+
+    def confirm_entry(self):
+        return alerts.alert_confirm(token=self.kwargs["token"])
+
+    def confirmed_url(self) -> str:
+        return reverse("quartiere:alert_manage", kwargs={"token": self.kwargs["token"]})
+
+
+class AlertSentView(ConfirmByCodeMixin, BreadcrumbMixin, TemplateView):
+    """After the form: "please confirm with the code or the link in our e-mail"."""
+
+    confirm_view_class = AlertConfirmView
+    code_models = (AlertSubscription,)
+    code_submit_label = _("Confirm alert")
+
+    template_name = "quartiere/alert_sent.html"
+    page_title = _("Please confirm your alert")
+
+    def get_breadcrumbs(self):
+        return [OFFERS, (self.page_title, None)]
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(confirmation_hours=CONFIRMATION_HOURS, **kwargs)
 
 
 class AlertManageView(AlertLinkMixin, TemplateView):

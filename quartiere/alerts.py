@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from engagierte_stadt.mails import send_mail_template
-from engagierte_stadt.submissions.mails import personal_links
+from engagierte_stadt.submissions.mails import personal_links, send_with_code
 from engagierte_stadt.submissions.submission import (
     CONFIRMATION_HOURS,
     new_link,
@@ -118,11 +118,14 @@ def mail_confirm_request(*, subscription: AlertSubscription, base_url: str) -> b
         "confirmation_hours": CONFIRMATION_HOURS,
         **_links(subscription, base_url),
     }
-    sent = send_mail_template(
-        "mail/alert_confirm_request",
-        context,
-        [subscription.email],
-        language=subscription.language,
+    sent = send_with_code(
+        subscription,
+        lambda code: send_mail_template(
+            "mail/alert_confirm_request",
+            {**context, **code},
+            [subscription.email],
+            language=subscription.language,
+        ),
     )
     if sent:
         logger.info("alert subscription %s: opt-in mail queued", subscription.pk)

@@ -44,6 +44,7 @@ def _opportunity_fields(spec: dict, today: date, requirements: dict) -> dict:
             else spec.get("requirements", "")
         ),
         "is_open": spec.get("open", True),
+        **shared.english(spec),
     }
     times = spec.get("times", [])
     if commitment == Opportunity.Commitment.ONCE:
@@ -168,6 +169,7 @@ class _Loader:
         opportunity, created = Opportunity.objects.get_or_create(
             slug=spec["slug"], defaults=defaults
         )
+        shared.add_english(opportunity, spec)
         if created:
             self.counts["opportunities"] += 1
             opportunity.skills.set([self.skills[slug] for slug in spec.get("skills", [])])

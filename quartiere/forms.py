@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 from engagierte_stadt.submissions.forms import (
     SignupFormBase,
     SpamProtectionMixin,
-    consent_help,
     honeypot_field,
     stamp_field,
 )
@@ -26,10 +25,9 @@ class AlertForm(SpamProtectionMixin, forms.ModelForm):
     the hidden field `query` (the list's query string)."""
 
     spam_log_name = "alert form"
-    consent = forms.BooleanField(
-        label=_("I agree that my e-mail address is stored to send me new offers for this search."),
-        required=True,
-        error_messages={"required": _("Please agree, so that we may store your address.")},
+    consent_statement = _(
+        "By sending, you agree that your e-mail address is stored to send you new offers for "
+        "this search."
     )
     website = honeypot_field()
     started = stamp_field()
@@ -62,9 +60,10 @@ class AlertForm(SpamProtectionMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["email"].required = True
         self.fields["frequency"].choices = AlertSubscription.Frequency.choices
-        self.fields["consent"].help_text = consent_help()
         self.init_spam_protection()
-        self.helper = self.protected_helper(form_action=form_action, submit_label=_("Notify me"))
+        self.helper = self.protected_helper(
+            form_action=form_action, submit_label=_("Agree – notify me")
+        )
 
 
 # The finder's answers in the address: short German words, since links get shared and

@@ -23,6 +23,7 @@ from engagierte_stadt.submissions.capacity import (
 )
 from engagierte_stadt.submissions.submission import SubmissionBase, SubmissionQuerySet
 from engagierte_stadt.submissions.targets import Contact
+from engagierte_stadt.translations import TranslatableMixin, english_version
 from engagierte_stadt.urlwords import PublicAddressMixin
 
 
@@ -45,7 +46,7 @@ class QuartierQuerySet(models.QuerySet):
         }
 
 
-class Quartier(ShareableMixin, PublicAddressMixin, models.Model):
+class Quartier(TranslatableMixin, ShareableMixin, PublicAddressMixin, models.Model):
     """A Stadtteil (district) or a Quartier (neighbourhood), optionally inside another.
 
     Also the target of wishes for a district conference (`konferenzen.ConferenceWish`), so it
@@ -57,6 +58,8 @@ class Quartier(ShareableMixin, PublicAddressMixin, models.Model):
     class Kind(models.TextChoices):
         DISTRICT = "stadtteil", _("district")
         NEIGHBOURHOOD = "quartier", _("neighbourhood")
+
+    TRANSLATED_FIELDS = ("teaser", "description")
 
     name = models.CharField(
         _("name"), max_length=150, help_text=_("E.g. “Welper” or “Quartier Rauendahl”.")
@@ -89,9 +92,11 @@ class Quartier(ShareableMixin, PublicAddressMixin, models.Model):
     teaser = models.CharField(
         _("teaser"), max_length=300, blank=True, help_text=_("One sentence for the district list.")
     )
+    teaser_en = english_version(teaser)
     description = models.TextField(
         _("description"), blank=True, help_text=_("Markdown is allowed.")
     )
+    description_en = english_version(description, markdown=True)
     population = models.PositiveIntegerField(
         _("population"),
         null=True,
@@ -181,7 +186,7 @@ class Quartier(ShareableMixin, PublicAddressMixin, models.Model):
         return self.own_contact() or site_contact(site)
 
     def share_description(self) -> str:
-        return self.teaser or self.description
+        return self.in_language("teaser") or self.in_language("description")
 
 
 class TopicQuerySet(models.QuerySet):
@@ -295,7 +300,14 @@ class ProjectQuerySet(models.QuerySet):
 
     # Long texts a card never shows: a list sorts all its rows before it cuts out a page, so
     # they would be carried through the sort for nothing.
-    CARD_DEFERRED = (*SEARCH_COLUMNS, "description", "easy_language", "quartier__description")
+    CARD_DEFERRED = (
+        *SEARCH_COLUMNS,
+        "description",
+        "description_en",
+        "easy_language",
+        "quartier__description",
+        "quartier__description_en",
+    )
 
     def for_cards(self):
         """What a project card shows: Quartier, topics and the first image, in 3 queries."""
@@ -316,7 +328,12 @@ class ProjectQuerySet(models.QuerySet):
 
 
 class Project(
-    ShareableMixin, PublicContactMixin, PublicAddressMixin, EasyLanguageMixin, SearchableModel
+    TranslatableMixin,
+    ShareableMixin,
+    PublicContactMixin,
+    PublicAddressMixin,
+    EasyLanguageMixin,
+    SearchableModel,
 ):
     """A neighbourhood project (Quartiersprojekt)."""
 
@@ -329,6 +346,8 @@ class Project(
         RUNNING = "laeuft", _("running")
         FINISHED = "abgeschlossen", _("finished")
 
+    TRANSLATED_FIELDS = ("title", "teaser", "description")
+
     quartier = models.ForeignKey(
         Quartier,
         verbose_name=_("district or neighbourhood"),
@@ -339,6 +358,7 @@ class Project(
     title = models.CharField(
         _("title"), max_length=200, help_text=_("The project's name, e.g. “Repair-Café Welper”.")
     )
+    title_en = english_version(title)
     slug = models.SlugField(
         _("address"),
         max_length=200,
@@ -353,9 +373,11 @@ class Project(
         max_length=300,
         help_text=_("One or two sentences for the project list and link previews."),
     )
+    teaser_en = english_version(teaser)
     description = models.TextField(
         _("description"), blank=True, help_text=_("Markdown is allowed.")
     )
+    description_en = english_version(description, markdown=True)
     status = models.CharField(
         _("status"),
         max_length=15,
@@ -452,7 +474,7 @@ class Project(
         indexes = [models.Index(fields=["title", "id"], name="project_title_id")]
 
     def __str__(self):
-        return self.title
+        return self.in_language("title")  # in the active language; the admin is German
 
     def clean(self):
         errors = self.address_errors()
@@ -493,7 +515,7 @@ class Project(
         return gallery[0] if gallery else None
 
     def share_description(self) -> str:
-        return self.teaser
+        return self.in_language("teaser")
 
     def share_picture(self):
         return self.cover
@@ -503,8 +525,8 @@ class Project(
         data = {
             "@context": "https://schema.org",
             "@type": "Project",
-            "name": self.title,
-            "description": self.teaser,
+            "name": self.in_language("title"),
+            "description": self.in_language("teaser"),
             "url": absolute(self.get_absolute_url()),
             "areaServed": {"@type": "Place", "name": self.quartier.name},
             "parentOrganization": organisation_data(site, absolute),
@@ -732,10 +754,16 @@ class OpportunityQuerySet(models.QuerySet):
     CARD_DEFERRED = (
         *SEARCH_COLUMNS,
         "description",
+        "description_en",
         "requirements",
+        "requirements_en",
         "easy_language",
-        *(f"project__{name}" for name in (*SEARCH_COLUMNS, "description", "easy_language")),
+        *(
+            f"project__{name}"
+            for name in (*SEARCH_COLUMNS, "description", "description_en", "easy_language")
+        ),
         "quartier__description",
+        "quartier__description_en",
     )
 
     def for_cards(self):
@@ -758,7 +786,12 @@ def _past_q(now) -> models.Q:
 
 
 class Opportunity(
-    ShareableMixin, PublicAddressMixin, PublicContactMixin, EasyLanguageMixin, SearchableModel
+    TranslatableMixin,
+    ShareableMixin,
+    PublicAddressMixin,
+    PublicContactMixin,
+    EasyLanguageMixin,
+    SearchableModel,
 ):
     """A way to help (Mitmach-Angebot), in a project or directly in a Quartier.
 
@@ -802,6 +835,9 @@ class Opportunity(
         "step_free": "step_free",
     }
 
+    TRANSLATED_FIELDS = ("title", "description", "requirements", "place")
+    OPTIONAL_TRANSLATIONS = ("place",)
+
     project = models.ForeignKey(
         Project,
         verbose_name=_("project"),
@@ -825,6 +861,7 @@ class Opportunity(
         max_length=200,
         help_text=_("What people do, in a few words, e.g. “Lesepate in der Grundschule”."),
     )
+    title_en = english_version(title)
     slug = models.SlugField(
         _("address"),
         max_length=200,
@@ -835,6 +872,7 @@ class Opportunity(
         ),
     )
     description = models.TextField(_("what you do"), help_text=_("Markdown is allowed."))
+    description_en = english_version(description, markdown=True)
     commitment = models.CharField(
         _("time commitment"),
         max_length=15,
@@ -890,6 +928,7 @@ class Opportunity(
         blank=True,
         help_text=_("Where, e.g. “Grundschule Welper, Schulstraße 3”."),
     )
+    place_en = english_version(place)
     places = models.PositiveIntegerField(
         _("number of places"), null=True, blank=True, help_text=_("Leave empty for unlimited.")
     )
@@ -928,6 +967,7 @@ class Opportunity(
             "For example: extended certificate of good conduct (erweitertes Führungszeugnis)."
         ),
     )
+    requirements_en = english_version(requirements)
     skills = models.ManyToManyField(
         Skill, verbose_name=_("skills and interests"), blank=True, related_name="opportunities"
     )
@@ -1017,7 +1057,7 @@ class Opportunity(
         ]
 
     def __str__(self):
-        return self.title
+        return self.in_language("title")  # in the active language; the admin is German
 
     def save(self, *args, **kwargs):
         # The Quartier of an opportunity is always its project's, so filters need no join.
@@ -1057,7 +1097,7 @@ class Opportunity(
         }
 
     def share_description(self) -> str:
-        return self.description
+        return self.in_language("description")
 
     def share_picture(self):
         """The picture of its project (an offer has none of its own)."""
@@ -1075,8 +1115,8 @@ class Opportunity(
         data = {
             "@context": "https://schema.org",
             "@type": "JobPosting",
-            "title": self.title,
-            "description": self.description,
+            "title": self.in_language("title"),
+            "description": self.in_language("description"),
             "employmentType": "VOLUNTEER",
             "url": absolute(self.get_absolute_url()),
             "datePosted": timezone.localtime(self.published_at or self.created_at).isoformat(),
@@ -1089,7 +1129,7 @@ class Opportunity(
         if self.project_id:
             data["hiringOrganization"]["department"] = {
                 "@type": "Project",
-                "name": self.project.title,
+                "name": self.project.in_language("title"),
                 "url": absolute(self.project.get_absolute_url()),
             }
         return data

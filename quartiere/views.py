@@ -103,7 +103,7 @@ class ProjectDetailView(DraftPreviewMixin, BreadcrumbMixin, DetailView):
         return self.visible(Project.objects.select_related("quartier"))
 
     def get_breadcrumbs(self):
-        return [(_("Projects"), "quartiere:project_list"), (self.object.title, None)]
+        return [(_("Projects"), "quartiere:project_list"), (self.object.in_language("title"), None)]
 
     def get_context_data(self, **kwargs):
         project = self.object
@@ -204,7 +204,10 @@ class OpportunityDetailView(DraftPreviewMixin, BreadcrumbMixin, DetailView):
         return self.visible(Opportunity.objects.for_detail())
 
     def get_breadcrumbs(self):
-        return [(_("Get involved"), "quartiere:opportunity_list"), (self.object.title, None)]
+        return [
+            (_("Get involved"), "quartiere:opportunity_list"),
+            (self.object.in_language("title"), None),
+        ]
 
     def get_context_data(self, **kwargs):
         # The preview of a draft shows no form: its sign-up address is not public yet.
@@ -239,18 +242,20 @@ class OpportunitySignupView(OpportunitySignupMixin, SignupFormMixin, Opportunity
         return reverse("quartiere:opportunity_signup_sent", args=[self.kwargs["slug"]])
 
 
+class OpportunitySignupConfirmView(OpportunitySignupMixin, SignupConfirmView):
+    pass
+
+
 class OpportunitySignupSentView(OpportunitySignupMixin, SignupCheckMailView):
-    """After the form: please confirm with the link in the mail."""
+    """After the form: please confirm with the code or the link in the mail."""
+
+    confirm_view_class = OpportunitySignupConfirmView
 
     def get_target(self):
         return get_object_or_404(
             Opportunity.objects.published().select_related("project", "quartier"),
             slug=self.kwargs["slug"],
         )
-
-
-class OpportunitySignupConfirmView(OpportunitySignupMixin, SignupConfirmView):
-    pass
 
 
 class OpportunitySignupManageView(OpportunitySignupMixin, SignupManageView):

@@ -22,3 +22,6 @@ DEFAULT_FROM_EMAIL = "portal@hattingen.example"
 STATIC_ROOT = tempfile.mkdtemp(prefix="es-test-static-")
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# The page cache stays off; its own tests (tests/engagierte_stadt/test_page_cache.py) switch
+# it on.
+PAGE_CACHE = False

@@ -97,3 +97,28 @@ def wish_form_data(**overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+def sent_path(response) -> str:
+    """The "please check your e-mail" page a form redirected to, without the signed reference
+    to the entry that it must carry (for the code from the mail)."""
+    path, _, query = response["Location"].partition("?")
+    assert query.startswith("ref="), response["Location"]
+    return path
+
+
+CONSENT_AT_BUTTON = re.compile(
+    r'<p class="kern-body site-consent" id="(?P<id>[\w-]+)">(?P<statement>.*?)</p>\s*'
+    r'<div class="kern-btn-wrapper"><button type="submit"[^>]*aria-describedby="(?P=id)"[^>]*>'
+    r'<span class="kern-label">(?P<button>[^<]*)</span>',
+    re.S,
+)
+
+
+def consent_at_button(html: str) -> dict:
+    """Consent by sending: the statement directly above the submit button, which it describes
+    (`aria-describedby`). Returns the statement and the button's label; fails if missing."""
+    found = CONSENT_AT_BUTTON.search(html)
+    assert found, "no consent statement directly above the submit button"
+    assert 'name="consent"' not in html, "a separate consent checkbox is left"
+    return {"statement": found["statement"], "button": found["button"]}

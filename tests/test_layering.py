@@ -45,6 +45,7 @@ SHARED = [
     "engagierte_stadt/templatetags/dashboard_tags.py",
     "engagierte_stadt/roles.py",
     "engagierte_stadt/templatetags/component_tags.py",
+    "engagierte_stadt/pagecache.py",
 ]
 
 

@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from engagierte_stadt import pagecache
 from engagierte_stadt.submissions.submission import (  # noqa: F401 (re-exported)
     CONFIRMATION_HOURS,
     SubmissionBase,
@@ -209,12 +210,16 @@ class SignupBase(SubmissionBase):
 
     def after_confirm(self) -> None:
         """A sign-up that took a place may have filled its target to the next step."""
+        places_changed(self.target)
         if self.takes_place:
             signup_notify_fill(model=type(self), target=self.target)
 
     @property
     def subject(self) -> str:
-        return str(self.target)
+        """The target's title, in the language active now (a mail in the person's language
+        names an English version of it where staff gave one)."""
+        share_title = getattr(self.target, "share_title", None)
+        return share_title() if share_title else str(self.target)
 
     def subject_url(self) -> str | None:
         return self.target.get_absolute_url()
@@ -235,6 +240,12 @@ class SignupBase(SubmissionBase):
 
     def export_fields(self) -> list[str]:
         return [*self.PERSONAL_FIELDS, "source"]
+
+
+def places_changed(target) -> None:
+    """The free places of `target` changed: its page and the lists showing it are made anew
+    (the page cache; also when the count was written with `update()`, which no signal tells)."""
+    pagecache.object_changed(target)
 
 
 def status_count(model, status):
@@ -481,6 +492,7 @@ def signup_cancel(*, model, signup) -> list:
         signup.cancelled_at = timezone.now()
         signup.save(update_fields=["status", "cancelled_at"])
         moved = signup_fill_places(model=model, target=target) if held_place else []
+        places_changed(target)
     logger.info("sign-up %s cancelled, %d moved up", signup.pk, len(moved))
     return moved
 
@@ -506,6 +518,7 @@ def signup_move_up(*, model, signup) -> bool:
             return False
         signup.status = SignupStatus.CONFIRMED
         signup.save(update_fields=["status"])
+        places_changed(signup.target)
         transaction.on_commit(signup.after_confirm)
     return True
 
@@ -562,6 +575,7 @@ def signup_enter_by_staff(
             ),
             confirmed_at=now,
         )
+        places_changed(target)
         transaction.on_commit(signup.after_confirm)
     logger.info(
         "sign-up %s entered by staff (%s) as %s for %s %s",

@@ -18,12 +18,19 @@ Spam protection without a CAPTCHA (`is_spam()`), checked before anything is stor
 
 Rejected posts are told apart from real errors only in the log (the reason, never the data).
 
+Consent is given by a clear affirmative action, not by a separate checkbox (DSGVO Art. 4 No. 11,
+Art. 7): directly above the submit button the form states what sending agrees to, with the
+link to the privacy policy (`consent_statement`, `consent_help`), and the button itself says
+so ("Einverstanden – Anmeldung absenden"; the statement is its accessible description). The
+services store the time of consent with the entry when the form is sent.
+
 A form that is no sign-up (the partner application) gets the same protection from
 `SpamProtectionMixin` with the fields `honeypot_field()` and `stamp_field()`.
 """
 
 import hashlib
 import logging
+import re
 import secrets
 import time
 from datetime import UTC, datetime
@@ -40,6 +47,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from engagierte_stadt import pagecache
 from engagierte_stadt.submissions.capacity import CONFIRMATION_HOURS
 
 logger = logging.getLogger(__name__)
@@ -61,7 +69,10 @@ def fill_stamp(issued_at: float | None = None, *, purpose: str) -> str:
     part so that no two stamps are alike)."""
     issued_at = time.time() if issued_at is None else issued_at
     value = f"{int(issued_at * 1000)}:{purpose}:{secrets.token_hex(8)}"
-    return signing.TimestampSigner(salt=STAMP_SALT).sign(value)
+    stamp = signing.TimestampSigner(salt=STAMP_SALT).sign(value)
+    # A stored copy of the page gets a fresh stamp in its place for every visitor.
+    pagecache.note_stamp(stamp, purpose)
+    return stamp
 
 
 def _stamp_issued(stamp: str, purpose: str) -> float | None:
@@ -116,6 +127,24 @@ def consent_help():
     )
 
 
+class ConsentStatement:
+    """A crispy layout piece: the consent statement directly above the submit button, a
+    paragraph with an id that the button names in `aria-describedby`."""
+
+    def __init__(self, statement, help_text, *, element_id: str):
+        self.statement = statement
+        self.help_text = help_text
+        self.element_id = element_id
+
+    def render(self, form, context, template_pack=None, **kwargs):
+        return format_html(
+            '<p class="kern-body site-consent" id="{}">{} {}</p>',
+            self.element_id,
+            self.statement,
+            self.help_text,
+        )
+
+
 def honeypot_field(label=None) -> forms.CharField:
     """The honeypot text field; its layout wraps it in `Div(…, css_class="site-hp",
     aria_hidden="true")` so that people never see it."""
@@ -144,6 +173,18 @@ class SpamProtectionMixin:
     STAMP = "started"
     spam_log_name = "sign-up form"
     spam_reason = ""
+    # What sending the form agrees to ("By sending, you agree that …"); shown above the
+    # button, whose label says the consent too. None: the form stores no personal data.
+    consent_statement = None
+
+    def consent_help_text(self):
+        """What follows the statement: the link to the privacy policy, and how to withdraw."""
+        return consent_help()
+
+    def consent_element_id(self) -> str:
+        """The statement's id, unique on a page with several forms."""
+        name = self.stamp_purpose().replace(".", "-").replace("_", "-")
+        return self.add_prefix(f"{name}-consent")
 
     @classmethod
     def stamp_purpose(cls) -> str:
@@ -168,8 +209,9 @@ class SpamProtectionMixin:
         self, *, form_action: str = "", submit_label=None, form_tag: bool = True
     ) -> FormHelper:
         """The crispy helper of such a form: its model fields, the honeypot (hidden from
-        people, screen readers and keyboards), the stamp, the consent, and a submit button
-        (none when the template has its own)."""
+        people, screen readers and keyboards), the stamp, the consent statement directly above
+        the submit button, and the button, which says the consent ("Agree – send …") and is
+        described by the statement."""
         helper = FormHelper(self)
         helper.form_tag = form_tag
         helper.form_action = form_action
@@ -178,10 +220,18 @@ class SpamProtectionMixin:
             *self._meta.fields,
             Div(self.HONEYPOT, css_class="site-hp", aria_hidden="true"),
             self.STAMP,
-            "consent",
         )
+        button = {}
+        if self.consent_statement:
+            consent_id = self.consent_element_id()
+            helper.layout.append(
+                ConsentStatement(
+                    self.consent_statement, self.consent_help_text(), element_id=consent_id
+                )
+            )
+            button["aria_describedby"] = consent_id
         if submit_label:
-            helper.add_input(Submit("send", submit_label))
+            helper.add_input(Submit("send", submit_label, **button))
         return helper
 
     def is_spam(self) -> bool:
@@ -216,23 +266,18 @@ class SpamProtectionMixin:
 
 
 class SignupFormBase(SpamProtectionMixin, forms.ModelForm):
-    """Name, e-mail, optional phone, message and needs, consent; honeypot and fill time."""
+    """Name, e-mail, optional phone, message and needs; consent by sending (the statement
+    above the button); honeypot and fill time."""
 
-    consent = forms.BooleanField(
-        label=_(
-            "I agree that my details, including what I need to take part, are stored and "
-            "passed on to the contact person of this offer to handle my sign-up."
-        ),
-        required=True,
-        error_messages={
-            "required": _("Please agree, so that we may store your sign-up."),
-        },
-    )
     website = honeypot_field()
     started = stamp_field()
 
-    submit_label = _("Send sign-up")
-    consent_label = None  # a form for something else than an offer says what it stores
+    # A form for something else than an offer says what it stores, and its button.
+    consent_statement = _(
+        "By sending, you agree that your details, including what you need to take part, are "
+        "stored and passed on to the contact person of this offer to handle your sign-up."
+    )
+    submit_label = _("Agree – send sign-up")
     confirmation_hours = CONFIRMATION_HOURS
 
     class Meta:
@@ -277,18 +322,54 @@ class SignupFormBase(SpamProtectionMixin, forms.ModelForm):
         if "phone" in self.fields:
             self.fields["phone"].validators.append(phone_validator)
             self.fields["phone"].widget.attrs["inputmode"] = "tel"
-        if self.consent_label:
-            self.fields["consent"].label = self.consent_label
         for name in ("message", "needs"):
             if name not in self.fields:
                 continue
             self.fields[name].max_length = TEXT_MAX_LENGTH
             self.fields[name].widget.attrs["maxlength"] = str(TEXT_MAX_LENGTH)
             self.fields[name].validators.append(MaxLengthValidator(TEXT_MAX_LENGTH))
-        self.fields["consent"].help_text = consent_help()
         self.init_spam_protection()
         self.helper = self.protected_helper(form_action=form_action, submit_label=self.submit_label)
 
     def signup_data(self) -> dict:
         """The cleaned values for `signup_submit`."""
         return {name: self.cleaned_data.get(name) or "" for name in self.Meta.fields}
+
+
+class ConfirmationCodeForm(forms.Form):
+    """The code from the opt-in mail, on the "please check your e-mail" page; `ref` is the
+    entry's signed reference (`SubmissionBase.confirmation_reference()`). A POST form, so it
+    works without JavaScript; the phone offers the digits (and the code from the mail)."""
+
+    code = forms.CharField(
+        label=_("Confirmation code from the e-mail"),
+        help_text=_("The 6 digits below the link in our e-mail."),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "spellcheck": "false",
+                "autocapitalize": "none",
+                "size": "8",
+            }
+        ),
+        error_messages={"required": _("Please enter the code from our e-mail.")},
+    )
+    ref = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, form_action: str = "", submit_label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper(self)
+        self.helper.form_action = form_action
+        self.helper.form_class = "site-form site-code-form"
+        self.helper.add_input(Submit("confirm", submit_label or _("Confirm sign-up")))
+
+    def clean_code(self) -> str:
+        code = re.sub(r"[\s-]", "", self.cleaned_data["code"])
+        if not re.fullmatch(r"[0-9]{6}", code):
+            raise forms.ValidationError(
+                _("The code has 6 digits. Please enter it as it is in our e-mail."),
+                code="format",
+            )
+        return code

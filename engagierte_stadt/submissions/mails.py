@@ -8,6 +8,9 @@ mails, and its `contact()` gets the replies unless the caller names other addres
 that is an `engagierte_stadt.ical.CalendarTarget` with a date has its .ics attached to the
 mails about a place (`CALENDAR_KINDS`).
 
+Every opt-in mail of every model carries a fresh confirmation code besides the link
+(`send_with_code()`), for the "please check your e-mail" page.
+
 Nothing here logs an address or a name: log lines name the mail and the sign-up's number.
 """
 
@@ -19,8 +22,24 @@ from django.utils import translation
 
 from engagierte_stadt import ical
 from engagierte_stadt.mails import send_mail_template, send_to_person
+from engagierte_stadt.submissions.submission import new_code
 
 logger = logging.getLogger(__name__)
+
+
+# --- the confirmation code of opt-in mails ---------------------------------------------------
+
+
+def send_with_code(entry, send) -> bool:
+    """Send an opt-in mail about `entry` with a fresh confirmation code: `send(context)` gets
+    `{"confirmation_code": …}` to add to its context and returns whether the mail went out.
+    Only then is the code stored (it replaces the code of an earlier mail), so a mail held back
+    by the per-address limit leaves the earlier mail's code valid."""
+    code = new_code()
+    sent = send({"confirmation_code": code})
+    if sent:
+        entry.set_confirmation_code(code)
+    return sent
 
 
 # --- sign-up mails -------------------------------------------------------------------------
@@ -140,9 +159,12 @@ def _send_to_person(kind: str, signup, context: dict, reply_to=None) -> bool:
 def mail_signup_confirm_request(
     *, signup, token: str, base_url: str, again: bool = False, reply_to=None
 ) -> bool:
-    """Ask the person to confirm (double opt-in), with the personal link."""
+    """Ask the person to confirm (double opt-in), with the personal link and a code."""
     context = _signup_context(signup, base_url, token, again=again)
-    return _send_to_person("confirm_request", signup, context, reply_to)
+    return send_with_code(
+        signup,
+        lambda code: _send_to_person("confirm_request", signup, {**context, **code}, reply_to),
+    )
 
 
 def mail_signup_already(*, signup, token: str, base_url: str, reply_to=None) -> bool:

@@ -20,6 +20,15 @@ dump holds no working link, yet every mail about an entry carries the same link,
 working until the entry is purged (the purge empties the key). Entries from before the key
 existed get one the first time a mail needs their link (their first link is replaced once).
 
+Confirmation codes: every opt-in mail carries, besides the link, a 6-digit code that the person
+may type on the "please check your e-mail" page instead (one less tap than link + button, and
+no switching between mail program and browser on a phone). The page knows the entry by a
+signed, short-lived reference (`confirmation_reference()`; never the personal token); the code
+is random, stored only as an HMAC under the `SECRET_KEY` bound to that one entry, replaced by
+each new opt-in mail, used once, refused after `CODE_MAX_TRIES` wrong tries (then only the
+link works) and dead once the entry's link has expired (`submission_check_code`). Mail
+scanners cannot confirm with it: it takes a POST with the code.
+
 Any personal link proves its e-mail address: the personal page (`/meine-daten/<token>/`) shows
 everything stored under that address, across every model registered here.
 """
@@ -32,13 +41,15 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from enum import StrEnum
 
 from django.apps import apps
 from django.conf import settings
+from django.core import signing
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.crypto import salted_hmac
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
@@ -48,6 +59,12 @@ CONFIRMATION_HOURS = 48
 # the first one is on its way.
 RESEND_AFTER = timedelta(minutes=10)
 LINK_SALT = "engagierte_stadt.submissions.personal-link"
+CODE_SALT = "engagierte_stadt.submissions.confirmation-code"
+REFERENCE_SALT = "engagierte_stadt.submissions.check-mail-reference"
+CODE_DIGITS = 6
+# Wrong codes one entry accepts before only its link confirms it: with a million codes, five
+# tries give a guesser a chance of 1 in 200 000.
+CODE_MAX_TRIES = 5
 
 
 # --- personal links ------------------------------------------------------------------------
@@ -176,6 +193,10 @@ class SubmissionBase(models.Model):
     purged_at = models.DateTimeField(
         _("personal data deleted at"), null=True, blank=True, editable=False
     )
+    # The confirmation code of the last opt-in mail, as an HMAC (empty: none, or used), and
+    # the wrong codes typed for this entry so far.
+    code_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    code_tries = models.PositiveSmallIntegerField(default=0, editable=False)
     # The language of the form the person used: their mails and personal links are in it.
     language = models.CharField(
         _("language"),
@@ -227,6 +248,19 @@ class SubmissionBase(models.Model):
     def personal_page_path(self) -> str:
         """Everything stored under this entry's address."""
         return reverse("personal_data", kwargs={"token": self.personal_token()})
+
+    # -- confirmation code ---------------------------------------------------------------
+
+    def set_confirmation_code(self, code: str) -> None:
+        """Store the hash of the code an opt-in mail carries; it replaces an earlier code.
+        The count of wrong tries stays: it belongs to the entry, not to one code."""
+        self.code_hash = code_hash(self, code)
+        type(self).objects.filter(pk=self.pk).update(code_hash=self.code_hash)
+
+    def confirmation_reference(self) -> str:
+        """What the "please check your e-mail" page carries to know this entry: signed, valid
+        as long as the opt-in link, and no personal token."""
+        return signing.dumps([self._meta.label_lower, self.pk], salt=REFERENCE_SALT)
 
     # -- opt-in and expiry ---------------------------------------------------------------
 
@@ -389,6 +423,81 @@ def entries_of_address(email: str) -> list[SubmissionBase]:
         entries.extend(model.objects.of_address(email).for_personal_page())
     entries.sort(key=lambda entry: entry.created_at, reverse=True)
     return entries
+
+
+# --- confirmation codes -----------------------------------------------------------------------
+
+
+def new_code() -> str:
+    """A random code of `CODE_DIGITS` digits (leading zeros kept)."""
+    return f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+
+
+def code_hash(entry, code: str) -> str:
+    """The stored form of an entry's code: an HMAC under the SECRET_KEY over the entry's model,
+    number and code, so a code fits only its own entry and a database dump holds none."""
+    value = f"{entry._meta.label_lower}:{entry.pk}:{code}"
+    return salted_hmac(CODE_SALT, value, algorithm="sha256").hexdigest()
+
+
+def submission_by_reference(reference: str, *, among):
+    """The entry behind a reference from `confirmation_reference()`, if it is of one of the
+    models `among` and not older than the opt-in link; else None."""
+    if not reference or len(reference) > 200:
+        return None
+    try:
+        label, pk = signing.loads(
+            reference, salt=REFERENCE_SALT, max_age=timedelta(hours=CONFIRMATION_HOURS)
+        )
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    for model in among:
+        if model._meta.label_lower == label and isinstance(pk, int):
+            return model.objects.filter(pk=pk).first()
+    return None
+
+
+class CodeResult(StrEnum):
+    CORRECT = "correct"
+    WRONG = "wrong"
+    LOCKED = "locked"  # too many wrong tries: only the link confirms now
+    EXPIRED = "expired"  # the entry's opt-in time ran out
+    UNUSABLE = "unusable"  # no code (used, never sent), confirmed already, data deleted
+
+
+@dataclass(frozen=True)
+class CodeCheck:
+    result: CodeResult
+    tries_left: int = 0
+
+
+def submission_check_code(*, entry, code: str) -> CodeCheck:
+    """Check a code typed for `entry`; a correct one is used up (the caller then confirms the
+    entry as its link would).
+
+    Each wrong code counts against the entry; after `CODE_MAX_TRIES` every code is refused,
+    the correct one too. Both counting and using up are single conditional UPDATEs, so two
+    posts at once can neither use one code twice nor slip past the limit, on any database.
+    """
+    model = type(entry)
+    entry = model.objects.filter(pk=entry.pk).first()
+    if entry is None or entry.purged_at or not entry.is_unconfirmed or not entry.code_hash:
+        return CodeCheck(CodeResult.UNUSABLE)
+    if entry.link_expired:
+        return CodeCheck(CodeResult.EXPIRED)
+    if entry.code_tries >= CODE_MAX_TRIES:
+        return CodeCheck(CodeResult.LOCKED)
+    rows = model.objects.filter(pk=entry.pk, code_tries__lt=CODE_MAX_TRIES)
+    if constant_time_compare(code_hash(entry, code), entry.code_hash):
+        if rows.filter(code_hash=entry.code_hash).update(code_hash=""):
+            logger.info("%s %s: confirmation code used", model._meta.label, entry.pk)
+            return CodeCheck(CodeResult.CORRECT)
+        return CodeCheck(CodeResult.UNUSABLE)
+    if not rows.update(code_tries=models.F("code_tries") + 1):
+        return CodeCheck(CodeResult.LOCKED)
+    tries = model.objects.values_list("code_tries", flat=True).get(pk=entry.pk)
+    logger.info("%s %s: wrong confirmation code (%d)", model._meta.label, entry.pk, tries)
+    return CodeCheck(CodeResult.WRONG, tries_left=max(CODE_MAX_TRIES - tries, 0))
 
 
 # --- opt-in, expiry, retention ----------------------------------------------------------------

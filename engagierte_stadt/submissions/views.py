@@ -11,6 +11,10 @@ An app wires them to its model and target (see `quartiere.views`):
   someone who never clicked. After confirming, the same address states plainly: a place, or the
   waiting list with the position.
 - `SignupManageView` is the personal link: what is stored, cancel, delete my data now.
+- `ConfirmByCodeMixin` puts a field for the code from the opt-in mail on the "please check
+  your e-mail" page of every form of the engine: the form's redirect carries the entry's signed
+  reference (`with_reference()`); a correct code confirms exactly as the link's button does
+  (the opt-in view's `confirm_entry()`) and leads to the same page (`confirmed_url()`).
 
 Pages behind a personal link send `Referrer-Policy: no-referrer`, `X-Robots-Tag: noindex`
 (and a robots meta tag), are never cached, and set no cookie at all: their outcome comes from
@@ -26,6 +30,7 @@ is still unconfirmed, or "you are already signed up" with a fresh personal link.
 import ipaddress
 import json
 import logging
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -51,11 +56,15 @@ from engagierte_stadt.submissions.capacity import (
     signup_confirm,
     signup_submit,
 )
-from engagierte_stadt.submissions.forms import STAMP_USED, TOO_FAST
+from engagierte_stadt.submissions.forms import STAMP_USED, TOO_FAST, ConfirmationCodeForm
 from engagierte_stadt.submissions.submission import (
+    CODE_MAX_TRIES,
     RESEND_AFTER,
+    CodeResult,
     entries_of_address,
     find_by_token,
+    submission_by_reference,
+    submission_check_code,
 )
 
 logger = logging.getLogger(__name__)
@@ -70,6 +79,13 @@ NEUTRAL_REJECTION = _(
     "Your sign-up could not be accepted just now. Please wait a moment and try again. "
     "If it still does not work, please contact the person named below."
 )
+
+
+def with_reference(url: str, entry) -> str:
+    """The address of a "please check your e-mail" page that knows `entry` (for its code)."""
+    if entry is None:
+        return url
+    return f"{url}?{urlencode({'ref': entry.confirmation_reference()})}"
 
 
 def client_ip(request) -> str:
@@ -228,7 +244,7 @@ class SignupFormMixin(SpamCheckedPostMixin, SignupFlowMixin):
     def form_valid(self, form):
         result = signup_submit(model=self.signup_model, target=self.object, **form.signup_data())
         self.notify_submitted(result)
-        return HttpResponseRedirect(self.get_success_url())
+        return HttpResponseRedirect(with_reference(self.get_success_url(), result.signup))
 
     def notify_submitted(self, result) -> None:
         """Mail the opt-in link, or for a repeated sign-up what the person needs now."""
@@ -286,6 +302,17 @@ class PersonalLinkMixin(SignupFlowMixin):
 
     def link_expired(self, signup) -> bool:
         return signup.link_expired
+
+    # The opt-in view of a model (its `<ROUTES>_confirm`) provides these two, so that a
+    # correct code on the "check your e-mail" page confirms as its button does.
+
+    def confirm_entry(self):
+        """Confirm the entry of `self.kwargs["token"]` and send what follows (mails)."""
+        raise NotImplementedError
+
+    def confirmed_url(self) -> str:
+        """Where the person sees the outcome after confirming."""
+        raise NotImplementedError
 
     def confirm_step(self, context: dict, *, action: str, entry=None, entry_key: str = ""):
         """Ask once more before cancelling or deleting `entry` (or everything): a page with
@@ -355,12 +382,19 @@ class SignupConfirmView(PersonalLinkMixin, TemplateView):
         signup = self.get_signup()
         if signup is None or signup.purged_at:
             return self.invalid_link()
+        self.confirm_entry()
+        return redirect(self.confirmed_url())
+
+    def confirm_entry(self):
         confirmed = signup_confirm(model=self.signup_model, token=self.kwargs["token"])
         # Of two clicks at once only the one that confirmed mails (the engine decides under
         # its lock).
         if confirmed is not None and confirmed.confirmed_now:
             self.notify_confirmed(confirmed)
-        return redirect(request.path)
+        return confirmed
+
+    def confirmed_url(self) -> str:
+        return reverse(mails.signup_route(self.signup_model, "confirm"), kwargs=self.kwargs)
 
     def notify_confirmed(self, signup) -> None:
         base_url = self.get_base_url()
@@ -406,8 +440,108 @@ class SignupManageView(PersonalLinkMixin, TemplateView):
         return redirect(request.path)
 
 
-class SignupCheckMailView(SignupFlowMixin, TemplateView):
-    """After the form: "please confirm with the link in our e-mail"."""
+class ConfirmByCodeMixin:
+    """The "please check your e-mail" page of a form of the engine: besides the link, the
+    person may type the code from the mail here.
+
+    The page knows the entry by the signed reference in its address (`?ref=`, from
+    `with_reference()`) and in its form; `code_models` are the models it accepts. A correct
+    code confirms as the opt-in link's button does (`confirm_view_class().confirm_entry()`)
+    and redirects to the same page; a wrong one is said next to the field (422, the typed code
+    kept), and after `CODE_MAX_TRIES` wrong ones only the link works (429). Without a valid
+    reference (an old bookmark) the page shows no field, only the way by the link.
+    """
+
+    code_models: tuple = ()
+    confirm_view_class = None
+    code_submit_label = _("Confirm sign-up")
+
+    def get_code_models(self):
+        return self.code_models
+
+    def dispatch(self, request, *args, **kwargs):
+        # The page belongs to one entry (its reference): never kept by a cache, the page
+        # cache included.
+        response = super().dispatch(request, *args, **kwargs)
+        add_never_cache_headers(response)
+        return response
+
+    def code_reference(self) -> str:
+        data = self.request.POST if self.request.method == "POST" else self.request.GET
+        return (data.get("ref") or "")[:200]
+
+    def code_entry(self):
+        return submission_by_reference(self.code_reference(), among=self.get_code_models())
+
+    def get_code_form(self, data=None):
+        reference = self.code_reference()
+        return ConfirmationCodeForm(
+            data,
+            initial={"ref": reference},
+            form_action=self.request.path + "?" + urlencode({"ref": reference}),
+            submit_label=self.code_submit_label,
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if "code_form" not in context and self.code_entry() is not None:
+            context["code_form"] = self.get_code_form()
+        context["code_max_tries"] = CODE_MAX_TRIES
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_code_form(request.POST)
+        entry = self.code_entry()
+        if entry is None:
+            form.is_valid()
+            form.add_error(
+                "code" if "code" not in form.errors else None,
+                _(
+                    "This page is too old to confirm with a code. Please use the link in our "
+                    "e-mail."
+                ),
+            )
+            return self.code_refused(form, status=400)
+        if not form.is_valid():
+            return self.code_refused(form, status=422)
+        check = submission_check_code(entry=entry, code=form.cleaned_data["code"])
+        if check.result == CodeResult.CORRECT:
+            return self.confirm_by_code(entry)
+        status = 422
+        if check.result == CodeResult.WRONG and check.tries_left:
+            message = _(
+                "This code is not right. Please check the 6 digits in our e-mail and try again."
+            )
+        elif check.result in (CodeResult.WRONG, CodeResult.LOCKED):
+            message = _("Too many wrong codes. Please confirm with the link in our e-mail instead.")
+            status = 429
+        elif check.result == CodeResult.EXPIRED:
+            message = _("This code has expired. Please fill in the form again.")
+        else:
+            message = _(
+                "This code is no longer valid. If you have confirmed already, nothing more is "
+                "needed; otherwise please use the link in our newest e-mail."
+            )
+        form.add_error("code", message)
+        return self.code_refused(form, status=status)
+
+    def code_refused(self, form, *, status: int):
+        return self.render_to_response(self.get_context_data(code_form=form), status=status)
+
+    def confirm_by_code(self, entry):
+        """Confirm as the opt-in link's button would, and show the same page afterwards."""
+        view = self.confirm_view_class()
+        view.setup(self.request, token=entry.personal_token())
+        view.confirm_entry()
+        return redirect(view.confirmed_url())
+
+
+class SignupCheckMailView(ConfirmByCodeMixin, SignupFlowMixin, TemplateView):
+    """After the form: "please confirm with the code or the link in our e-mail". A concrete
+    view names its opt-in view (`confirm_view_class`)."""
+
+    def get_code_models(self):
+        return (self.signup_model,)
 
     template_name = "signups/check_mail.html"
 

@@ -40,8 +40,9 @@ def test_subscribe_confirm_receive_and_unsubscribe(page: Page, live_server, welp
     section = page.locator("#alarm")
     section.get_by_label("Ihre E-Mail-Adresse").fill(EMAIL)
     section.get_by_label("höchstens einmal pro Woche").check()
-    section.get_by_label(re.compile("Ich bin einverstanden")).check()
-    section.get_by_role("button", name="Benachrichtigen Sie mich").click()
+    send = section.get_by_role("button", name="Einverstanden – benachrichtigen Sie mich")
+    expect(send).to_have_accessible_description(re.compile("^Mit dem Absenden stimmen Sie zu"))
+    send.click()
     expect(page.get_by_role("status")).to_contain_text("Bitte sehen Sie in Ihre E-Mails")
     check_page(page, "Benachrichtigung: E-Mail prüfen")
 

@@ -84,7 +84,6 @@ def fill_idea(form, *, picture=None) -> None:
     form.get_by_label("Ihr Name").fill("Paul Vorschlag")
     form.get_by_role("checkbox", name="Meinen Namen bei der Idee zeigen").check()
     form.get_by_label("Ihre E-Mail-Adresse").fill(EMAIL)
-    form.get_by_role("checkbox", name="Ich bin einverstanden").check()
 
 
 def test_idea_is_proposed_confirmed_published_and_shown(
@@ -115,7 +114,11 @@ def test_idea_is_proposed_confirmed_published_and_shown(
     summary = page.get_by_role("alert").filter(has_text="Es gibt ein Problem")
     expect(summary).to_be_focused()
     expect(summary).to_contain_text("Bitte nennen Sie Ihre Idee in wenigen Worten.")
-    expect(summary).to_contain_text("Bitte stimmen Sie zu")
+    # Consent is given by sending: no error for it, the statement describes the button.
+    expect(summary).not_to_contain_text("Bitte stimmen Sie zu")
+    expect(
+        idea_form(page).get_by_role("button", name="Einverstanden – Idee absenden")
+    ).to_have_accessible_description(re.compile("^Mit dem Absenden stimmen Sie zu"))
     title_field = idea_form(page).get_by_label("Ihre Idee in wenigen Worten")
     expect(title_field).to_have_attribute("aria-invalid", "true")
     assert not Idea.objects.filter(title=TITLE).exists() and not mail.outbox
@@ -193,16 +196,16 @@ def test_idea_is_proposed_confirmed_published_and_shown(
     backing = page.locator("section#mitmachen")
     expect(backing).to_contain_text("0 Personen würden bei der Umsetzung")
     shown_at = time.monotonic()
-    backing.get_by_label("Ihre E-Mail-Adresse").fill("nachbarin@example.org")
+    backing.get_by_label("Ihre E-Mail-Adresse").fill("nachbarin@")
     wait_out_fill_time(page, shown_at)
-    backing.get_by_role("button", name="Ich mache mit").click()  # without consent
+    backing.get_by_role("button", name="Einverstanden – ich mache mit").click()
     expect(page.get_by_role("alert").filter(has_text="Es gibt ein Problem")).to_contain_text(
-        "Bitte stimmen Sie zu, damit wir Sie mitzählen dürfen."
+        "Bitte geben Sie eine gültige E-Mail-Adresse an"
     )
     check_page(page, "Ich mache mit mit Fehlern")
     shown_at = time.monotonic()
     backing = page.locator("section#mitmachen")
-    backing.get_by_role("checkbox", name="Ich bin einverstanden").check()
+    backing.get_by_label("Ihre E-Mail-Adresse").fill("nachbarin@example.org")
     wait_out_fill_time(page, shown_at)
     backing.get_by_role("button", name="Ich mache mit").click()
     expect(page.get_by_role("status")).to_contain_text("Fast geschafft")
@@ -336,7 +339,6 @@ def test_the_form_works_without_javascript_on_a_small_phone(new_context, demo_si
     shown_at = time.monotonic()
     backing = page.locator("section#mitmachen")
     backing.get_by_label("Ihre E-Mail-Adresse").fill("nachbar-ohne-js@example.org")
-    backing.get_by_role("checkbox", name="Ich bin einverstanden").check()
     wait_out_fill_time(page, shown_at)
     backing.get_by_role("button", name="Ich mache mit").click()
     expect(page.get_by_role("status")).to_contain_text("Fast geschafft")

@@ -45,17 +45,17 @@ WISHER = {"name": "Jonas Niederwenigern", "email": "jonas.wunsch@example.org"}
 LABEL = {
     "name": "Ihr Name",
     "email": "Ihre E-Mail-Adresse",
-    "consent": "Ich bin einverstanden",  # the full label goes on to say what is stored
     "would_help": "Ich würde bei der Organisation helfen",
 }
 NAV_LINK = "Stadtteilkonferenzen"
 COVERAGE_TABLE = "Stadtteile und ihre Stadtteilkonferenzen"
-REGISTER = "Anmelden"
-SEND_WISH = "Wunsch senden"
+# Consent by sending: the buttons say it, the statement above them says what is stored.
+REGISTER = "Einverstanden – anmelden"
+SEND_WISH = "Einverstanden – Wunsch senden"
+CONSENT = re.compile(r"^Mit dem Absenden stimmen Sie zu")
 ERROR_SUMMARY = "Es gibt ein Problem"
 ERROR_NAME = "Bitte geben Sie Ihren Namen an."
 ERROR_EMAIL = "Bitte geben Sie Ihre E-Mail-Adresse an."
-ERROR_CONSENT = "Bitte stimmen Sie zu, damit wir Ihre Anmeldung speichern dürfen."
 CHECK_MAIL = "Fast geschafft: Bitte sehen Sie in Ihre E-Mails"
 HAS_PLACE = "Sie haben einen Platz"
 WISH_COUNTS = "Ihr Wunsch zählt"
@@ -213,9 +213,11 @@ def test_citizen_finds_blankenstein_reads_agenda_registers_and_confirms(
         {
             LABEL["name"]: ERROR_NAME,
             LABEL["email"]: ERROR_EMAIL,
-            LABEL["consent"]: ERROR_CONSENT,
         },
     )
+    expect(
+        page.locator("section#anmelden form").get_by_role("button", name=REGISTER, exact=True)
+    ).to_have_accessible_description(CONSENT)
     assert Registration.objects.count() == registrations_before and not mail.outbox
     assert_accessible(page, "Anmeldeformular mit Fehlern (leer abgeschickt)")
     assert_page_basics(page)
@@ -225,7 +227,6 @@ def test_citizen_finds_blankenstein_reads_agenda_registers_and_confirms(
     form = page.locator("section#anmelden form")
     form.get_by_label(LABEL["name"]).fill(PERSON["name"])
     form.get_by_label(LABEL["email"]).fill(PERSON["email"])
-    form.get_by_label(LABEL["consent"]).check()
     wait_out_fill_time(page, shown_at)
     form.get_by_role("button", name=REGISTER, exact=True).click()
     expect(page).to_have_url(
@@ -328,9 +329,11 @@ def test_citizen_wishes_for_a_conference_in_niederwenigern_and_confirms(
         {
             LABEL["name"]: ERROR_NAME,
             LABEL["email"]: ERROR_EMAIL,
-            LABEL["consent"]: "Bitte stimmen Sie zu, damit wir Ihren Wunsch speichern dürfen.",
         },
     )
+    expect(
+        page.locator("section#wunsch form").get_by_role("button", name=SEND_WISH)
+    ).to_have_accessible_description(CONSENT)
     expect(page.get_by_label(LABEL["would_help"])).not_to_have_attribute("aria-invalid", "true")
     assert not ConferenceWish.objects.filter(email=WISHER["email"]).exists() and not mail.outbox
     assert_accessible(page, "Wunschformular mit Fehlern")
@@ -342,7 +345,6 @@ def test_citizen_wishes_for_a_conference_in_niederwenigern_and_confirms(
     form.get_by_label(LABEL["name"]).fill(WISHER["name"])
     form.get_by_label(LABEL["email"]).fill(WISHER["email"])
     form.get_by_label(LABEL["would_help"]).check()
-    form.get_by_label(LABEL["consent"]).check()
     wait_out_fill_time(page, shown_at)
     form.get_by_role("button", name=SEND_WISH).click()
     expect(page).to_have_url(

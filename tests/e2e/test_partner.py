@@ -131,7 +131,11 @@ def test_business_applies_confirms_and_is_accepted(page: Page, demo_site, fast_f
     summary = page.get_by_role("alert").filter(has_text="Es gibt ein Problem")
     expect(summary).to_be_focused()
     expect(summary).to_contain_text("Bitte geben Sie den Namen Ihrer Organisation an.")
-    expect(summary).to_contain_text("Bitte stimmen Sie zu")
+    # Consent is given by sending: no error for it, the statement describes the button.
+    expect(summary).not_to_contain_text("Bitte stimmen Sie zu")
+    expect(
+        application_form(page).get_by_role("button", name="Einverstanden – Bewerbung absenden")
+    ).to_have_accessible_description(re.compile("^Mit dem Absenden stimmen Sie zu"))
     name_field = application_form(page).get_by_label("Name Ihrer Organisation oder Ihres")
     expect(name_field).to_have_attribute("aria-invalid", "true")
     assert not PartnerApplication.objects.exists() and not mail.outbox
@@ -150,7 +154,6 @@ def test_business_applies_confirms_and_is_accepted(page: Page, demo_site, fast_f
         "Wir drucken Plakate und Handzettel für Vereine kostenlos."
     )
     form.get_by_role("checkbox", name="Welper").check()
-    form.get_by_role("checkbox", name="Ich bin einverstanden").check()
     wait_out_fill_time(page, shown_at)
     form.get_by_role("button", name="Bewerbung absenden").click()
     expect(page).to_have_url(re.compile(r"/partner/partner-werden/danke/"))

@@ -13,6 +13,7 @@ from engagierte_stadt.models import AccessibilityFeedback, Article, SiteSettings
 from engagierte_stadt.submissions.forms import fill_stamp
 from tests.factories import ArticleFactory, PageFactory, login_staff
 from tests.html import find_all
+from tests.signup_helpers import consent_at_button
 
 FEEDBACK = "engagierte_stadt.accessibilityfeedback"  # the purpose of the form's stamps
 
@@ -137,13 +138,17 @@ def test_feedback_without_message_shows_german_error_and_keeps_input(db, client)
     assert mail.outbox == []
 
 
-def test_feedback_with_email_needs_consent(db, client):
+def test_feedback_with_email_is_consent_by_sending_and_stores_its_time(db, client):
+    page = client.get("/barrierefreiheit/").content.decode()
+    consent = consent_at_button(page)
+    assert consent["button"] == "Einverstanden – Nachricht senden"
+    assert consent["statement"].startswith("Wenn Sie Ihren Namen oder Ihre E-Mail-Adresse")
+    assert 'href="/datenschutz/"' in consent["statement"]
     response = client.post(
         "/barrierefreiheit/", feedback_form(message="Text", email="a@example.org")
     )
-    assert response.status_code == 422
-    assert "Bitte stimmen Sie der Speicherung" in response.content.decode()
-    assert AccessibilityFeedback.objects.count() == 0
+    assert response.status_code == 302
+    assert AccessibilityFeedback.objects.get().consent_at is not None
 
 
 def test_feedback_from_a_bot_is_not_stored(db, client):

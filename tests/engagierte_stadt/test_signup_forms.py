@@ -4,7 +4,9 @@ import time
 
 import pytest
 import time_machine
+from crispy_forms.utils import render_crispy_form
 from django.test import override_settings
+from django.utils.module_loading import import_string
 from hypothesis import HealthCheck, event, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -15,7 +17,7 @@ from quartiere.forms import OpportunitySignupForm
 from quartiere.models import Signup
 from tests.factories import OpportunityFactory
 from tests.html import find_all
-from tests.signup_helpers import form_data
+from tests.signup_helpers import consent_at_button, form_data
 
 fill_stamp = OpportunitySignupForm.fill_stamp
 PURPOSE = OpportunitySignupForm.stamp_purpose()
@@ -32,13 +34,35 @@ def test_personal_fields_have_autocomplete_and_the_right_input_types():
     assert find_all(html, "input", name="phone", type="tel", autocomplete="tel", inputmode="tel")
 
 
-def test_consent_is_required_and_links_to_the_privacy_page():
-    form = bound(consent="")
-    assert not form.is_valid()
-    assert form.errors["consent"] == [
-        "Bitte stimmen Sie zu, damit wir Ihre Anmeldung speichern dürfen."
-    ]
-    assert 'href="/datenschutz/"' in str(form.fields["consent"].help_text)
+# Consent by a clear affirmative action, the same on every form of the engine: the statement
+# with the link to the privacy page directly above the button, and the button says it.
+ENGINE_FORMS = [
+    ("quartiere.forms.OpportunitySignupForm", "Einverstanden – Anmeldung absenden"),
+    ("konferenzen.forms.RegistrationForm", "Einverstanden – anmelden"),
+    ("konferenzen.forms.WishForm", "Einverstanden – Wunsch senden"),
+    ("quartiere.forms.AlertForm", "Einverstanden – benachrichtigen Sie mich"),
+    ("ideen.forms.IdeaForm", "Einverstanden – Idee absenden"),
+    ("ideen.forms.BackerForm", "Einverstanden – ich mache mit"),
+    ("partner.forms.PartnerApplicationForm", "Einverstanden – Bewerbung absenden"),
+    ("engagierte_stadt.forms.AccessibilityFeedbackForm", "Einverstanden – Nachricht senden"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("path", "button"), ENGINE_FORMS)
+def test_every_engine_form_asks_consent_by_its_button_next_to_the_statement(path, button):
+    form_class = import_string(path)
+    consent = consent_at_button(render_crispy_form(form_class()))
+    assert consent["button"] == button
+    assert "Mit dem Absenden stimmen Sie zu" in consent["statement"]
+    assert 'href="/datenschutz/"' in consent["statement"]
+    assert "consent" not in form_class().fields
+
+
+def test_the_form_needs_no_consent_field_to_be_sent():
+    data = form_data()
+    del data["consent"]
+    assert OpportunitySignupForm(data).is_valid()
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from ideen import services
 from ideen.models import BackerStatus, IdeaBacker, IdeaStatus
 from tests.factories import QuartierFactory
 from tests.ideen.helpers import confirmed, published
+from tests.signup_helpers import consent_at_button, sent_path
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +50,7 @@ def test_backing_stores_unconfirmed_and_mails_the_link_and_confirming_counts(cli
     mail.outbox.clear()
     response = back(client, idea)
     assert response.status_code == 302
-    assert response["Location"] == f"/ideen/{idea.pk}/mitmachen/danke/"
+    assert sent_path(response) == f"/ideen/{idea.pk}/mitmachen/danke/"
     assert count_on_page(client, idea) == "0"
     (message,) = mail.outbox
     link = CONFIRM.search(message.body).group(1)
@@ -75,13 +76,18 @@ def test_backing_twice_makes_one_backer(client, idea):
     assert IdeaBacker.objects.count() == 1
 
 
-def test_backing_needs_consent_and_a_valid_address(client, idea):
-    response = back(client, idea, email="kein-at", consent="")
+def test_backing_needs_a_valid_address_and_states_the_consent_at_its_button(client, idea):
+    response = back(client, idea, email="kein-at")
     assert response.status_code == 422
     html = response.content.decode()
-    assert "Bitte stimmen Sie zu, damit wir Sie mitzählen dürfen." in html
     assert 'value="kein-at"' in html
+    consent = consent_at_button(html)
+    assert consent["button"] == "Einverstanden – ich mache mit"
+    assert "damit Sie mitgezählt werden" in consent["statement"]
+    assert 'href="/datenschutz/"' in consent["statement"]
     assert not IdeaBacker.objects.exists()
+    back(client, idea)
+    assert IdeaBacker.objects.get().consent_at is not None
 
 
 def test_filled_honeypot_stores_nothing(client, idea):

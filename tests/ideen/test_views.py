@@ -13,6 +13,7 @@ from ideen.models import Idea, IdeaStatus
 from tests.factories import QuartierFactory, TopicFactory
 from tests.ideen.helpers import EMAIL, confirmed, propose, published
 from tests.images import upload
+from tests.signup_helpers import consent_at_button, sent_path
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +64,7 @@ def propose_by_form(client, quartier, url=URL, **overrides):
 
 def test_sending_the_form_stores_an_unconfirmed_idea_and_mails_the_link(client, welper):
     response = propose_by_form(client, welper)
-    assert response.status_code == 302 and response["Location"] == "/ideen/einreichen/danke/"
+    assert response.status_code == 302 and sent_path(response) == "/ideen/einreichen/danke/"
     idea = Idea.objects.get()
     assert idea.status == IdeaStatus.UNCONFIRMED
     assert (idea.quartier, idea.would_help, idea.show_name) == (welper, True, False)
@@ -92,7 +93,9 @@ def test_empty_form_answers_422_with_german_errors_and_stores_nothing(client, we
     assert "Bitte nennen Sie Ihre Idee in wenigen Worten." in html
     assert "Bitte beschreiben Sie Ihre Idee und wo sie sein soll." in html
     assert "Bitte geben Sie Ihre E-Mail-Adresse an." in html
-    assert "Bitte stimmen Sie zu, damit wir Ihre Idee speichern dürfen." in html
+    consent = consent_at_button(html)  # consent by sending: no error, the statement stays
+    assert consent["button"] == "Einverstanden – Idee absenden"
+    assert 'href="/datenschutz/"' in consent["statement"]
     assert "Der Heimatverein" in html  # what was typed stays
     assert not Idea.objects.exists() and mail.outbox == []
 

@@ -26,11 +26,13 @@ from tests.html import find_all
 from tests.signup_helpers import (
     EMAIL,
     NAME,
+    consent_at_button,
     form_data,
     html_body,
     mails_to,
     registration_confirm_link,
     registration_manage_link,
+    sent_path,
 )
 
 NEUTRAL = "Ihre Anmeldung konnte gerade nicht angenommen werden."
@@ -93,11 +95,13 @@ def test_meeting_page_shows_the_form_in_the_registration_section(meeting, client
     assert find_all(section, "input", name="name", autocomplete="name")
     assert find_all(section, "input", name="email", type="email", autocomplete="email")
     assert find_all(section, "textarea", name="needs")
-    assert find_all(section, "input", name="consent", type="checkbox")
+    consent = consent_at_button(section)
+    assert consent["button"] == "Einverstanden – anmelden"
+    assert "Veranstalter dieser Stadtteilkonferenz" in consent["statement"]
     assert find_all(section, "input", name="website", tabindex="-1")
-    assert 'href="/datenschutz/"' in section
+    assert 'href="/datenschutz/"' in consent["statement"]
     assert find_all(section, "input", name="csrfmiddlewaretoken")
-    assert "Anmelden" in section
+    assert "Einverstanden – anmelden" in section
 
 
 def test_full_meeting_says_new_registrations_go_on_the_waiting_list(meeting):
@@ -183,7 +187,7 @@ def test_unknown_meeting_is_404(meeting, client):
 def test_submit_stores_one_unconfirmed_registration_and_mails_the_link(meeting, client):
     response = submit(client, meeting)
     assert response.status_code == 302
-    assert response["Location"] == register_url(meeting) + "danke/"
+    assert sent_path(response) == register_url(meeting) + "danke/"
     registration = Registration.objects.get()
     assert registration.meeting == meeting
     assert registration.status == SignupStatus.UNCONFIRMED
@@ -456,7 +460,8 @@ def test_bad_input_shows_german_errors_next_to_the_fields_and_keeps_the_input(me
     assert response.status_code == 422
     assert "Bitte geben Sie Ihren Namen an." in html
     assert "Bitte geben Sie eine gültige E-Mail-Adresse an" in html
-    assert "Bitte stimmen Sie zu, damit wir Ihre Anmeldung speichern dürfen." in html
+    assert "Bitte stimmen Sie zu" not in html  # consent is given by sending
+    assert consent_at_button(html)["button"] == "Einverstanden – anmelden"
     assert find_all(html, "input", name="email", value="keine-adresse")
     assert find_all(html, "input", name="email", **{"aria-invalid": "true"})
     assert "Ich bringe eine Gießkanne mit." in html

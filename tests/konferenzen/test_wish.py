@@ -22,8 +22,10 @@ from tests.html import assert_headings_in_order, find_all
 from tests.signup_helpers import (
     EMAIL,
     NAME,
+    consent_at_button,
     html_body,
     mails_to,
+    sent_path,
     wish_confirm_link,
     wish_form_data,
     wish_manage_link,
@@ -83,14 +85,15 @@ def test_wish_page_shows_the_form_with_a_short_explanation(quartier, client):
     assert find_all(section, "input", name="name", autocomplete="name")
     assert find_all(section, "input", name="email", type="email", autocomplete="email")
     assert find_all(section, "input", name="would_help", type="checkbox")
-    assert find_all(section, "input", name="consent", type="checkbox")
+    consent = consent_at_button(section)
+    assert consent["button"] == "Einverstanden – Wunsch senden"
+    assert "Team der Stadt für die Stadtteilkonferenzen" in consent["statement"]
     assert find_all(section, "input", name="website", tabindex="-1")
     assert find_all(section, "input", name="csrfmiddlewaretoken")
     assert 'name="phone"' not in section and 'name="needs"' not in section
     assert "Ich würde bei der Organisation helfen" in section
-    assert "Team der Stadt für Stadtteilkonferenzen" in section  # what the consent covers
-    assert 'href="/datenschutz/"' in section
-    assert "Wunsch senden" in section
+    assert 'href="/datenschutz/"' in consent["statement"]
+    assert "Einverstanden – Wunsch senden" in section
 
 
 def test_wish_page_counts_confirmed_wishes_only(quartier, client):
@@ -197,7 +200,7 @@ def test_neighbourhood_may_wish_even_if_its_district_has_a_conference(quartier, 
 def test_submit_stores_one_unconfirmed_wish_and_mails_the_link(quartier, client):
     response = submit(client, quartier)
     assert response.status_code == 302
-    assert response["Location"] == wish_url(quartier) + "danke/"
+    assert sent_path(response) == wish_url(quartier) + "danke/"
     wish = ConferenceWish.objects.get()
     assert wish.quartier == quartier and wish.status == SignupStatus.UNCONFIRMED
     assert (wish.name, wish.email, wish.would_help) == (NAME, EMAIL, True)

@@ -19,6 +19,7 @@ from partner.models import ApplicationStatus, PartnerApplication
 from tests.factories import QuartierFactory
 from tests.html import parse
 from tests.partner.factories import ApplicationFactory
+from tests.signup_helpers import consent_at_button, sent_path
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +94,7 @@ def test_form_page_is_accessible_markup(client, welper):
 def test_sending_the_form_stores_an_unconfirmed_application_and_mails_the_link(client, welper):
     response = apply(client, quartiere=[welper.pk])
     assert response.status_code == 302
-    assert response["Location"] == "/partner/partner-werden/danke/"
+    assert sent_path(response) == "/partner/partner-werden/danke/"
     application = PartnerApplication.objects.get()
     assert application.status == ApplicationStatus.UNCONFIRMED
     assert (application.organisation, application.contact_name, application.email) == (
@@ -125,9 +126,11 @@ def test_empty_form_answers_422_with_german_errors_and_stores_nothing(client):
         "Bitte geben Sie den Namen einer Ansprechperson an.",
         "Bitte geben Sie Ihre E-Mail-Adresse an.",
         "Bitte beschreiben Sie kurz, was Sie anbieten möchten.",
-        "Bitte stimmen Sie zu, damit wir Ihre Bewerbung speichern und prüfen dürfen.",
     ):
         assert message in html
+    consent = consent_at_button(html)  # consent by sending: no error, the statement stays
+    assert consent["button"] == "Einverstanden – Bewerbung absenden"
+    assert 'href="/datenschutz/"' in consent["statement"]
     assert "Es gibt ein Problem" in html
     assert not PartnerApplication.objects.exists() and not mail.outbox
 

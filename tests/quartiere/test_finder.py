@@ -28,6 +28,7 @@ from tests.factories import (
     TopicFactory,
 )
 from tests.html import assert_headings_in_order, card_titles
+from tests.signup_helpers import consent_at_button
 
 URL = "/mitmachen/finden/"
 REGULAR = Opportunity.Commitment.REGULAR
@@ -227,7 +228,8 @@ def test_card_leads_straight_to_the_offers_sign_up_form(town, client):
         'aria-label="Anmelden: Kuchen backen">'
     ) in html
     page = client.get(kuchen).content.decode()
-    assert 'id="anmelden"' in page and 'name="consent"' in page
+    assert 'id="anmelden"' in page
+    assert consent_at_button(page)["button"] == "Einverstanden – Anmeldung absenden"
 
 
 def test_card_explains_place_time_and_suitability(town, client):

@@ -20,10 +20,12 @@ from tests.signup_helpers import (
     EMAIL,
     NAME,
     confirm_link,
+    consent_at_button,
     form_data,
     html_body,
     mails_to,
     manage_link,
+    sent_path,
 )
 
 NEUTRAL = "Ihre Anmeldung konnte gerade nicht angenommen werden."
@@ -72,8 +74,10 @@ def test_opportunity_page_shows_the_form_in_the_signup_section(offer, client):
     assert find_all(section, "input", name="email", type="email", autocomplete="email")
     assert find_all(section, "input", name="phone", type="tel", autocomplete="tel")
     assert find_all(section, "textarea", name="needs")
-    assert find_all(section, "input", name="consent", type="checkbox")
-    assert 'href="/datenschutz/"' in section
+    consent = consent_at_button(section)
+    assert consent["button"] == "Einverstanden – Anmeldung absenden"
+    assert consent["statement"].startswith("Mit dem Absenden stimmen Sie zu, dass Ihre Angaben")
+    assert 'href="/datenschutz/"' in consent["statement"]
     assert find_all(section, "input", name="csrfmiddlewaretoken")
 
 
@@ -121,7 +125,7 @@ def test_get_on_the_form_address_leads_to_the_form(offer, client):
 def test_submit_stores_one_unconfirmed_signup_and_mails_the_confirmation_link(offer, client):
     response = submit(client, offer)
     assert response.status_code == 302
-    assert response["Location"] == f"/mitmachen/{offer.slug}/anmelden/danke/"
+    assert sent_path(response) == f"/mitmachen/{offer.slug}/anmelden/danke/"
     signup = Signup.objects.get()
     assert signup.status == SignupStatus.UNCONFIRMED
     assert (signup.name, signup.email, signup.phone) == (NAME, EMAIL, "02324 12345")
@@ -323,7 +327,7 @@ def test_same_address_again_later_gets_the_same_link_by_mail(offer, client):
     old_link = confirm_link(mail.outbox[0])
     Signup.objects.update(created_at=timezone.now() - timedelta(minutes=30))
     response = submit(client, offer, email=EMAIL.upper(), name="Erika M.")
-    assert response["Location"] == f"/mitmachen/{offer.slug}/anmelden/danke/"
+    assert sent_path(response) == f"/mitmachen/{offer.slug}/anmelden/danke/"
     assert Signup.objects.count() == 1
     again = mail.outbox[-1]
     assert "Sie haben sich noch einmal angemeldet." in again.body
@@ -353,7 +357,9 @@ def test_bad_input_shows_german_errors_next_to_the_fields_and_keeps_the_input(of
     assert response.status_code == 422
     assert "Bitte geben Sie Ihren Namen an." in html
     assert "Bitte geben Sie eine gültige E-Mail-Adresse an" in html
-    assert "Bitte stimmen Sie zu, damit wir Ihre Anmeldung speichern dürfen." in html
+    # Consent is given by sending: the statement stays next to the button, no error for it.
+    assert "Bitte stimmen Sie zu" not in html
+    assert consent_at_button(html)["button"] == "Einverstanden – Anmeldung absenden"
     assert find_all(html, "input", name="email", value="keine-adresse")
     assert find_all(html, "input", name="email", **{"aria-invalid": "true"})
     assert "Ich bringe eine Gießkanne mit." in html
@@ -449,7 +455,7 @@ def test_rate_limit_counts_per_visitor_address_behind_the_proxy(offer, client, r
     other = client.post(
         signup_url(offer), form_data(email="b@example.org"), HTTP_X_FORWARDED_FOR="203.0.113.2"
     )
-    assert other["Location"].endswith("/anmelden/danke/")
+    assert sent_path(other).endswith("/anmelden/danke/")
     assert Signup.objects.count() == 3
 
 
@@ -463,7 +469,7 @@ def test_redis_down_lets_people_sign_up(offer, client, settings):
     }
     settings.RATELIMIT_ENABLE = True
     settings.RATELIMIT_FAIL_OPEN = True
-    assert submit(client, offer)["Location"].endswith("/anmelden/danke/")
+    assert sent_path(submit(client, offer)).endswith("/anmelden/danke/")
     assert Signup.objects.count() == 1
 
 

@@ -111,7 +111,10 @@ class Command(BaseCommand):
             defaults["kind"] = Quartier.Kind(spec["kind"])
             if "parent" in spec:
                 defaults["parent"] = Quartier.objects.get(slug=spec["parent"])
-            _obj, was_created = Quartier.objects.get_or_create(slug=spec["slug"], defaults=defaults)
+            quartier, was_created = Quartier.objects.get_or_create(
+                slug=spec["slug"], defaults=defaults
+            )
+            demo.add_english(quartier, spec)
             created += was_created
         # Neighbours once all exist; a Quartier whose neighbours staff edited keeps them.
         for spec in specs:
@@ -126,7 +129,7 @@ class Command(BaseCommand):
             body = spec["body"]
             if spec.get("placeholder"):
                 body = f"{notice}\n\n{body}"
-            _page, was_created = Page.objects.get_or_create(
+            page, was_created = Page.objects.get_or_create(
                 slug=Page.Slug(spec["slug"]),
                 defaults={
                     "title": spec["title"],
@@ -134,8 +137,10 @@ class Command(BaseCommand):
                     "body": body,
                     "style": Page.Style(spec.get("style", Page.Style.STANDARD)),
                     "needs_review": spec.get("needs_review", False),
+                    **demo.english(spec),
                 },
             )
+            demo.add_english(page, spec)
             created += was_created
         return created
 
