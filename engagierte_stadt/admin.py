@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
@@ -17,6 +20,8 @@ from engagierte_stadt.models import (
     PersonalDataAccess,
     SiteSettings,
 )
+from engagierte_stadt.preview import PreviewAdminMixin
+from engagierte_stadt.submissions.admin import fill_help_texts
 from engagierte_stadt.translation_admin import EnglishVersionAdminMixin
 
 
@@ -91,13 +96,23 @@ class AccessibilityFeedbackAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     list_filter = ["handled"]
     readonly_fields = ["created_at"]
     fields = ["created_at", "message", "page_url", "name", "email", "handled"]
+    help_texts = {
+        "message": _("What the person reported about a barrier on the portal."),
+        "page_url": _("The page the person was on when they wrote."),
+        "name": _("Optional: the name the person gave."),
+        "email": _("Optional: where the answer goes."),
+        "handled": _("Tick when the report is answered and the barrier fixed or planned."),
+    }
 
     def has_add_permission(self, request):
         return False
 
+    def get_form(self, request, obj=None, **kwargs):
+        return fill_help_texts(super().get_form(request, obj, **kwargs), self.help_texts)
+
 
 @admin.register(Article)
-class ArticleAdmin(EnglishVersionAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(EnglishVersionAdminMixin, PreviewAdminMixin, admin.ModelAdmin):
     list_display = ["title", "status", "publish_at", "thumbnail"]
     list_filter = ["status", "publish_at"]
     search_fields = ["title", "teaser", "body"]
@@ -231,3 +246,39 @@ class AuthenticatorAppAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class HelpTextsMixin:
+    """For an admin of another app's model: help texts for the fields its form lacks them on."""
+
+    help_texts: dict = {}
+
+    def get_form(self, request, obj=None, **kwargs):
+        return fill_help_texts(super().get_form(request, obj, **kwargs), self.help_texts)
+
+
+# Django's own admins of roles (groups) and staff accounts, with help texts like every other
+# form of the admin.
+admin.site.unregister(Group)
+admin.site.unregister(get_user_model())
+
+
+@admin.register(Group)
+class RoleAdmin(HelpTextsMixin, GroupAdmin):
+    help_texts = {
+        "name": _(
+            "The role's name. Redaktion, Quartiersentwicklung and Administration are set up by "
+            "`manage.py setup_roles`; rename them only together with that command."
+        ),
+    }
+
+
+@admin.register(get_user_model())
+class StaffAccountAdmin(HelpTextsMixin, UserAdmin):
+    help_texts = {
+        "first_name": _("Shown in the admin and in the logs instead of the username."),
+        "last_name": _("Shown in the admin and in the logs instead of the username."),
+        "email": _("For the weekly digest and the alerts of the Quartiere."),
+        "last_login": _("Filled in by the portal at each login."),
+        "date_joined": _("When the account was created."),
+    }

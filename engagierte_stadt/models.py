@@ -126,9 +126,17 @@ LICENCE_TEXTS = {
 class SiteSettings(models.Model):
     """The one row that makes the portal a particular town's portal."""
 
-    city_name = models.CharField(_("city name"), max_length=100, default="Hattingen")
+    city_name = models.CharField(
+        _("city name"),
+        max_length=100,
+        default="Hattingen",
+        help_text=_("The name of the town, e.g. Hattingen; used in texts throughout the portal."),
+    )
     portal_name = models.CharField(
-        _("portal name"), max_length=150, default="Engagierte Stadt Hattingen"
+        _("portal name"),
+        max_length=150,
+        default="Engagierte Stadt Hattingen",
+        help_text=_("The portal's name in the header, the browser tab and e-mails."),
     )
     tagline = models.CharField(
         _("tagline"),
@@ -143,6 +151,7 @@ class SiteSettings(models.Model):
         renditions=False,
         width_field="logo_width",
         height_field="logo_height",
+        help_text=_("Shown in the header; SVG or PNG with a transparent background."),
     )
     # Recorded on upload, so the header gives the logo its size without opening the file.
     logo_width = models.PositiveIntegerField(editable=False, null=True)
@@ -181,7 +190,10 @@ class SiteSettings(models.Model):
     share_image_width = models.PositiveIntegerField(editable=False, null=True)
     share_image_height = models.PositiveIntegerField(editable=False, null=True)
     share_image_alt = models.CharField(
-        _("alternative text of the default picture"), max_length=250, blank=True
+        _("alternative text of the default picture"),
+        max_length=250,
+        blank=True,
+        help_text=_("What the default link preview image shows, for people who cannot see it."),
     )
     data_licence = models.CharField(
         _("licence of the open data"),
@@ -190,11 +202,32 @@ class SiteSettings(models.Model):
         default=DataLicence.DL_BY,
         help_text=_("The licence under which the portal's open data may be reused."),
     )
-    contact_name = models.CharField(_("contact name"), max_length=150, blank=True)
-    contact_organisation = models.CharField(_("contact organisation"), max_length=200, blank=True)
-    contact_address = models.TextField(_("contact address"), blank=True)
-    contact_email = models.EmailField(_("contact e-mail"), blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
+    contact_name = models.CharField(
+        _("contact name"),
+        max_length=150,
+        blank=True,
+        help_text=_("The portal's contact person, named where nobody closer is entered."),
+    )
+    contact_organisation = models.CharField(
+        _("contact organisation"),
+        max_length=200,
+        blank=True,
+        help_text=_("The office, e.g. “Stadt Hattingen, Fachbereich Soziales”."),
+    )
+    contact_address = models.TextField(
+        _("contact address"), blank=True, help_text=_("Postal address, one line per line.")
+    )
+    contact_email = models.EmailField(
+        _("contact e-mail"),
+        blank=True,
+        help_text=_("Gets the replies and the news of sign-ups wherever nobody closer is entered."),
+    )
+    contact_phone = models.CharField(
+        _("contact phone"),
+        max_length=50,
+        blank=True,
+        help_text=_("With the area code, e.g. 02324 204-0."),
+    )
 
     class Meta:
         verbose_name = _("site settings")
@@ -280,8 +313,18 @@ class Page(TranslatableMixin, PublicAddressMixin, SearchableModel):
 
     TRANSLATED_FIELDS = ("title", "lead", "body")
 
-    slug = models.SlugField(_("address"), max_length=50, unique=True, choices=Slug.choices)
-    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(
+        _("address"),
+        max_length=50,
+        unique=True,
+        choices=Slug.choices,
+        help_text=_("Which fixed page of the portal this is (Impressum, Datenschutz, …)."),
+    )
+    title = models.CharField(
+        _("title"),
+        max_length=200,
+        help_text=_("The heading of the page and the name in the browser tab."),
+    )
     title_en = english_version(title)
     lead = models.TextField(
         _("lead"), blank=True, help_text=_("One or two introductory sentences.")
@@ -388,6 +431,10 @@ class AccessibilityStatement(models.Model):
         max_length=10,
         choices=Conformance.choices,
         default=Conformance.PARTIAL,
+        help_text=_(
+            "How far the portal meets the accessibility requirements (BITV 2.0); shown at the "
+            "top of the statement."
+        ),
     )
     known_gaps = models.TextField(
         _("known gaps"),
@@ -399,8 +446,16 @@ class AccessibilityStatement(models.Model):
         blank=True,
         help_text=_("For example: self-assessment with automated and manual tests."),
     )
-    prepared_on = models.DateField(_("prepared on"), default=timezone.localdate)
-    reviewed_on = models.DateField(_("last reviewed on"), default=timezone.localdate)
+    prepared_on = models.DateField(
+        _("prepared on"),
+        default=timezone.localdate,
+        help_text=_("The day the statement was first written."),
+    )
+    reviewed_on = models.DateField(
+        _("last reviewed on"),
+        default=timezone.localdate,
+        help_text=_("The day of the last check; review the statement at least once a year."),
+    )
     enforcement = models.TextField(
         _("enforcement procedure"),
         blank=True,
@@ -505,10 +560,26 @@ class Article(TranslatableMixin, ShareableMixin, PublicAddressMixin, SearchableM
 
     TRANSLATED_FIELDS = ("title", "teaser", "body")
 
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(
+        _("title"),
+        max_length=200,
+        help_text=_("The headline: short and concrete, e.g. “Sommerfest in Welper”."),
+    )
     title_en = english_version(title)
-    slug = models.SlugField(_("address"), max_length=200, unique=True)
-    teaser = models.TextField(_("teaser"), max_length=400)
+    slug = models.SlugField(
+        _("address"),
+        max_length=200,
+        unique=True,
+        help_text=_(
+            "Part of the web address, e.g. /projekte/sommerfest/. Filled in from the title; "
+            "change it only before the page is printed or shared."
+        ),
+    )
+    teaser = models.TextField(
+        _("teaser"),
+        max_length=400,
+        help_text=_("One or two sentences for the news list and link previews."),
+    )
     teaser_en = english_version(teaser)
     body = models.TextField(_("text"), help_text=_("Markdown is allowed."))
     body_en = english_version(body, markdown=True)
@@ -518,6 +589,7 @@ class Article(TranslatableMixin, ShareableMixin, PublicAddressMixin, SearchableM
         blank=True,
         width_field="photo_width",
         height_field="photo_height",
+        help_text=_("A landscape photo (JPEG or PNG); the portal makes the smaller sizes itself."),
     )
     photo_width = models.PositiveIntegerField(editable=False, null=True)
     photo_height = models.PositiveIntegerField(editable=False, null=True)
@@ -527,16 +599,26 @@ class Article(TranslatableMixin, ShareableMixin, PublicAddressMixin, SearchableM
         blank=True,
         help_text=_("What the photo shows, for people who cannot see it. Required with a photo."),
     )
-    photo_caption = models.CharField(_("caption"), max_length=250, blank=True)
+    photo_caption = models.CharField(
+        _("caption"), max_length=250, blank=True, help_text=_("Shown below the photo. Optional.")
+    )
     photo_credit = models.CharField(
         _("photo credit"),
         max_length=150,
         blank=True,
         help_text=_('For example "Foto: Stadt Hattingen". Required with a photo.'),
     )
-    publish_at = models.DateTimeField(_("publish date"), default=timezone.now)
+    publish_at = models.DateTimeField(
+        _("publish date"),
+        default=timezone.now,
+        help_text=_("The date shown with the article; a future date keeps it hidden until then."),
+    )
     status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+        _("status"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text=_("Only published articles appear on the website."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -827,6 +909,7 @@ class EditorDigest(models.Model):
         verbose_name=_("staff member"),
         on_delete=models.CASCADE,
         related_name="editor_digest",
+        help_text=_("The staff member who gets (or does not get) the weekly overview."),
     )
     enabled = models.BooleanField(
         _("weekly overview by e-mail"),

@@ -9,6 +9,8 @@ from engagierte_stadt import second_factor_views, views
 from engagierte_stadt.feeds import ArticleAtomFeed, ArticleFeed
 from engagierte_stadt.sitemaps import ModelSitemap, RouteSitemap, content_sitemaps
 from engagierte_stadt.submissions import views as submission_views
+from partner import views as partner_views
+from quartiere import views as quartiere_views
 from quartiere.feeds import OpportunityAtomFeed, OpportunityFeed
 from quartiere.models import Quartier
 
@@ -103,6 +105,27 @@ urlpatterns += i18n_patterns(
     path("", include("ideen.urls")),
     path("aktuelles/", views.ArticleListView.as_view(), name="article_list"),
     path("aktuelles/<slug:slug>/", views.ArticleDetailView.as_view(), name="article_detail"),
+    # Staff look at a draft as it will appear (engagierte_stadt/preview.py).
+    path(
+        "vorschau/aktuelles/<int:pk>/",
+        views.ArticleDetailView.as_view(preview=True),
+        name="preview_article",
+    ),
+    path(
+        "vorschau/projekte/<int:pk>/",
+        quartiere_views.ProjectDetailView.as_view(preview=True),
+        name="preview_project",
+    ),
+    path(
+        "vorschau/mitmachen/<int:pk>/",
+        quartiere_views.OpportunityDetailView.as_view(preview=True),
+        name="preview_opportunity",
+    ),
+    path(
+        "vorschau/partner/<int:pk>/",
+        partner_views.PartnerDetailView.as_view(preview=True),
+        name="preview_partner",
+    ),
     path("suche/", views.SearchView.as_view(), name="search"),
     path("offene-daten/", views.OpenDataView.as_view(), name="open_data"),
     path("barrierefreiheit/", views.AccessibilityView.as_view(), name="accessibility"),

@@ -17,6 +17,7 @@ from django.views.static import serve
 from engagierte_stadt import health, opendata, search, sharing
 from engagierte_stadt.forms import AccessibilityFeedbackForm
 from engagierte_stadt.models import AccessibilityStatement, Article, Page, SiteSettings
+from engagierte_stadt.preview import DraftPreviewMixin
 from engagierte_stadt.services import feedback_submit
 from engagierte_stadt.submissions.views import SpamCheckedPostMixin
 from engagierte_stadt.urlwords import prefixes_before
@@ -74,15 +75,16 @@ class ArticleListView(BreadcrumbMixin, ListView):
         return Article.objects.published().latest_first()
 
 
-class ArticleDetailView(BreadcrumbMixin, DetailView):
+class ArticleDetailView(DraftPreviewMixin, BreadcrumbMixin, DetailView):
+    model = Article
     template_name = "engagierte_stadt/article_detail.html"
     context_object_name = "article"
 
     def get_queryset(self):
-        # Staff may preview drafts and scheduled articles; everybody else sees published ones.
-        if self.request.user.is_staff:
+        # Staff may look at drafts and scheduled articles; everybody else sees published ones.
+        if self.request.user.is_staff and not self.preview:
             return Article.objects.all()
-        return Article.objects.published()
+        return self.visible(Article.objects.all())
 
     def get_breadcrumbs(self):
         return [(_("News"), "article_list"), (self.object.in_language("title"), None)]

@@ -17,6 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from engagierte_stadt.admin_confirm import confirm_action
 from engagierte_stadt.admin_scope import QuartierScopedAdminMixin
 from engagierte_stadt.audit import PersonalDataAdminMixin
 from engagierte_stadt.submissions.admin import ConfirmedByDefaultFilter
@@ -54,6 +55,14 @@ class IdeaModerationForm(forms.ModelForm):
     class Meta:
         model = Idea
         fields = ["title", "description", "helpers", "topic", "picture_alt"]
+        # Here and not on the model: the public form has texts for the proposer.
+        help_texts = {
+            "title": _("The proposer's title; correct only spelling or wording that hurts."),
+            "description": _("What and where, as the proposer wrote it."),
+            "helpers": _("Who could help, in the proposer's words. Optional."),
+            "topic": _("The topic the idea belongs to; the idea list filters by it."),
+            "picture_alt": _("What the picture shows, for people who cannot see it."),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,6 +92,21 @@ class IdeaStatusChangeInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+def _step_summary(what):
+    """The confirmation page's text for a moderation step: `what` says what happens to each
+    idea (a function of the count)."""
+
+    def summary(modeladmin, request, queryset) -> list[str]:
+        count = queryset.count()
+        return [
+            what(count),
+            gettext("Each proposer gets an e-mail; the step appears in the public history."),
+            gettext("Ideas for which the step is not possible are skipped."),
+        ]
+
+    return summary
 
 
 @admin.register(Idea)
@@ -225,6 +249,18 @@ class IdeaAdmin(QuartierScopedAdminMixin, PersonalDataAdminMixin, admin.ModelAdm
             )
 
     @admin.action(description=_("Publish (the proposer is told)"), permissions=["change"])
+    @confirm_action(
+        _step_summary(
+            lambda n: (
+                ngettext(
+                    "%d idea is published on the website.",
+                    "%d ideas are published on the website.",
+                    n,
+                )
+                % n
+            )
+        )
+    )
     def publish(self, request, queryset):
         ideas = list(queryset)
         moved = sum(1 for idea in ideas if services.idea_publish(idea=idea))
@@ -255,6 +291,19 @@ class IdeaAdmin(QuartierScopedAdminMixin, PersonalDataAdminMixin, admin.ModelAdm
         description=_("Put on the agenda of the next district conference"),
         permissions=["change"],
     )
+    @confirm_action(
+        _step_summary(
+            lambda n: (
+                ngettext(
+                    "%d idea is put on the agenda of the next meeting of its district conference.",
+                    "%d ideas are put on the agenda of the next meeting of their district "
+                    "conference.",
+                    n,
+                )
+                % n
+            )
+        )
+    )
     def put_on_agenda(self, request, queryset):
         for idea in queryset:
             try:
@@ -269,6 +318,18 @@ class IdeaAdmin(QuartierScopedAdminMixin, PersonalDataAdminMixin, admin.ModelAdm
             )
 
     @admin.action(description=_("Take up as a project (a draft)"), permissions=["change"])
+    @confirm_action(
+        _step_summary(
+            lambda n: (
+                ngettext(
+                    "A draft project is created from %d idea.",
+                    "A draft project is created from each of %d ideas.",
+                    n,
+                )
+                % n
+            )
+        )
+    )
     def take_up_as_project(self, request, queryset):
         for idea in queryset:
             try:

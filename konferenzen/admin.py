@@ -10,10 +10,12 @@ from django.db import models
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from engagierte_stadt.admin_confirm import confirm_action
 from engagierte_stadt.admin_scope import QuartierScopedAdminMixin
 from engagierte_stadt.audit import PersonalDataAdminMixin
 from engagierte_stadt.submissions.admin import (
@@ -23,9 +25,11 @@ from engagierte_stadt.submissions.admin import (
     contact_column,
     contact_summary_text,
     csv_response,
+    fill_help_texts,
     local_time,
     places_overview_text,
     places_summary_text,
+    target_signup_links,
 )
 from engagierte_stadt.submissions.capacity import SignupStatus, signup_erase
 from engagierte_stadt.translation_admin import EnglishVersionAdminMixin
@@ -486,14 +490,13 @@ class MeetingAdmin(EnglishVersionAdminMixin, QuartierScopedAdminMixin, admin.Mod
     def registration_links(self, obj):
         if obj is None or obj.pk is None:
             return "–"
-        return format_html(
-            '<a href="{}?meeting__id__exact={}">{}</a> · <a href="{}?meeting={}">{}</a>',
-            reverse("admin:konferenzen_registration_changelist"),
-            obj.pk,
-            gettext("Show and export the registrations"),
-            reverse("admin:konferenzen_registration_add"),
-            obj.pk,
-            gettext("Enter a registration by phone or on paper"),
+        return target_signup_links(
+            list_url=reverse("admin:konferenzen_registration_changelist"),
+            add_url=reverse("admin:konferenzen_registration_add"),
+            target_field="meeting",
+            target=obj,
+            list_text=gettext("Show and export the registrations"),
+            add_text=gettext("Enter a registration by phone or on paper"),
         )
 
     # --- actions ---------------------------------------------------------------------------
@@ -642,16 +645,10 @@ class ActionItemAdmin(QuartierScopedAdminMixin, admin.ModelAdmin):
 
     quartier_path = "meeting__conference__quartier"
     form = ActionItemForm
-    list_display = [
-        "title",
-        "conference",
-        "meeting_link",
-        "responsible",
-        "due_date",
-        "is_overdue",
-        "status",
-        "done_at",
-    ]
+    # Few columns, so that the list fits 1280 px beside the navigation and the filters: the
+    # meeting names its conference, the due date says when it is overdue; the day an item was
+    # done is on its page.
+    list_display = ["title", "meeting_link", "responsible", "due", "status"]
     list_editable = ["status"]
     list_filter = [
         ActionStatusFilter,
@@ -668,21 +665,23 @@ class ActionItemAdmin(QuartierScopedAdminMixin, admin.ModelAdmin):
         kwargs.setdefault("form", ActionItemForm)
         return super().get_changelist_form(request, **kwargs)
 
-    @admin.display(description=_("district conference"), ordering="meeting__conference__title")
-    def conference(self, obj):
-        return obj.meeting.conference.title
-
     @admin.display(description=_("meeting"), ordering="meeting__starts_at")
     def meeting_link(self, obj):
         return format_html(
-            '<a href="{}">{}</a>',
+            '{}<br><a href="{}">{}</a>',
+            obj.meeting.conference.title,
             reverse("admin:konferenzen_meeting_change", args=[obj.meeting_id]),
             obj.meeting.display_title,
         )
 
-    @admin.display(description=_("overdue"), boolean=True)
-    def is_overdue(self, obj):
-        return bool(obj.due_date and obj.due_date < timezone.localdate() and not obj.is_done)
+    @admin.display(description=_("due by"), ordering="due_date")
+    def due(self, obj):
+        if not obj.due_date:
+            return "–"
+        day = date_format(obj.due_date, "j. F Y")
+        if obj.due_date < timezone.localdate() and not obj.is_done:
+            return format_html('{} <strong class="es-overdue">{}</strong>', day, gettext("overdue"))
+        return day
 
 
 # --- registrations ---------------------------------------------------------------------------
@@ -777,6 +776,26 @@ class RegistrationAdmin(QuartierScopedAdminMixin, SignupAdminBase):
 # --- wishes for a conference -----------------------------------------------------------------
 
 
+WISH_HELP_TEXTS = {
+    "name": _("The name the person gave. Delete it with the action when they ask."),
+    "email": _("Where the portal writes to the person; delete it with the action when they ask."),
+    "would_help": _("The person offered to help organise the conference."),
+}
+
+
+def wish_erase_summary(modeladmin, request, queryset) -> list[str]:
+    count = queryset.filter(purged_at__isnull=True).count()
+    return [
+        ngettext(
+            "The name and e-mail address of %d wish will be deleted for good.",
+            "The names and e-mail addresses of %d wishes will be deleted for good.",
+            count,
+        )
+        % count,
+        gettext("The wishes stay counted for their district, without a name."),
+    ]
+
+
 @admin.register(ConferenceWish)
 class ConferenceWishAdmin(QuartierScopedAdminMixin, PersonalDataAdminMixin, admin.ModelAdmin):
     """People asking for a conference in their Quartier. They come in through the public form
@@ -813,6 +832,9 @@ class ConferenceWishAdmin(QuartierScopedAdminMixin, PersonalDataAdminMixin, admi
 
     def has_add_permission(self, request):
         return False  # wishes need the person's own confirmation by e-mail
+
+    def get_form(self, request, obj=None, **kwargs):
+        return fill_help_texts(super().get_form(request, obj, **kwargs), WISH_HELP_TEXTS)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.purged_at:
@@ -857,6 +879,7 @@ class ConferenceWishAdmin(QuartierScopedAdminMixin, PersonalDataAdminMixin, admi
     @admin.action(
         description=_("Delete personal data of selected wishes now"), permissions=["change"]
     )
+    @confirm_action(wish_erase_summary)
     def erase_personal_data(self, request, queryset):
         count = 0
         for wish in queryset.filter(purged_at__isnull=True):

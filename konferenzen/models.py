@@ -34,13 +34,31 @@ class Venue(models.Model):
     once here; interpreting and childcare are arranged per meeting (see `Meeting`).
     """
 
-    name = models.CharField(_("name"), max_length=200)
-    street = models.CharField(_("street and number"), max_length=200)
-    postcode = models.CharField(_("postcode"), max_length=10)
-    city = models.CharField(_("town"), max_length=100, default="Hattingen")
-    step_free = models.BooleanField(_("step-free access"), default=False)
-    accessible_toilet = models.BooleanField(_("accessible toilet"), default=False)
-    induction_loop = models.BooleanField(_("induction loop for hearing aids"), default=False)
+    name = models.CharField(_("name"), max_length=200, help_text=_("E.g. “Gemeindehaus Welper”."))
+    street = models.CharField(
+        _("street and number"), max_length=200, help_text=_("Street and house number.")
+    )
+    postcode = models.CharField(
+        _("postcode"), max_length=10, help_text=_("Five digits, e.g. 45525.")
+    )
+    city = models.CharField(
+        _("town"), max_length=100, default="Hattingen", help_text=_("The town, e.g. Hattingen.")
+    )
+    step_free = models.BooleanField(
+        _("step-free access"),
+        default=False,
+        help_text=_("Tick if the entrance and the room can be reached without steps."),
+    )
+    accessible_toilet = models.BooleanField(
+        _("accessible toilet"),
+        default=False,
+        help_text=_("Tick if there is a wheelchair-accessible toilet."),
+    )
+    induction_loop = models.BooleanField(
+        _("induction loop for hearing aids"),
+        default=False,
+        help_text=_("Tick if the room has an induction loop for hearing aids."),
+    )
     accessibility_note = models.TextField(
         _("notes on accessibility"),
         blank=True,
@@ -150,10 +168,21 @@ class Conference(
         verbose_name=_("district or neighbourhood"),
         on_delete=models.PROTECT,
         related_name="conferences",
+        help_text=_("The district whose conference this is."),
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(
+        _("title"), max_length=200, help_text=_("E.g. “Stadtteilkonferenz Welper”.")
+    )
     title_en = english_version(title)
-    slug = models.SlugField(_("address"), max_length=150, unique=True)
+    slug = models.SlugField(
+        _("address"),
+        max_length=150,
+        unique=True,
+        help_text=_(
+            "Part of the web address, e.g. /projekte/sommerfest/. Filled in from the title; "
+            "change it only before the page is printed or shared."
+        ),
+    )
     description = models.TextField(
         _("description"), blank=True, help_text=_("Markdown is allowed.")
     )
@@ -164,9 +193,26 @@ class Conference(
         blank=True,
         help_text=_("For example: Stadt Hattingen, Quartiersentwicklung, a local association."),
     )
-    contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
-    contact_email = models.EmailField(_("contact e-mail"), blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
+    contact_name = models.CharField(
+        _("contact person"),
+        max_length=150,
+        blank=True,
+        help_text=_(
+            "The person people can ask. Without one, the contact person of the level above is "
+            "named."
+        ),
+    )
+    contact_email = models.EmailField(
+        _("contact e-mail"),
+        blank=True,
+        help_text=_("Gets the replies and, for offers and meetings, the news of new sign-ups."),
+    )
+    contact_phone = models.CharField(
+        _("contact phone"),
+        max_length=50,
+        blank=True,
+        help_text=_("With the area code, e.g. 02324 204-0."),
+    )
     usual_venue = models.ForeignKey(
         Venue,
         verbose_name=_("usual venue"),
@@ -174,6 +220,7 @@ class Conference(
         null=True,
         blank=True,
         related_name="+",
+        help_text=_("Filled in for new meetings; each meeting can have another."),
     )
     rhythm = models.CharField(
         _("rhythm"),
@@ -345,6 +392,7 @@ class Meeting(
         verbose_name=_("district conference"),
         on_delete=models.CASCADE,
         related_name="meetings",
+        help_text=_("The district conference this meeting belongs to."),
     )
     title = models.CharField(
         _("title"),
@@ -361,8 +409,15 @@ class Meeting(
             "meeting moves, so printed notices keep working."
         ),
     )
-    starts_at = models.DateTimeField(_("starts at"))
-    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
+    starts_at = models.DateTimeField(
+        _("starts at"), help_text=_("Date and time the meeting begins.")
+    )
+    ends_at = models.DateTimeField(
+        _("ends at"),
+        null=True,
+        blank=True,
+        help_text=_("Optional; shown as “until …” and used in calendar entries."),
+    )
     venue = models.ForeignKey(
         Venue,
         verbose_name=_("venue"),
@@ -370,14 +425,27 @@ class Meeting(
         null=True,
         blank=True,
         related_name="meetings",
+        help_text=_("Where it takes place; its accessibility is shown with the meeting."),
     )
-    room = models.CharField(_("room"), max_length=150, blank=True)
+    room = models.CharField(
+        _("room"), max_length=150, blank=True, help_text=_("Optional, e.g. “Saal im Erdgeschoss”.")
+    )
     sign_language_on_request = models.BooleanField(
-        _("sign-language interpreting on request"), default=False
+        _("sign-language interpreting on request"),
+        default=False,
+        help_text=_("Tick if a sign language interpreter can be booked on request."),
     )
-    childcare = models.BooleanField(_("childcare"), default=False)
+    childcare = models.BooleanField(
+        _("childcare"),
+        default=False,
+        help_text=_("Tick if children are looked after during the meeting."),
+    )
     status = models.CharField(
-        _("status"), max_length=15, choices=Status.choices, default=Status.PLANNED
+        _("status"),
+        max_length=15,
+        choices=Status.choices,
+        default=Status.PLANNED,
+        help_text=_("“Cancelled” keeps the meeting visible, marked as cancelled."),
     )
     registration_enabled = models.BooleanField(
         _("registration"),
@@ -621,11 +689,31 @@ class AgendaItem(models.Model):
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="agenda_items"
     )
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-    title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
-    presenter = models.CharField(_("presented by"), max_length=150, blank=True)
-    minutes_planned = models.PositiveSmallIntegerField(_("minutes planned"), null=True, blank=True)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Smaller numbers come first.")
+    )
+    title = models.CharField(
+        _("title"),
+        max_length=200,
+        help_text=_("The topic as it appears on the agenda and the notice."),
+    )
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        help_text=_("Optional: a few words on what will be discussed."),
+    )
+    presenter = models.CharField(
+        _("presented by"),
+        max_length=150,
+        blank=True,
+        help_text=_("Optional: who introduces the topic."),
+    )
+    minutes_planned = models.PositiveSmallIntegerField(
+        _("minutes planned"),
+        null=True,
+        blank=True,
+        help_text=_("Optional: planned length in minutes."),
+    )
 
     class Meta:
         verbose_name = _("agenda item")
@@ -652,8 +740,12 @@ class Decision(models.Model):
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="decisions"
     )
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-    text = models.TextField(_("decision"))
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Smaller numbers come first.")
+    )
+    text = models.TextField(
+        _("decision"), help_text=_("What the conference decided, as it is to be published.")
+    )
     agenda_item = models.ForeignKey(
         "AgendaItem",
         verbose_name=_("on agenda item"),
@@ -707,16 +799,40 @@ class ActionItem(models.Model):
         DONE = "erledigt", _("done")
 
     meeting = models.ForeignKey(
-        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="action_items"
+        Meeting,
+        verbose_name=_("meeting"),
+        on_delete=models.CASCADE,
+        related_name="action_items",
+        help_text=_("The meeting at which the task was agreed."),
     )
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-    title = models.CharField(_("what"), max_length=300)
-    responsible = models.CharField(_("who"), max_length=150, blank=True)
-    due_date = models.DateField(_("due by"), null=True, blank=True)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Smaller numbers come first.")
+    )
+    title = models.CharField(
+        _("what"), max_length=300, help_text=_("What is to be done, in one sentence.")
+    )
+    responsible = models.CharField(
+        _("who"),
+        max_length=150,
+        blank=True,
+        help_text=_("Who takes care of it: a person, a group or an office."),
+    )
+    due_date = models.DateField(
+        _("due by"), null=True, blank=True, help_text=_("Until when it should be done. Optional.")
+    )
     status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+        _("status"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.OPEN,
+        help_text=_("Set to “done” when finished; the day is then filled in."),
     )
-    done_at = models.DateField(_("done on"), null=True, blank=True)
+    done_at = models.DateField(
+        _("done on"),
+        null=True,
+        blank=True,
+        help_text=_("Filled in by itself when the status becomes “done”."),
+    )
 
     objects = ActionItemQuerySet.as_manager()
 

@@ -5,7 +5,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from engagierte_stadt.admin_confirm import confirm_action
 from engagierte_stadt.audit import PersonalDataAdminMixin
+from engagierte_stadt.preview import PreviewAdminMixin
 from engagierte_stadt.submissions.admin import ConfirmedByDefaultFilter
 from engagierte_stadt.translation_admin import EnglishVersionAdminMixin
 from partner import services
@@ -46,7 +48,7 @@ class ProjectPartnerInline(admin.TabularInline):
 
 
 @admin.register(Partner)
-class PartnerAdmin(EnglishVersionAdminMixin, admin.ModelAdmin):
+class PartnerAdmin(EnglishVersionAdminMixin, PreviewAdminMixin, admin.ModelAdmin):
     list_display = ["name", "thumbnail", "kind", "is_cooperation_partner", "is_published"]
     list_display_links = ["name"]
     list_filter = ["is_published", "kind", "is_cooperation_partner", "quartiere"]
@@ -131,6 +133,24 @@ class ConfirmationFilter(ConfirmedByDefaultFilter):
     """Confirmed applications by default: unconfirmed ones may come from anyone."""
 
     confirmed_label = _("confirmed by the applicant")
+
+
+def _decision_summary(what):
+    """The confirmation page's text for a decision on applications: `what` says what happens
+    to each (a function of the count)."""
+
+    def summary(modeladmin, request, queryset) -> list[str]:
+        count = queryset.count()
+        return [
+            what(count),
+            gettext("Each applicant gets an e-mail about it."),
+            gettext(
+                "Only confirmed applications that wait for a decision change; the others are "
+                "skipped."
+            ),
+        ]
+
+    return summary
 
 
 @admin.register(PartnerApplication)
@@ -261,6 +281,14 @@ class PartnerApplicationAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
             )
 
     @admin.action(description=_("Start the review (the applicant is told)"), permissions=["change"])
+    @confirm_action(
+        _decision_summary(
+            lambda n: (
+                ngettext("%d application goes into review.", "%d applications go into review.", n)
+                % n
+            )
+        )
+    )
     def start_review(self, request, queryset):
         self._decide(
             request,
@@ -279,6 +307,18 @@ class PartnerApplicationAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     @admin.action(
         description=_("Accept: create an unpublished partner (the applicant is told)"),
         permissions=["change"],
+    )
+    @confirm_action(
+        _decision_summary(
+            lambda n: (
+                ngettext(
+                    "%d application is accepted: an unpublished partner is created from it.",
+                    "%d applications are accepted: an unpublished partner is created from each.",
+                    n,
+                )
+                % n
+            )
+        )
     )
     def accept(self, request, queryset):
         applications = list(queryset)
@@ -300,6 +340,18 @@ class PartnerApplicationAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
         self._report_skipped(request, len(applications) - len(created))
 
     @admin.action(description=_("Reject (the applicant is told)"), permissions=["change"])
+    @confirm_action(
+        _decision_summary(
+            lambda n: (
+                ngettext(
+                    "%d application is rejected. This cannot be undone.",
+                    "%d applications are rejected. This cannot be undone.",
+                    n,
+                )
+                % n
+            )
+        )
+    )
     def reject(self, request, queryset):
         self._decide(
             request,

@@ -79,14 +79,21 @@ class Partner(
 
     TRANSLATED_FIELDS = ("teaser", "description")
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(
+        _("name"), max_length=200, help_text=_("The organisation's name as it wants to be written.")
+    )
     slug = models.SlugField(
         _("address"),
         max_length=150,
         unique=True,
         help_text=_("Part of the web address: /partner/<address>/. Printed on flyers: keep it."),
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=PartnerKind.choices)
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        choices=PartnerKind.choices,
+        help_text=_("E.g. association, business, church: the directory can be filtered by it."),
+    )
     logo = CleanImageField(
         _("logo"),
         upload_to="partner/",
@@ -112,18 +119,57 @@ class Partner(
         _("description"), blank=True, help_text=_("Markdown is allowed.")
     )
     description_en = english_version(description, markdown=True)
-    website = models.URLField(_("website"), blank=True)
-    contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
-    contact_role = models.CharField(_("contact role"), max_length=150, blank=True)
-    contact_email = models.EmailField(_("contact e-mail"), blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
+    website = models.URLField(
+        _("website"),
+        blank=True,
+        help_text=_("The full address of their own website, e.g. https://www.example.org."),
+    )
+    contact_name = models.CharField(
+        _("contact person"),
+        max_length=150,
+        blank=True,
+        help_text=_("The person at the organisation; shown only if ticked below."),
+    )
+    contact_role = models.CharField(
+        _("contact role"),
+        max_length=150,
+        blank=True,
+        help_text=_("Their role, e.g. “Quartiersmanagerin”. Shown after the name."),
+    )
+    contact_email = models.EmailField(
+        _("contact e-mail"), blank=True, help_text=_("Shown only if ticked below.")
+    )
+    contact_phone = models.CharField(
+        _("contact phone"),
+        max_length=50,
+        blank=True,
+        help_text=_("With the area code, e.g. 02324 204-0."),
+    )
     # Nothing personal is public unless staff tick it (an accepted application starts private).
-    show_contact_name = models.BooleanField(_("show name publicly"), default=False)
-    show_contact_email = models.BooleanField(_("show e-mail publicly"), default=False)
-    show_contact_phone = models.BooleanField(_("show phone publicly"), default=False)
-    street = models.CharField(_("street and number"), max_length=200, blank=True)
-    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
-    city = models.CharField(_("town"), max_length=100, blank=True)
+    show_contact_name = models.BooleanField(
+        _("show name publicly"),
+        default=False,
+        help_text=_("Tick to show the name on the public page."),
+    )
+    show_contact_email = models.BooleanField(
+        _("show e-mail publicly"),
+        default=False,
+        help_text=_("Tick to show the e-mail address on the public page."),
+    )
+    show_contact_phone = models.BooleanField(
+        _("show phone publicly"),
+        default=False,
+        help_text=_("Tick to show the phone number on the public page."),
+    )
+    street = models.CharField(
+        _("street and number"), max_length=200, blank=True, help_text=_("Street and house number.")
+    )
+    postcode = models.CharField(
+        _("postcode"), max_length=10, blank=True, help_text=_("Five digits, e.g. 45525.")
+    )
+    city = models.CharField(
+        _("town"), max_length=100, blank=True, help_text=_("The town, e.g. Hattingen.")
+    )
     quartiere = models.ManyToManyField(
         Quartier,
         verbose_name=_("active in"),
@@ -132,10 +178,18 @@ class Partner(
         help_text=_("The districts and neighbourhoods where the partner is active."),
     )
     is_cooperation_partner = models.BooleanField(
-        _("cooperation partner of the Engagierte Stadt"), default=False
+        _("cooperation partner of the Engagierte Stadt"),
+        default=False,
+        help_text=_("Tick for the cooperation partners named on the programme page."),
     )
-    cooperation_since = models.DateField(_("cooperation partner since"), null=True, blank=True)
-    is_published = models.BooleanField(_("published"), default=False)
+    cooperation_since = models.DateField(
+        _("cooperation partner since"), null=True, blank=True, help_text=_("Optional: since when.")
+    )
+    is_published = models.BooleanField(
+        _("published"),
+        default=False,
+        help_text=_("Only published partners appear in the directory."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -253,12 +307,21 @@ class ProjectPartner(models.Model):
     Role = ProjectRole
 
     project = models.ForeignKey(
-        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="partner_roles"
+        Project,
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        related_name="partner_roles",
+        help_text=_("The project the organisation takes part in."),
     )
     partner = models.ForeignKey(
         Partner, verbose_name=_("partner"), on_delete=models.CASCADE, related_name="project_roles"
     )
-    role = models.CharField(_("role"), max_length=20, choices=ProjectRole.choices)
+    role = models.CharField(
+        _("role"),
+        max_length=20,
+        choices=ProjectRole.choices,
+        help_text=_("E.g. “Träger”, “Unterstützer”, “Raumgeber”."),
+    )
 
     objects = ProjectPartnerQuerySet.as_manager()
 
@@ -282,15 +345,25 @@ class ProjectPartner(models.Model):
 class ProgrammeSupporter(models.Model):
     """A body that carries the national programme "Engagierte Stadt"."""
 
-    name = models.CharField(_("name"), max_length=200)
-    website = models.URLField(_("website"), blank=True)
+    name = models.CharField(
+        _("name"),
+        max_length=200,
+        help_text=_("E.g. the name of a foundation supporting the programme."),
+    )
+    website = models.URLField(
+        _("website"),
+        blank=True,
+        help_text=_("The full address of their own website, e.g. https://www.example.org."),
+    )
     note = models.CharField(
         _("note"),
         max_length=300,
         blank=True,
         help_text=_("Optional: what it contributes to the programme."),
     )
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Smaller numbers come first.")
+    )
 
     class Meta:
         verbose_name = _("programme supporter")
@@ -304,11 +377,26 @@ class ProgrammeSupporter(models.Model):
 class NetworkCity(models.Model):
     """Another Engagierte Stadt, or the partner city Hattingen exchanges with."""
 
-    name = models.CharField(_("name"), max_length=150)
-    state = models.CharField(_("federal state"), max_length=100, blank=True)
-    website = models.URLField(_("website"), blank=True)
-    is_partner_city = models.BooleanField(_("partner city"), default=False)
-    note = models.TextField(_("note"), blank=True)
+    name = models.CharField(
+        _("name"), max_length=150, help_text=_("The town in the national network Engagierte Stadt.")
+    )
+    state = models.CharField(
+        _("federal state"),
+        max_length=100,
+        blank=True,
+        help_text=_("The federal state, e.g. Nordrhein-Westfalen."),
+    )
+    website = models.URLField(
+        _("website"),
+        blank=True,
+        help_text=_("The full address of their own website, e.g. https://www.example.org."),
+    )
+    is_partner_city = models.BooleanField(
+        _("partner city"), default=False, help_text=_("Tick for the partner city of the exchange.")
+    )
+    note = models.TextField(
+        _("note"), blank=True, help_text=_("Optional: what connects us with this town.")
+    )
 
     class Meta:
         verbose_name = _("city in the network")
@@ -322,9 +410,15 @@ class NetworkCity(models.Model):
 class ExchangeTopic(models.Model):
     """A topic the town exchanges about with the network and its partner city."""
 
-    title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    title = models.CharField(
+        _("title"), max_length=200, help_text=_("A topic for the exchange with the partner city.")
+    )
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("A few sentences on what the exchange is about.")
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Smaller numbers come first.")
+    )
 
     class Meta:
         verbose_name = _("topic of exchange")

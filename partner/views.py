@@ -18,6 +18,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
+from engagierte_stadt.preview import DraftPreviewMixin
 from engagierte_stadt.submissions import services as submission_services
 from engagierte_stadt.submissions.capacity import CONFIRMATION_HOURS
 from engagierte_stadt.submissions.views import (
@@ -63,9 +64,10 @@ class DirectoryView(BreadcrumbMixin, FilteredListMixin, ListView):
         return Partner.objects.published().for_cards().directory_order()
 
 
-class PartnerDetailView(BreadcrumbMixin, DetailView):
+class PartnerDetailView(DraftPreviewMixin, BreadcrumbMixin, DetailView):
     """A partner's page: who they are, their projects and roles, Quartiere, ways to help."""
 
+    model = Partner
     template_name = "partner/partner_detail.html"
     context_object_name = "partner"
 
@@ -74,9 +76,9 @@ class PartnerDetailView(BreadcrumbMixin, DetailView):
             Prefetch("quartiere", queryset=Quartier.objects.order_by("name"))
         )
         # Staff may look at an unpublished partner (an accepted application) before publishing.
-        if self.request.user.is_staff:
+        if self.request.user.is_staff and not self.preview:
             return partners
-        return partners.published()
+        return self.visible(partners)
 
     def get_breadcrumbs(self):
         return [DIRECTORY, (self.object.name, None)]

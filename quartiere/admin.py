@@ -8,9 +8,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from engagierte_stadt.admin_confirm import confirm_action
 from engagierte_stadt.admin_scope import QuartierScopedAdminMixin
 from engagierte_stadt.audit import PersonalDataAdminMixin
 from engagierte_stadt.images import renditions
+from engagierte_stadt.preview import PreviewAdminMixin
 from engagierte_stadt.submissions.admin import (
     ReadOnlySignupInline,
     SignupAdminBase,
@@ -20,6 +22,7 @@ from engagierte_stadt.submissions.admin import (
     local_time,
     places_overview_text,
     places_summary_text,
+    target_signup_links,
 )
 from engagierte_stadt.translation_admin import EnglishVersionAdminMixin
 from quartiere.models import (
@@ -125,9 +128,12 @@ class OpportunityInline(admin.StackedInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(EnglishVersionAdminMixin, QuartierScopedAdminMixin, admin.ModelAdmin):
+class ProjectAdmin(
+    EnglishVersionAdminMixin, QuartierScopedAdminMixin, PreviewAdminMixin, admin.ModelAdmin
+):
     quartier_path = "quartier"
-    list_display = ["title", "quartier", "status", "publication", "featured", "thumbnail"]
+    # The columns that matter, so that the list fits 1280 px ("featured" is a filter).
+    list_display = ["title", "quartier", "status", "publication", "thumbnail"]
     list_filter = ["publication", "status", "featured", "quartier", "topics"]
     search_fields = ["title", "teaser", "description", "contact_name"]
     prepopulated_fields = {"slug": ["title"]}
@@ -187,6 +193,7 @@ class OpportunityAdminForm(forms.ModelForm):
         choices=Opportunity.Weekday.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
+        help_text=_("For regular offers: on which days."),
     )
 
     class Meta:
@@ -227,12 +234,15 @@ class AttentionFilter(admin.SimpleListFilter):
 
 
 @admin.register(Opportunity)
-class OpportunityAdmin(EnglishVersionAdminMixin, QuartierScopedAdminMixin, admin.ModelAdmin):
+class OpportunityAdmin(
+    EnglishVersionAdminMixin, QuartierScopedAdminMixin, PreviewAdminMixin, admin.ModelAdmin
+):
     quartier_path = "quartier"
     opportunity_path = "pk"  # a partner organisation's contact: their own opportunities
     partner_readonly_fields = ("project", "quartier")
     form = OpportunityAdminForm
-    list_display = ["title", "project", "quartier", "commitment", "places_overview", "is_open"]
+    # The columns that matter, so that the list fits 1280 px (the commitment is a filter).
+    list_display = ["title", "project", "quartier", "places_overview", "is_open"]
     list_filter = [AttentionFilter, "is_open", "is_published", "commitment", "quartier"]
     search_fields = ["title", "description", "project__title"]
     prepopulated_fields = {"slug": ["title"]}
@@ -311,6 +321,10 @@ class OpportunityAdmin(EnglishVersionAdminMixin, QuartierScopedAdminMixin, admin
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []  # a new opportunity has no sign-ups
 
+    def is_public(self, obj) -> bool:
+        # An offer of a draft project is not shown either (`OpportunityQuerySet.published`).
+        return super().is_public(obj) and (obj.project_id is None or obj.project.is_published)
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None or not request.user.has_perm("quartiere.view_signup"):
@@ -348,16 +362,13 @@ class OpportunityAdmin(EnglishVersionAdminMixin, QuartierScopedAdminMixin, admin
     def signup_links(self, obj):
         if obj is None or obj.pk is None:
             return "–"
-        signups_url = reverse("admin:quartiere_signup_changelist")
-        add_url = reverse("admin:quartiere_signup_add")
-        return format_html(
-            '<a href="{}?opportunity__id__exact={}">{}</a> · <a href="{}?opportunity={}">{}</a>',
-            signups_url,
-            obj.pk,
-            gettext("Show and export the sign-ups"),
-            add_url,
-            obj.pk,
-            gettext("Enter a sign-up by phone or on paper"),
+        return target_signup_links(
+            list_url=reverse("admin:quartiere_signup_changelist"),
+            add_url=reverse("admin:quartiere_signup_add"),
+            target_field="opportunity",
+            target=obj,
+            list_text=gettext("Show and export the sign-ups"),
+            add_text=gettext("Enter a sign-up by phone or on paper"),
         )
 
 
@@ -535,6 +546,18 @@ class AssignmentStateFilter(admin.SimpleListFilter):
         return queryset
 
 
+def end_now_summary(modeladmin, request, queryset) -> list[str]:
+    count = queryset.count()
+    return [
+        ngettext(
+            "%d assignment ends now: the person loses the rights for this district at once.",
+            "%d assignments end now: the people lose the rights for these districts at once.",
+            count,
+        )
+        % count,
+    ]
+
+
 @admin.register(QuartierAssignment)
 class QuartierAssignmentAdmin(admin.ModelAdmin):
     """Who works on which Quartiere. Administration assigns editors (change permission);
@@ -599,6 +622,7 @@ class QuartierAssignmentAdmin(admin.ModelAdmin):
         return obj.is_current()
 
     @admin.action(description=_("End the selected assignments now"), permissions=["delete"])
+    @confirm_action(end_now_summary)
     def end_now(self, request, queryset):
         if not self.is_manager(request):
             queryset = queryset.filter(delegated_by_id=request.user.pk)

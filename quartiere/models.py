@@ -61,9 +61,25 @@ class Quartier(TranslatableMixin, ShareableMixin, PublicAddressMixin, models.Mod
 
     TRANSLATED_FIELDS = ("teaser", "description")
 
-    name = models.CharField(_("name"), max_length=150)
-    slug = models.SlugField(_("address"), max_length=150, unique=True)
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.DISTRICT)
+    name = models.CharField(
+        _("name"), max_length=150, help_text=_("E.g. “Welper” or “Quartier Rauendahl”.")
+    )
+    slug = models.SlugField(
+        _("address"),
+        max_length=150,
+        unique=True,
+        help_text=_(
+            "Part of the web address, e.g. /projekte/sommerfest/. Filled in from the title; "
+            "change it only before the page is printed or shared."
+        ),
+    )
+    kind = models.CharField(
+        _("kind"),
+        max_length=10,
+        choices=Kind.choices,
+        default=Kind.DISTRICT,
+        help_text=_("A Stadtteil or a Quartier inside one."),
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name=_("part of"),
@@ -71,18 +87,47 @@ class Quartier(TranslatableMixin, ShareableMixin, PublicAddressMixin, models.Mod
         null=True,
         blank=True,
         related_name="children",
+        help_text=_("For a Quartier: the Stadtteil it lies in."),
     )
-    teaser = models.CharField(_("teaser"), max_length=300, blank=True)
+    teaser = models.CharField(
+        _("teaser"), max_length=300, blank=True, help_text=_("One sentence for the district list.")
+    )
     teaser_en = english_version(teaser)
     description = models.TextField(
         _("description"), blank=True, help_text=_("Markdown is allowed.")
     )
     description_en = english_version(description, markdown=True)
-    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
-    contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
-    contact_role = models.CharField(_("contact role"), max_length=150, blank=True)
-    contact_email = models.EmailField(_("contact e-mail"), blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
+    population = models.PositiveIntegerField(
+        _("population"),
+        null=True,
+        blank=True,
+        help_text=_("Optional: inhabitants, from the city's statistics."),
+    )
+    contact_name = models.CharField(
+        _("contact person"),
+        max_length=150,
+        blank=True,
+        help_text=_(
+            "The person responsible for the district; named where nobody closer is entered."
+        ),
+    )
+    contact_role = models.CharField(
+        _("contact role"),
+        max_length=150,
+        blank=True,
+        help_text=_("Their role, e.g. “Quartiersmanagerin”. Shown after the name."),
+    )
+    contact_email = models.EmailField(
+        _("contact e-mail"),
+        blank=True,
+        help_text=_("Gets the replies and, for offers and meetings, the news of new sign-ups."),
+    )
+    contact_phone = models.CharField(
+        _("contact phone"),
+        max_length=50,
+        blank=True,
+        help_text=_("With the area code, e.g. 02324 204-0."),
+    )
     neighbours = models.ManyToManyField(
         "self",
         verbose_name=_("neighbouring districts"),
@@ -156,9 +201,24 @@ class TopicQuerySet(models.QuerySet):
 class Topic(models.Model):
     """A field of engagement (Themenfeld), e.g. Nachbarschaft or Umwelt und Klima."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    slug = models.SlugField(_("address"), max_length=100, unique=True)
-    description = models.CharField(_("short description"), max_length=300, blank=True)
+    name = models.CharField(
+        _("name"), max_length=100, unique=True, help_text=_("E.g. “Umwelt” or “Nachbarschaft”.")
+    )
+    slug = models.SlugField(
+        _("address"),
+        max_length=100,
+        unique=True,
+        help_text=_(
+            "Part of the web address, e.g. /projekte/sommerfest/. Filled in from the title; "
+            "change it only before the page is printed or shared."
+        ),
+    )
+    description = models.CharField(
+        _("short description"),
+        max_length=300,
+        blank=True,
+        help_text=_("One sentence shown with the topic."),
+    )
 
     objects = TopicQuerySet.as_manager()
 
@@ -174,8 +234,18 @@ class Topic(models.Model):
 class Skill(models.Model):
     """A skill or interest that an opportunity asks for (tag)."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    slug = models.SlugField(_("address"), max_length=100, unique=True)
+    name = models.CharField(
+        _("name"), max_length=100, unique=True, help_text=_("E.g. “Handwerk” or “Sprachen”.")
+    )
+    slug = models.SlugField(
+        _("address"),
+        max_length=100,
+        unique=True,
+        help_text=_(
+            "Part of the web address, e.g. /projekte/sommerfest/. Filled in from the title; "
+            "change it only before the page is printed or shared."
+        ),
+    )
 
     class Meta:
         verbose_name = _("skill or interest")
@@ -283,36 +353,105 @@ class Project(
         verbose_name=_("district or neighbourhood"),
         on_delete=models.PROTECT,
         related_name="projects",
+        help_text=_("The district or neighbourhood where the project takes place."),
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(
+        _("title"), max_length=200, help_text=_("The project's name, e.g. “Repair-Café Welper”.")
+    )
     title_en = english_version(title)
-    slug = models.SlugField(_("address"), max_length=200, unique=True)
-    teaser = models.CharField(_("teaser"), max_length=300)
+    slug = models.SlugField(
+        _("address"),
+        max_length=200,
+        unique=True,
+        help_text=_(
+            "Part of the web address, e.g. /projekte/sommerfest/. Filled in from the title; "
+            "change it only before the page is printed or shared."
+        ),
+    )
+    teaser = models.CharField(
+        _("teaser"),
+        max_length=300,
+        help_text=_("One or two sentences for the project list and link previews."),
+    )
     teaser_en = english_version(teaser)
     description = models.TextField(
         _("description"), blank=True, help_text=_("Markdown is allowed.")
     )
     description_en = english_version(description, markdown=True)
     status = models.CharField(
-        _("status"), max_length=15, choices=Status.choices, default=Status.PLANNED
+        _("status"),
+        max_length=15,
+        choices=Status.choices,
+        default=Status.PLANNED,
+        help_text=_("Idea, planned, running or finished: shown on the page and in the filters."),
     )
-    start_date = models.DateField(_("start"), null=True, blank=True)
-    end_date = models.DateField(_("end"), null=True, blank=True)
+    start_date = models.DateField(
+        _("start"), null=True, blank=True, help_text=_("Optional: when the project begins.")
+    )
+    end_date = models.DateField(
+        _("end"), null=True, blank=True, help_text=_("Optional: when it ends.")
+    )
     topics = models.ManyToManyField(
         Topic, verbose_name=_("topics"), blank=True, related_name="projects"
     )
-    contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
-    contact_role = models.CharField(_("contact role"), max_length=150, blank=True)
-    contact_email = models.EmailField(_("contact e-mail"), blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
-    show_contact_name = models.BooleanField(_("show name publicly"), default=True)
-    show_contact_email = models.BooleanField(_("show e-mail publicly"), default=True)
-    show_contact_phone = models.BooleanField(_("show phone publicly"), default=False)
-    publication = models.CharField(
-        _("publication"), max_length=10, choices=Publication.choices, default=Publication.DRAFT
+    contact_name = models.CharField(
+        _("contact person"),
+        max_length=150,
+        blank=True,
+        help_text=_(
+            "The person people can ask. Without one, the contact person of the level above is "
+            "named."
+        ),
     )
-    publish_at = models.DateTimeField(_("publish date"), default=timezone.now)
-    featured = models.BooleanField(_("show on the home page"), default=False)
+    contact_role = models.CharField(
+        _("contact role"),
+        max_length=150,
+        blank=True,
+        help_text=_("Their role, e.g. “Quartiersmanagerin”. Shown after the name."),
+    )
+    contact_email = models.EmailField(
+        _("contact e-mail"),
+        blank=True,
+        help_text=_("Gets the replies and, for offers and meetings, the news of new sign-ups."),
+    )
+    contact_phone = models.CharField(
+        _("contact phone"),
+        max_length=50,
+        blank=True,
+        help_text=_("With the area code, e.g. 02324 204-0."),
+    )
+    show_contact_name = models.BooleanField(
+        _("show name publicly"),
+        default=True,
+        help_text=_("Tick to show the name on the public page."),
+    )
+    show_contact_email = models.BooleanField(
+        _("show e-mail publicly"),
+        default=True,
+        help_text=_("Tick to show the e-mail address on the public page."),
+    )
+    show_contact_phone = models.BooleanField(
+        _("show phone publicly"),
+        default=False,
+        help_text=_("Tick to show the phone number on the public page."),
+    )
+    publication = models.CharField(
+        _("publication"),
+        max_length=10,
+        choices=Publication.choices,
+        default=Publication.DRAFT,
+        help_text=_("Only published projects appear on the website; a draft can be previewed."),
+    )
+    publish_at = models.DateTimeField(
+        _("publish date"),
+        default=timezone.now,
+        help_text=_("Optional: a future time keeps a published project hidden until then."),
+    )
+    featured = models.BooleanField(
+        _("show on the home page"),
+        default=False,
+        help_text=_("Tick to show the project on the home page."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -409,7 +548,11 @@ class ProjectImage(models.Model):
         Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="images"
     )
     image = CleanImageField(
-        _("image"), upload_to="projekte/", width_field="width", height_field="height"
+        _("image"),
+        upload_to="projekte/",
+        width_field="width",
+        height_field="height",
+        help_text=_("A photo (JPEG or PNG); the portal makes the smaller sizes itself."),
     )
     width = models.PositiveIntegerField(editable=False, null=True)
     height = models.PositiveIntegerField(editable=False, null=True)
@@ -418,11 +561,15 @@ class ProjectImage(models.Model):
         max_length=250,
         help_text=_("What the picture shows, for people who cannot see it."),
     )
-    caption = models.CharField(_("caption"), max_length=250, blank=True)
+    caption = models.CharField(
+        _("caption"), max_length=250, blank=True, help_text=_("Shown below the picture. Optional.")
+    )
     credit = models.CharField(
         _("photo credit"), max_length=150, help_text=_('For example "Foto: Stadt Hattingen".')
     )
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Smaller numbers come first.")
+    )
 
     class Meta:
         verbose_name = _("image")
@@ -689,6 +836,7 @@ class Opportunity(
         null=True,
         blank=True,
         related_name="opportunities",
+        help_text=_("Optional: the project this offer belongs to."),
     )
     quartier = models.ForeignKey(
         Quartier,
@@ -699,16 +847,39 @@ class Opportunity(
         related_name="opportunities",
         help_text=_("Taken from the project when there is one."),
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(
+        _("title"),
+        max_length=200,
+        help_text=_("What people do, in a few words, e.g. “Lesepate in der Grundschule”."),
+    )
     title_en = english_version(title)
-    slug = models.SlugField(_("address"), max_length=200, unique=True)
+    slug = models.SlugField(
+        _("address"),
+        max_length=200,
+        unique=True,
+        help_text=_(
+            "Part of the web address, e.g. /projekte/sommerfest/. Filled in from the title; "
+            "change it only before the page is printed or shared."
+        ),
+    )
     description = models.TextField(_("what you do"), help_text=_("Markdown is allowed."))
     description_en = english_version(description, markdown=True)
     commitment = models.CharField(
-        _("time commitment"), max_length=15, choices=Commitment.choices, default=Commitment.FLEXIBLE
+        _("time commitment"),
+        max_length=15,
+        choices=Commitment.choices,
+        default=Commitment.FLEXIBLE,
+        help_text=_("How often: once, regularly or flexibly. The search filters by it."),
     )
-    starts_at = models.DateTimeField(_("date and time"), null=True, blank=True)
-    ends_at = models.DateTimeField(_("until"), null=True, blank=True)
+    starts_at = models.DateTimeField(
+        _("date and time"),
+        null=True,
+        blank=True,
+        help_text=_("For a one-off date: when it begins."),
+    )
+    ends_at = models.DateTimeField(
+        _("until"), null=True, blank=True, help_text=_("Optional: when it ends.")
+    )
     hours_per_month = models.PositiveSmallIntegerField(
         _("hours per month"),
         null=True,
@@ -718,14 +889,20 @@ class Opportunity(
             "A one-off date takes the time between its start and end."
         ),
     )
-    weekdays = models.JSONField(_("weekdays"), default=list, blank=True)
+    weekdays = models.JSONField(
+        _("weekdays"), default=list, blank=True, help_text=_("For regular offers: on which days.")
+    )
     on_weekdays = models.BooleanField(
         _("on weekdays during the day"),
         default=False,
         help_text=_("Tick every time that fits; none ticked means “by arrangement”."),
     )
-    in_evenings = models.BooleanField(_("in the evenings"), default=False)
-    at_weekends = models.BooleanField(_("at weekends"), default=False)
+    in_evenings = models.BooleanField(
+        _("in the evenings"), default=False, help_text=_("Tick if it takes place in the evening.")
+    )
+    at_weekends = models.BooleanField(
+        _("at weekends"), default=False, help_text=_("Tick if it takes place at weekends.")
+    )
     topics = models.ManyToManyField(
         Topic,
         verbose_name=_("topics"),
@@ -736,7 +913,12 @@ class Opportunity(
             "only what the project does not already cover."
         ),
     )
-    place = models.CharField(_("place"), max_length=250, blank=True)
+    place = models.CharField(
+        _("place"),
+        max_length=250,
+        blank=True,
+        help_text=_("Where, e.g. “Grundschule Welper, Schulstraße 3”."),
+    )
     place_en = english_version(place)
     places = models.PositiveIntegerField(
         _("number of places"), null=True, blank=True, help_text=_("Leave empty for unlimited.")
@@ -746,13 +928,29 @@ class Opportunity(
     fill_notified = models.PositiveSmallIntegerField(
         _("contact told at per cent of places"), default=0, editable=False
     )
-    suitable_youth = models.BooleanField(_("suitable for young people"), default=False)
-    suitable_families = models.BooleanField(_("suitable for families"), default=False)
-    suitable_seniors = models.BooleanField(_("suitable for older people"), default=False)
-    suitable_without_german = models.BooleanField(
-        _("possible without German skills"), default=False
+    suitable_youth = models.BooleanField(
+        _("suitable for young people"),
+        default=False,
+        help_text=_("Tick if young people under 18 can take part."),
     )
-    step_free = models.BooleanField(_("step-free access"), default=False)
+    suitable_families = models.BooleanField(
+        _("suitable for families"),
+        default=False,
+        help_text=_("Tick if families can take part together."),
+    )
+    suitable_seniors = models.BooleanField(
+        _("suitable for older people"), default=False, help_text=_("Tick if it suits older people.")
+    )
+    suitable_without_german = models.BooleanField(
+        _("possible without German skills"),
+        default=False,
+        help_text=_("Tick if people can take part without speaking German."),
+    )
+    step_free = models.BooleanField(
+        _("step-free access"),
+        default=False,
+        help_text=_("Tick if the place can be reached without steps."),
+    )
     requirements = models.TextField(
         _("requirements"),
         blank=True,
@@ -773,15 +971,52 @@ class Opportunity(
             "person, else the district's, else the portal's."
         ),
     )
-    contact_role = models.CharField(_("contact role"), max_length=150, blank=True)
-    contact_email = models.EmailField(_("contact e-mail"), blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
-    show_contact_name = models.BooleanField(_("show name publicly"), default=True)
-    show_contact_email = models.BooleanField(_("show e-mail publicly"), default=True)
-    show_contact_phone = models.BooleanField(_("show phone publicly"), default=False)
-    signup_deadline = models.DateField(_("sign-up deadline"), null=True, blank=True)
-    is_open = models.BooleanField(_("open for sign-ups"), default=True)
-    is_published = models.BooleanField(_("published"), default=True)
+    contact_role = models.CharField(
+        _("contact role"),
+        max_length=150,
+        blank=True,
+        help_text=_("Their role, e.g. “Quartiersmanagerin”. Shown after the name."),
+    )
+    contact_email = models.EmailField(
+        _("contact e-mail"),
+        blank=True,
+        help_text=_("Gets the replies and, for offers and meetings, the news of new sign-ups."),
+    )
+    contact_phone = models.CharField(
+        _("contact phone"),
+        max_length=50,
+        blank=True,
+        help_text=_("With the area code, e.g. 02324 204-0."),
+    )
+    show_contact_name = models.BooleanField(
+        _("show name publicly"),
+        default=True,
+        help_text=_("Tick to show the name on the public page."),
+    )
+    show_contact_email = models.BooleanField(
+        _("show e-mail publicly"),
+        default=True,
+        help_text=_("Tick to show the e-mail address on the public page."),
+    )
+    show_contact_phone = models.BooleanField(
+        _("show phone publicly"),
+        default=False,
+        help_text=_("Tick to show the phone number on the public page."),
+    )
+    signup_deadline = models.DateField(
+        _("sign-up deadline"),
+        null=True,
+        blank=True,
+        help_text=_("Optional: after this day nobody can sign up."),
+    )
+    is_open = models.BooleanField(
+        _("open for sign-ups"),
+        default=True,
+        help_text=_("Untick to close the sign-up (the offer stays visible)."),
+    )
+    is_published = models.BooleanField(
+        _("published"), default=True, help_text=_("Only published offers appear on the website.")
+    )
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(
         _("calendar revision"),
@@ -1231,6 +1466,7 @@ class QuartierAssignment(models.Model):
         verbose_name=_("editor"),
         on_delete=models.CASCADE,
         related_name="quartier_assignments",
+        help_text=_("The staff member who works on this district."),
     )
     quartier = models.ForeignKey(
         Quartier,
@@ -1257,6 +1493,7 @@ class QuartierAssignment(models.Model):
         null=True,
         blank=True,
         related_name="quartier_delegations",
+        help_text=_("Filled in for a Vertretung: who handed on their rights."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     lapse_logged_at = models.DateTimeField(null=True, blank=True, editable=False)

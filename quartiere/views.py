@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
 
 from engagierte_stadt.models import SiteSettings
+from engagierte_stadt.preview import DraftPreviewMixin
 from engagierte_stadt.submissions.views import (
     SignupCheckMailView,
     SignupConfirmView,
@@ -92,12 +93,14 @@ class ProjectListView(BreadcrumbMixin, FilteredListMixin, ListView):
         return Project.objects.published().for_cards().order_by("title", "pk")
 
 
-class ProjectDetailView(BreadcrumbMixin, DetailView):
+class ProjectDetailView(DraftPreviewMixin, BreadcrumbMixin, DetailView):
+    model = Project
     template_name = "quartiere/project_detail.html"
     context_object_name = "project"
+    preview_quartier_path = "quartier"
 
     def get_queryset(self):
-        return Project.objects.published().select_related("quartier")
+        return self.visible(Project.objects.select_related("quartier"))
 
     def get_breadcrumbs(self):
         return [(_("Projects"), "quartiere:project_list"), (self.object.in_language("title"), None)]
@@ -191,12 +194,14 @@ class FinderView(BreadcrumbMixin, TemplateView):
         return context
 
 
-class OpportunityDetailView(BreadcrumbMixin, DetailView):
+class OpportunityDetailView(DraftPreviewMixin, BreadcrumbMixin, DetailView):
+    model = Opportunity
     template_name = "quartiere/opportunity_detail.html"
     context_object_name = "opportunity"
+    preview_quartier_path = "quartier"
 
     def get_queryset(self):
-        return Opportunity.objects.published().for_detail()
+        return self.visible(Opportunity.objects.for_detail())
 
     def get_breadcrumbs(self):
         return [
@@ -205,7 +210,8 @@ class OpportunityDetailView(BreadcrumbMixin, DetailView):
         ]
 
     def get_context_data(self, **kwargs):
-        if self.object.accepts_signups and "signup_form" not in kwargs:
+        # The preview of a draft shows no form: its sign-up address is not public yet.
+        if self.object.accepts_signups and not self.preview and "signup_form" not in kwargs:
             kwargs["signup_form"] = OpportunitySignupForm(
                 form_action=reverse("quartiere:opportunity_signup", args=[self.object.slug])
                 + "#anmelden"

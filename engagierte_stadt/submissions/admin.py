@@ -11,6 +11,7 @@ registers the admin. This module imports no app.
 import csv
 import logging
 from collections.abc import Callable, Iterable
+from urllib.parse import parse_qsl, urlencode
 
 from django import forms
 from django.conf import settings
@@ -19,11 +20,13 @@ from django.db import models, transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt import audit
+from engagierte_stadt.admin_confirm import confirm_action
 from engagierte_stadt.admin_scope import restrict
 from engagierte_stadt.models import PersonalDataAccess
 from engagierte_stadt.submissions import mails, services
@@ -160,6 +163,46 @@ def places_overview_text(*, places: int | None, taken: int, waiting: int) -> str
     return text
 
 
+def target_signup_links(
+    *, list_url: str, add_url: str, target_field: str, target, list_text, add_text
+) -> str:
+    """The one place for the sign-ups of a target, on its change page: its sign-ups (the list
+    filtered to it) and, beside it, the entry of a sign-up by phone or on paper, filled in with
+    the target. After saving the entry the admin returns to that filtered list."""
+    filtered = urlencode({f"{target_field}__id__exact": target.pk})
+    entry = urlencode({target_field: target.pk, "_changelist_filters": filtered})
+    return format_html(
+        '<a href="{}?{}">{}</a> · <a href="{}?{}">{}</a>',
+        list_url,
+        filtered,
+        list_text,
+        add_url,
+        entry,
+        add_text,
+    )
+
+
+# Help texts of the personal fields in the admin. On the model they would show on the public
+# forms too, which have texts of their own for the person filling them in.
+STAFF_HELP_TEXTS = {
+    "name": _("First and last name, as the person gave it."),
+    "email": _("The person's e-mail address; the portal writes to it."),
+    "phone": _("With the area code, so that staff can call back."),
+    "message": _("What the person wrote or said when signing up. Optional."),
+    "needs": _("What the person needs to take part, e.g. step-free access. Optional."),
+    "opportunity": _("The offer the person signs up for."),
+    "meeting": _("The meeting the person registers for."),
+}
+
+
+def fill_help_texts(form_class, texts):
+    """Give the fields of an admin form without a help text the one from `texts`."""
+    for name, field in form_class.base_fields.items():
+        if not field.help_text and name in texts:
+            field.help_text = texts[name]
+    return form_class
+
+
 class StaffSignupFormBase(forms.ModelForm):
     """A sign-up taken by phone or on paper; stored through the engine, confirmed at once.
 
@@ -174,6 +217,7 @@ class StaffSignupFormBase(forms.ModelForm):
         choices=[(Source.PHONE, Source.PHONE.label), (Source.PAPER, Source.PAPER.label)],
         initial=Source.PHONE,
         widget=forms.RadioSelect,
+        help_text=_("How the sign-up reached you."),
     )
     consent = forms.BooleanField(
         label=_("The person agrees that their data is stored for this sign-up."),
@@ -235,6 +279,70 @@ class ReadOnlySignupInline(admin.TabularInline):
         return str(obj)
 
 
+def _not_touched(count: int) -> list[str]:
+    if not count:
+        return []
+    return [
+        ngettext(
+            "%d selected entry is not affected and stays as it is.",
+            "%d selected entries are not affected and stay as they are.",
+            count,
+        )
+        % count
+    ]
+
+
+def move_up_summary(modeladmin, request, queryset) -> list[str]:
+    waiting = queryset.filter(status=SignupStatus.WAITING).count()
+    return [
+        ngettext(
+            "%d person moves up from the waiting list and gets a place.",
+            "%d people move up from the waiting list and get a place.",
+            waiting,
+        )
+        % waiting,
+        gettext("Each of them gets an e-mail (people without an address: please call them)."),
+        *_not_touched(queryset.count() - waiting),
+    ]
+
+
+def cancel_summary(modeladmin, request, queryset) -> list[str]:
+    active = queryset.filter(status__in=ACTIVE_STATUSES).count()
+    return [
+        ngettext("%d sign-up will be cancelled.", "%d sign-ups will be cancelled.", active)
+        % active,
+        gettext(
+            "The people whose sign-up is cancelled get no e-mail from the portal: please tell "
+            "them yourself."
+        ),
+        gettext(
+            "Places that become free go to the first people on the waiting list; they get an "
+            "e-mail."
+        ),
+        *_not_touched(queryset.count() - active),
+    ]
+
+
+def erase_summary(modeladmin, request, queryset) -> list[str]:
+    count = queryset.filter(purged_at__isnull=True).count()
+    return [
+        ngettext(
+            "The personal data (name, e-mail, phone, message) of %d sign-up will be deleted "
+            "for good.",
+            "The personal data (name, e-mail, phone, message) of %d sign-ups will be deleted "
+            "for good.",
+            count,
+        )
+        % count,
+        gettext(
+            "Active sign-ups are cancelled first; places that become free go to the first "
+            "people on the waiting list, who get an e-mail. An anonymous row stays for the "
+            "figures."
+        ),
+        *_not_touched(queryset.count() - count),
+    ]
+
+
 class SignupAdminBase(audit.PersonalDataAdminMixin, admin.ModelAdmin):
     """Sign-ups with personal data: only for staff with the sign-up permissions.
 
@@ -283,10 +391,21 @@ class SignupAdminBase(audit.PersonalDataAdminMixin, admin.ModelAdmin):
             (_("History"), {"fields": self.HISTORY_FIELDS}),
         ]
 
+    def get_changeform_initial_data(self, request):
+        """The entry form opened from a list filtered to one target starts with that target."""
+        initial = super().get_changeform_initial_data(request)
+        initial.pop("_changelist_filters", None)
+        if self.target_field not in initial:
+            filters = dict(parse_qsl(request.GET.get("_changelist_filters", "")))
+            target = filters.get(f"{self.target_field}__id__exact")
+            if target:
+                initial[self.target_field] = target
+        return initial
+
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
             kwargs["form"] = self.staff_form
-        return super().get_form(request, obj, **kwargs)
+        return fill_help_texts(super().get_form(request, obj, **kwargs), STAFF_HELP_TEXTS)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
@@ -372,6 +491,7 @@ class SignupAdminBase(audit.PersonalDataAdminMixin, admin.ModelAdmin):
     # --- actions -------------------------------------------------------------------------
 
     @admin.action(description=_("Move up from the waiting list"), permissions=["change"])
+    @confirm_action(move_up_summary)
     def move_up(self, request, queryset):
         moved = [
             signup
@@ -404,6 +524,7 @@ class SignupAdminBase(audit.PersonalDataAdminMixin, admin.ModelAdmin):
             )
 
     @admin.action(description=_("Cancel selected sign-ups"), permissions=["change"])
+    @confirm_action(cancel_summary)
     def cancel_signups(self, request, queryset):
         cancelled, moved = set(), []
         for signup in queryset.filter(status__in=ACTIVE_STATUSES):
@@ -428,6 +549,7 @@ class SignupAdminBase(audit.PersonalDataAdminMixin, admin.ModelAdmin):
     @admin.action(
         description=_("Delete personal data of selected sign-ups now"), permissions=["change"]
     )
+    @confirm_action(erase_summary)
     def erase_personal_data(self, request, queryset):
         moved, erased = [], set()
         for signup in queryset.filter(purged_at__isnull=True):

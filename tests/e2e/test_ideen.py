@@ -228,6 +228,9 @@ def test_idea_is_proposed_confirmed_published_and_shown(
         admin.locator(f'input[name="_selected_action"][value="{idea.pk}"]').check()
         admin.select_option("select[name=action]", action)
         admin.click("button[name=index]")
+        # The step mails the proposer, so the admin asks first and says so.
+        expect(admin.locator(".es-confirm-summary")).to_contain_text("E-Mail")
+        admin.get_by_role("button", name="Ja, ausführen").click()
         return admin
 
     admin = idea_action("put_on_agenda")

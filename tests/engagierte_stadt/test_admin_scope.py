@@ -253,7 +253,8 @@ def test_autocomplete_offers_nothing_of_another_quartier(editor_client, town, so
 
 def act(client, kind, name, objects, **extra):
     return client.post(
-        ROUTES[kind][0], {"action": name, "_selected_action": [o.pk for o in objects], **extra}
+        ROUTES[kind][0],
+        {"action": name, "_selected_action": [o.pk for o in objects], "post": "yes", **extra},
     )
 
 

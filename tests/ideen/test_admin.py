@@ -133,7 +133,8 @@ def test_publish_action_leaves_ideas_of_another_quartier(editor_client, town):
     mine = confirmed(town["welper"])
     other = confirmed(town["blankenstein"], email="b@example.org")
     editor_client.post(
-        LIST, {"action": "publish", "_selected_action": [str(mine.pk), str(other.pk)]}
+        LIST,
+        {"action": "publish", "_selected_action": [str(mine.pk), str(other.pk)], "post": "yes"},
     )
     assert Idea.objects.get(pk=mine.pk).status == IdeaStatus.PUBLISHED
     assert Idea.objects.get(pk=other.pk).status == IdeaStatus.NEW

@@ -219,7 +219,7 @@ def editor(client, welper):
 
 def act(client, action, idea):
     return client.post(
-        LIST, {"action": action, "_selected_action": [idea.pk]}, follow=True
+        LIST, {"action": action, "_selected_action": [idea.pk], "post": "yes"}, follow=True
     ).content.decode()
 
 

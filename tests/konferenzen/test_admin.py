@@ -78,7 +78,7 @@ def registered(meeting, name, email):
 def action(client, model: str, name: str, objects, **extra):
     return client.post(
         f"{ADMIN}{model}/",
-        {"action": name, "_selected_action": [obj.pk for obj in objects], **extra},
+        {"action": name, "_selected_action": [obj.pk for obj in objects], "post": "yes", **extra},
     )
 
 

@@ -28,7 +28,7 @@ def admin_client(client):
 def act(client, action, *applications, query=""):
     return client.post(
         CHANGELIST + query,
-        {"action": action, "_selected_action": [a.pk for a in applications]},
+        {"action": action, "_selected_action": [a.pk for a in applications], "post": "yes"},
         follow=True,
     )
 

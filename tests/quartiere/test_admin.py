@@ -46,7 +46,13 @@ def test_bulk_publish_and_unpublish_projects(admin_client, welper):
 def test_project_change_page_offers_view_on_site(admin_client, welper):
     project = make_project(welper)
     html = admin_client.get(f"/admin/quartiere/project/{project.pk}/change/").content.decode()
-    assert "/admin/r/" in html  # Django's "Auf der Website anzeigen" link
+    # A draft: the link opens its preview (engagierte_stadt/preview.py) ...
+    assert f'href="/vorschau/projekte/{project.pk}/" class="viewsitelink"' in html
+    # ... once published, Django's "Auf der Website ansehen" link to the public page.
+    project.publication = Publication.PUBLISHED
+    project.save()
+    html = admin_client.get(f"/admin/quartiere/project/{project.pk}/change/").content.decode()
+    assert "/admin/r/" in html
     assert 'name="images-TOTAL_FORMS"' in html and 'name="opportunities-TOTAL_FORMS"' in html
 
 

@@ -150,7 +150,9 @@ def test_lapse_is_logged_once_with_its_own_time(client, handed_on, anna, _clock)
 
 def test_editor_ends_a_delegation_early(client, handed_on, anna, ben, _clock):
     login_staff(client, anna)
-    response = client.post(LIST, {"action": "end_now", "_selected_action": [handed_on.pk]})
+    response = client.post(
+        LIST, {"action": "end_now", "_selected_action": [handed_on.pk], "post": "yes"}
+    )
     assert response.status_code == 302
     login_staff(client, ben)
     assert not sees_wilma(client)

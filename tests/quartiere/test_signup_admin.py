@@ -78,7 +78,7 @@ def confirmed(opportunity, name, email, **fields):
 def action(client, name, signups, **extra):
     return client.post(
         SIGNUPS_URL,
-        {"action": name, "_selected_action": [s.pk for s in signups], **extra},
+        {"action": name, "_selected_action": [s.pk for s in signups], "post": "yes", **extra},
     )
 
 
