@@ -19,6 +19,8 @@ LAYOUT = """() => {
   for (const e of document.querySelectorAll("body *")) {
     if (!e.checkVisibility({visibilityProperty: true})) continue;
     if (e.closest(".kern-sr-only, .skip-link")) continue;
+    // A file field's "no file chosen" is Chromium's own text, shortened by the browser.
+    if (e.matches("input[type=file]")) continue;
     const box = e.getBoundingClientRect();
     if (box.width <= 1 || box.height <= 1) continue;
     if (box.left < -0.5 || box.right > width + 0.5) outside.push(describe(e));
@@ -51,7 +53,8 @@ def test_pseudo_locale_pages_at_320_px_are_rtl_and_neither_overflow_nor_cut_off(
 ):
     page = new_context(viewport=NARROW).new_page()
     problems = {}
-    paths = public_pages()
+    # every German page type, in the pseudo-locale (the walk's English pages are the same types)
+    paths = [path for path in public_pages() if not path.startswith("/en/")]
     assert len(paths) > 25
     for path in paths:
         url = demo_site + pseudo_locale.rstrip("/") + path

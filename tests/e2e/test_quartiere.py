@@ -359,7 +359,7 @@ def test_staff_member_creates_a_project_with_a_picture_and_sees_it_on_the_site(
     image = project.images.get()
     assert image.alt_text == alt and image.width and image.height
 
-    page.get_by_role("link", name="Auf der Website anzeigen").click()
+    page.get_by_role("link", name="Auf der Website ansehen").click()
     expect(page).to_have_url(demo_site + "/projekte/zaunfest-in-welper/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Zaunfest in Welper")
     picture = page.get_by_role("region", name="Bilder").get_by_role("img", name=alt)

@@ -96,7 +96,9 @@ def test_a_new_language_is_settings_and_a_catalogue(pseudo_locale, demo, client)
         for a in find_all(html, "link", rel="alternate")
         if a.get("hreflang")
     }
-    assert alternates[CODE] == pseudo_locale and alternates["de"] == "/"
+    # absolute addresses, as search engines want them
+    assert alternates[CODE] == "http://testserver" + pseudo_locale
+    assert alternates["de"] == "http://testserver/"
     german = find_all(client.get("/").content.decode(), "html")[0]
     assert german["lang"] == "de" and "dir" not in german  # left to right, as before
     with translation.override(CODE):
