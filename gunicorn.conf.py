@@ -24,6 +24,12 @@ keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "1000"))
 max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "100"))
 
+# Load Django once in the master and fork the workers from it: a recycled worker starts in
+# milliseconds instead of importing everything again (the benchmark saw p99 spikes of a second
+# at every recycle), and the workers share the loaded code's memory. Nothing opens a database
+# or cache connection while the app loads; each worker opens its own on its first request.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "true").lower() in ("1", "true", "yes", "on")
+
 # Behind a reverse proxy (nginx, Apache) on the same host: trust its X-Forwarded-* headers.
 # Set GUNICORN_FORWARDED_ALLOW_IPS to the proxy's address if it runs elsewhere.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
