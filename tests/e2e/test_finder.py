@@ -123,7 +123,9 @@ def sign_up_near_welper(page: Page, base: str, person: dict, *, axe: bool) -> Ta
     [request] = [m for m in mail.outbox if person["email"] in m.to]
     code = re.search(r"geöffnet hat:\n(\d{6})\n", request.body)
     assert code, request.body
-    page.get_by_label("Bestätigungscode aus der E-Mail").fill(code.group(1))
+    code_field = page.get_by_label("Bestätigungscode aus der E-Mail")
+    assert on_first_screen(code_field), "the code field should be on the first screen"
+    code_field.fill(code.group(1))
     taps.click(page.get_by_role("button", name="Anmeldung bestätigen"), "Anmeldung bestätigen")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sie haben einen Platz")
     check(page, "Anmeldung bestätigt", axe=axe)
