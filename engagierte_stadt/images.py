@@ -48,6 +48,7 @@ from imagekit.cachefiles import ImageCacheFile
 from imagekit.cachefiles.backends import CacheFileState, Simple
 from imagekit.registry import generator_registry
 from imagekit.specs.sourcegroups import ImageFieldSourceGroup
+from imagekit.utils import get_storage as imagekit_storage
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 from pilkit.processors import ResizeToFill, ResizeToFit
 
@@ -482,6 +483,27 @@ def rendition_file(file, variant: str, width: int, image_format: str = "JPEG") -
     return ImageCacheFile(generator_registry.get(spec_id, source=file))
 
 
+_RENDITION_NAMES: dict[tuple[str, str], str] = {}
+
+
+def rendition_url(file, variant: str, width: int, image_format: str = "JPEG") -> str:
+    """The URL of one rendition, without a query or file access.
+
+    imagekit names a rendition by pickling and hashing its spec on every call (about 1 ms;
+    a card needs six). The name is a pure function of the original's name and the spec, so
+    it is worked out once per process and original and kept in a bounded table.
+    """
+    spec_id = VARIANTS[variant].spec_id(width, image_format)
+    key = (file.name, spec_id)
+    name = _RENDITION_NAMES.get(key)
+    if name is None:
+        name = rendition_file(file, variant, width, image_format).name
+        if len(_RENDITION_NAMES) >= 20_000:
+            _RENDITION_NAMES.clear()
+        _RENDITION_NAMES[key] = name
+    return imagekit_storage().url(name)
+
+
 def renditions(
     file, source_width: int, source_height: int, variant: str, image_format: str = "JPEG"
 ) -> list[Rendition]:
@@ -504,7 +526,7 @@ def renditions(
             or not spec.worth_offering(width, source_width, source_height)
         ):
             continue
-        result.append(Rendition(rendition_file(file, variant, width, image_format).url, *size))
+        result.append(Rendition(rendition_url(file, variant, width, image_format), *size))
     return result
 
 

@@ -1,5 +1,7 @@
 """Markdown written by staff, rendered to sanitised HTML."""
 
+import functools
+
 import markdown
 import nh3
 
@@ -38,6 +40,13 @@ def render_markdown(text: str) -> str:
     """
     if not text:
         return ""
+    return _render(text)
+
+
+@functools.lru_cache(maxsize=1024)
+def _render(text: str) -> str:
+    # A pure function of the text: a page shown again renders its Markdown once per process
+    # (about 2 ms for a page of prose), and an edited text is a new key.
     html = markdown.markdown(text, extensions=["sane_lists", "tables"], output_format="html")
     html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
     return nh3.clean(

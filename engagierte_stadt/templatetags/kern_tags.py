@@ -1,0 +1,31 @@
+"""Helpers of the `kern` crispy template pack (templates/kern/) that are cheaper in Python."""
+
+from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+# The pack writes these itself (the class with KERN's own, aria-describedby from hint and error).
+_WRITTEN_BY_THE_PACK = frozenset({"class", "aria-describedby"})
+
+
+@register.filter
+def kern_attrs(attrs, skip=""):
+    """Widget attributes as Django renders them: ` name="value"`, ` name` for True, nothing
+    for False and None; except class, aria-describedby and the one named in `skip`.
+
+    A filter rather than an included template: a select with 30 options called the include
+    30 times, and each include cost a context and a template look-up.
+    """
+    if not attrs:
+        return ""
+    parts = []
+    for name, value in attrs.items():
+        if name in _WRITTEN_BY_THE_PACK or name == skip or value is False or value is None:
+            continue
+        if value is True:
+            parts.append(f" {conditional_escape(name)}")
+        else:
+            parts.append(f' {conditional_escape(name)}="{conditional_escape(str(value))}"')
+    return mark_safe("".join(parts))
