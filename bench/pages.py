@@ -65,7 +65,9 @@ def production_env(database: str, port: int) -> dict[str, str]:
         "DJANGO_SITE_URL": f"http://{HOST}:{port}",
         "DATABASE_URL": f"postgres://postgres@{HOST}:5432/{database}",
         "DJANGO_MEDIA_ROOT": str(WORK / database / "media"),
-        "DJANGO_STATIC_ROOT": str(WORK / "static"),
+        # One folder per checkout: two checkouts collecting into one folder break each
+        # other's manifest.
+        "DJANGO_STATIC_ROOT": str(WORK / f"static-{ROOT.name}"),
         "DJANGO_LOG_LEVEL": "WARNING",
         "GUNICORN_ACCESSLOG": "/dev/null",
         "GUNICORN_LOGLEVEL": "warning",

@@ -370,6 +370,9 @@ SIGNUP_MIN_FILL_SECONDS = int(os.environ.get("DJANGO_SIGNUP_MIN_FILL_SECONDS", "
 # Forms: the project's own crispy template pack renders KERN markup.
 CRISPY_ALLOWED_TEMPLATE_PACKS = ("kern",)
 CRISPY_TEMPLATE_PACK = "kern"
+# The pack's common fields are written in Python (engagierte_stadt/kern_fields.py); True also
+# renders each through the pack's templates and fails on any difference (the test suite does).
+KERN_FIELDS_CHECK = env_bool("DJANGO_KERN_FIELDS_CHECK", False)
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Sessions only for staff; visitors get no session cookie.

@@ -25,3 +25,6 @@ WHITENOISE_AUTOREFRESH = True
 # The page cache stays off; its own tests (tests/engagierte_stadt/test_page_cache.py) switch
 # it on.
 PAGE_CACHE = False
+# Every form field a test renders is rendered both by engagierte_stadt/kern_fields.py and by
+# the kern pack's templates, and a difference fails the test.
+KERN_FIELDS_CHECK = True

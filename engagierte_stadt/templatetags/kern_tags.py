@@ -1,6 +1,7 @@
 """Helpers of the `kern` crispy template pack (templates/kern/) that are cheaper in Python."""
 
 from django import template
+from django.conf import settings
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
@@ -29,3 +30,23 @@ def kern_attrs(attrs, skip=""):
         else:
             parts.append(f' {conditional_escape(name)}="{conditional_escape(str(value))}"')
     return mark_safe("".join(parts))
+
+
+@register.simple_tag(takes_context=True)
+def kern_field(context):
+    """`templates/kern/field.html`: the common fields in Python (`engagierte_stadt.kern_fields`),
+    every other field through the pack's templates (`kern/field_by_templates.html`)."""
+    from engagierte_stadt.kern_fields import render_field
+
+    html = render_field(context["field"], context)
+    if html is None or settings.KERN_FIELDS_CHECK:
+        template = context.template.engine.get_template("kern/field_by_templates.html")
+        with context.push():
+            reference = mark_safe(template.render(context))  # noqa: S308 - a template's output
+        if html is not None and html != reference:
+            raise AssertionError(
+                f"kern_fields.render_field differs from the templates for {context['field'].name!r}"
+                f":\n{html}\n--- templates ---\n{reference}"
+            )
+        html = reference
+    return html
