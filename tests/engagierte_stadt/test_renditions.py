@@ -431,3 +431,12 @@ def test_migration_makes_the_rendition_of_a_logo_stored_before(db, client, media
     migration.make_logo_rendition(apps, None)
 
     assert rendition.is_file()
+
+
+def test_a_logo_saved_like_the_demo_data_gets_its_rendition(db, client, media_root):
+    site = SiteSettings.load()  # unsaved: there is no row yet
+    site.logo_alt = "Logo der Stadt"
+    site.logo.save("logo.png", ContentFile(encode(picture((240, 240)), "PNG")), save=False)
+    site.save()
+
+    assert stored(media_root, header_logo(client)["src"]).is_file()
