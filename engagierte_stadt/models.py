@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from engagierte_stadt.images import CleanImageField
+from engagierte_stadt.images import LOGO_SPEC_ID, CleanImageField, logo_rendition_file
 from engagierte_stadt.media_files import (
     VideoField,
     random_captions_name,
@@ -149,6 +149,7 @@ class SiteSettings(models.Model):
         upload_to="site/",
         blank=True,
         renditions=False,
+        specs=(LOGO_SPEC_ID,),
         width_field="logo_width",
         height_field="logo_height",
         help_text=_("Shown in the header; SVG or PNG with a transparent background."),
@@ -263,6 +264,12 @@ class SiteSettings(models.Model):
         if not (self.logo_width and self.logo_height):
             return None
         return round(self.logo_width * self.LOGO_HEIGHT / self.logo_height)
+
+    @property
+    def logo_url(self) -> str:
+        """The header's logo: its rendition at twice `LOGO_HEIGHT` (see images.py), a few KB
+        instead of the upload; built from the stored name, without file access."""
+        return logo_rendition_file(self.logo).url if self.logo else ""
 
     @classmethod
     def load(cls) -> "SiteSettings":

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
@@ -16,6 +17,7 @@ from django.template import Context, Template, TemplateSyntaxError
 from PIL import Image, ImageCms
 
 from engagierte_stadt.images import (
+    LOGO_RENDITION_HEIGHT,
     MAX_STORED_EDGE,
     RENDITION_FORMATS,
     VARIANTS,
@@ -23,7 +25,7 @@ from engagierte_stadt.images import (
     normalise_image,
     rendition_file,
 )
-from engagierte_stadt.models import Article
+from engagierte_stadt.models import Article, SiteSettings
 from quartiere.models import ProjectImage
 from tests.factories import ArticleFactory, ProjectFactory, ProjectImageFactory
 from tests.html import parse
@@ -373,3 +375,68 @@ def img_attrs_by_alt(response, alt_start: str) -> dict:
         if tag == "img" and attrs.get("alt", "").startswith(alt_start)
     ]
     return attrs
+
+
+# --- The site logo --------------------------------------------------------------------------
+
+
+def save_site_logo(size, transparent=True) -> SiteSettings:
+    """A logo: a blue block, on a transparent ground or on white."""
+    logo = Image.new(
+        "RGBA" if transparent else "RGB", size, (0, 0, 0, 0) if transparent else "white"
+    )
+    logo.paste((15, 79, 179), (size[0] // 4, size[1] // 4, size[0] * 3 // 4, size[1] * 3 // 4))
+    site = SiteSettings.load()
+    site.logo_alt = "Logo der Stadt"
+    site.logo.save("logo.png", ContentFile(encode(logo, "PNG")))
+    return site
+
+
+def header_logo(client) -> dict:
+    return img_attrs_by_alt(client.get("/"), "Logo der Stadt")
+
+
+def stored(media_root: Path, url: str) -> Path:
+    return media_root / url.removeprefix(settings.MEDIA_URL)
+
+
+def test_logo_rendition_is_twice_the_height_the_header_shows():
+    assert LOGO_RENDITION_HEIGHT == 2 * SiteSettings.LOGO_HEIGHT
+
+
+def test_header_shows_the_logo_as_a_small_webp_rendition_not_the_upload(db, client, media_root):
+    site = save_site_logo((800, 400))
+    logo = header_logo(client)
+
+    assert logo["src"] != site.logo.url
+    with Image.open(stored(media_root, logo["src"])) as rendition:
+        assert (rendition.format, rendition.mode) == ("WEBP", "RGBA")  # transparency kept
+        assert rendition.size == (224, 112)
+    # The box the browser reserves is the display size, not the rendition's pixels.
+    assert (logo["width"], logo["height"]) == ("112", "56")
+
+
+def test_a_logo_smaller_than_the_rendition_is_not_enlarged(db, client, media_root):
+    save_site_logo((60, 30), transparent=False)
+    with Image.open(stored(media_root, header_logo(client)["src"])) as rendition:
+        assert rendition.size == (60, 30)
+
+
+def test_migration_makes_the_rendition_of_a_logo_stored_before(db, client, media_root):
+    save_site_logo((300, 300))
+    rendition = stored(media_root, header_logo(client)["src"])
+    rendition.unlink()
+    migration = importlib.import_module("engagierte_stadt.migrations.0017_site_logo_rendition")
+
+    migration.make_logo_rendition(apps, None)
+
+    assert rendition.is_file()
+
+
+def test_a_logo_saved_like_the_demo_data_gets_its_rendition(db, client, media_root):
+    site = SiteSettings.load()  # unsaved: there is no row yet
+    site.logo_alt = "Logo der Stadt"
+    site.logo.save("logo.png", ContentFile(encode(picture((240, 240)), "PNG")), save=False)
+    site.save()
+
+    assert stored(media_root, header_logo(client)["src"]).is_file()

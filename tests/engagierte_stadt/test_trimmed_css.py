@@ -209,7 +209,7 @@ def test_no_stylesheet_of_the_pages_switches_on_a_font_feature_the_subsets_dropp
 
     sheets = [TRIMMED] + [
         (ROOT / "static" / "css" / name).read_text(encoding="utf-8")
-        for name in ("site.css", "print.css", "notice.css")
+        for name in ("site.css", "notice.css")
     ]
     for css in sheets:
         assert "font-feature-settings" not in css
