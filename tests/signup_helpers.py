@@ -107,6 +107,24 @@ def sent_path(response) -> str:
     return path
 
 
+def sent_entry(response) -> list:
+    """`[model label, pk]` of the entry a sent page's signed reference names. The reference
+    carries its signing time, so two redirects to the same entry differ after a second."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from django.core import signing
+
+    from engagierte_stadt.submissions.submission import REFERENCE_SALT
+
+    (reference,) = parse_qs(urlsplit(response["Location"]).query)["ref"]
+    return signing.loads(reference, salt=REFERENCE_SALT)
+
+
+def same_sent_page(first, second) -> bool:
+    """Both responses redirect to the sent page of the same entry."""
+    return sent_path(first) == sent_path(second) and sent_entry(first) == sent_entry(second)
+
+
 CONSENT_AT_BUTTON = re.compile(
     r'<p class="kern-body site-consent" id="(?P<id>[\w-]+)">(?P<statement>.*?)</p>\s*'
     r'<div class="kern-btn-wrapper"><button type="submit"[^>]*aria-describedby="(?P=id)"[^>]*>'
