@@ -42,11 +42,7 @@ class HomeView(TemplateView):
         # of all the finder's first questions, which need the Stadtteile (one query).
         context["finder_places"] = quartier_choices()
         context["open_opportunities"] = list(
-            Opportunity.objects.published()
-            .open()
-            .free_places_first()
-            .filter(is_full=False)
-            .for_cards()[:HOME_CARDS]
+            Opportunity.objects.published().open_with_free_places().for_cards()[:HOME_CARDS]
         )
         context["next_meetings"] = list(Meeting.objects.upcoming().for_cards()[:HOME_CARDS])
         context["latest_articles"] = list(Article.objects.published().latest_first()[:HOME_CARDS])

@@ -81,8 +81,9 @@ class IdeaQuerySet(SubmissionQuerySet):
         return self.exclude(status__in=LAPSED_STATUSES)
 
     def in_quartier(self, quartier):
-        """Ideas in the Quartier and in the Quartiere inside it."""
-        return self.filter(models.Q(quartier=quartier) | models.Q(quartier__parent=quartier))
+        """Ideas in the Quartier and in the Quartiere inside it (a subquery of ids, so the
+        list stays on its own table and its index)."""
+        return self.filter(quartier_id__in=Quartier.objects.within(quartier))
 
     def in_quartier_slug(self, slug):
         return self.filter(models.Q(quartier__slug=slug) | models.Q(quartier__parent__slug=slug))
@@ -208,7 +209,17 @@ class Idea(SubmissionBase, SearchableModel):
         verbose_name = _("idea")
         verbose_name_plural = _("ideas")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["status", "-published_at"], name="idea_public_order")]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="idea_public_order"),
+            # `public().latest_first()` (a Quartier's newest ideas): several statuses, so
+            # the index above gives no single order; this one does.
+            models.Index(
+                models.F("published_at").desc(),
+                models.F("id").desc(),
+                name="idea_public_latest",
+                condition=models.Q(status__in=PUBLIC_STATUSES),
+            ),
+        ]
 
     def __str__(self):
         return self.title

@@ -206,6 +206,17 @@ class Partner(
                 name="partner_cooperation_since_needs_cooperation",
             )
         ]
+        indexes = [
+            # `published().directory_order()`: the directory's pages and the home page's
+            # partners are the first entries of this index, not a sort of every partner.
+            models.Index(
+                models.F("is_cooperation_partner").desc(),
+                Lower("name"),
+                models.F("id"),
+                name="partner_directory_order",
+                condition=models.Q(is_published=True),
+            )
+        ]
 
     def __str__(self):
         return self.name

@@ -95,9 +95,8 @@ class PartnerDetailView(DraftPreviewMixin, BreadcrumbMixin, DetailView):
             roles=roles,
             opportunities=list(
                 Opportunity.objects.published()
-                .open()
                 .filter(project__in=[role.project_id for role in roles])
-                .free_places_first()
+                .open_free_places_first()
                 .for_cards()
             )
             if roles

@@ -38,6 +38,7 @@ from quartiere.models import (
     TIME_ONCE,
     TIME_WEEKLY,
     Opportunity,
+    OpportunityQuerySet,
     Project,
     Quartier,
     Skill,
@@ -375,6 +376,9 @@ def candidates():
         .annotate_places()
         .annotate(is_full=is_full_expression())
         .select_related("quartier", "project")
+        # The long texts no result card shows: carried through the sort of the matches
+        # they made it spill to disk.
+        .defer(*OpportunityQuerySet.CARD_DEFERRED)
     )
 
 

@@ -1,11 +1,12 @@
 """Districts (Stadtteile) and neighbourhoods (Quartiere) of the town."""
 
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +21,7 @@ from engagierte_stadt.submissions.capacity import (
     annotate_places,
     fill_filter,
 )
-from engagierte_stadt.submissions.counters import PlaceCounters, is_full_expression
+from engagierte_stadt.submissions.counters import PlaceCounters
 from engagierte_stadt.submissions.submission import SubmissionBase, SubmissionQuerySet
 from engagierte_stadt.submissions.targets import Contact
 from engagierte_stadt.translations import TranslatableMixin, english_version
@@ -33,6 +34,14 @@ class QuartierQuerySet(models.QuerySet):
 
     def with_parent(self):
         return self.select_related("parent")
+
+    def within(self, quartier):
+        """The ids of the Quartier and of the Quartiere inside it, as a subquery.
+
+        `quartier_id IN (this)` lets a list stay on its own table (and walk its index in
+        order), where "quartier = q OR quartier.parent = q" joins every row to its Quartier.
+        """
+        return self.filter(models.Q(pk=quartier.pk) | models.Q(parent_id=quartier.pk)).values("pk")
 
     def districts_by_id(self) -> dict[int, "Quartier"]:
         """{Quartier id: its Stadtteil} for every Quartier (a Stadtteil is its own), in one
@@ -277,7 +286,7 @@ class ProjectQuerySet(models.QuerySet):
 
     def in_quartier(self, quartier):
         """Projects in the Quartier and in the Quartiere inside it."""
-        return self.filter(models.Q(quartier=quartier) | models.Q(quartier__parent=quartier))
+        return self.filter(quartier_id__in=Quartier.objects.within(quartier))
 
     def in_quartier_slug(self, slug):
         """`in_quartier()` by the Quartier's address, as a filter link carries it."""
@@ -471,7 +480,24 @@ class Project(
         ]
         # /projekte/ lists by title: its first pages read this index in order and stop,
         # instead of sorting every published project (60 ms at 10 000 projects).
-        indexes = [models.Index(fields=["title", "id"], name="project_title_id")]
+        indexes = [
+            models.Index(fields=["title", "id"], name="project_title_id"),
+            # Newest first (`-publish_at`, the home page's featured projects, a Quartier's
+            # projects, "more from this Quartier"): read from now backwards in this order
+            # rather than sorting every published project.
+            models.Index(
+                models.F("publish_at").desc(),
+                models.F("id"),
+                name="project_published_latest",
+                condition=models.Q(publication=Publication.PUBLISHED),
+            ),
+            models.Index(
+                models.F("publish_at").desc(),
+                models.F("id"),
+                name="project_featured_latest",
+                condition=models.Q(publication=Publication.PUBLISHED, featured=True),
+            ),
+        ]
 
     def __str__(self):
         return self.in_language("title")  # in the active language; the admin is German
@@ -612,21 +638,28 @@ def at_times_q(keys) -> models.Q:
 
 class OpportunityQuerySet(models.QuerySet):
     def published(self):
-        """Visible opportunities: published, and their project (if any) published too."""
-        now = timezone.now()
+        """Visible opportunities: published, and their project (if any) published too.
+
+        The project's side is a subquery of ids (`project_published_latest` answers it from
+        the index), not a join: a count or an ordered page stays on the offers' own table."""
         return self.filter(is_published=True).filter(
             models.Q(project__isnull=True)
-            | models.Q(project__publication=Publication.PUBLISHED, project__publish_at__lte=now)
+            | models.Q(project_id__in=Project.objects.published().values("pk"))
         )
 
     def open(self):
-        today = timezone.localdate()
+        """Switched on for sign-ups and the deadline (if any) not passed.
+
+        Asked as `deadline_key() >= today`, not "no deadline or deadline >= today": one
+        range on the expression the list index holds, where an OR would be checked row by
+        row."""
         return self.filter(is_open=True).filter(
-            models.Q(signup_deadline__isnull=True) | models.Q(signup_deadline__gte=today)
+            models.lookups.GreaterThanOrEqual(deadline_key(), timezone.localdate())
         )
 
     def in_quartier(self, quartier):
-        return self.filter(models.Q(quartier=quartier) | models.Q(quartier__parent=quartier))
+        """Offers in the Quartier and in the Quartiere inside it."""
+        return self.filter(quartier_id__in=Quartier.objects.within(quartier))
 
     def in_quartier_slug(self, slug):
         """`in_quartier()` by the Quartier's address, as a filter link carries it."""
@@ -717,12 +750,13 @@ class OpportunityQuerySet(models.QuerySet):
 
         Within each group by deadline and title. Closed offers (switched off or past their
         deadline) go last because nobody can sign up for them, whatever their places say.
+        For a list of open offers only, `open_free_places_first()` orders without the
+        closed key (constant there) and reads the index instead of sorting.
         """
         today = timezone.localdate()
         return (
             self.annotate_places()
-            .annotate(
-                is_full=is_full_expression(),
+            .alias(
                 is_closed=models.Case(
                     models.When(is_open=False, then=models.Value(True)),
                     models.When(signup_deadline__lt=today, then=models.Value(True)),
@@ -730,14 +764,34 @@ class OpportunityQuerySet(models.QuerySet):
                     output_field=models.BooleanField(),
                 ),
             )
-            .order_by(
-                "is_closed",
-                "is_full",
-                models.F("signup_deadline").asc(nulls_last=True),
-                "title",
-                "pk",
-            )
+            .order_by("is_closed", *open_order())
         )
+
+    def open_free_places_first(self):
+        """`open()` in the order of `free_places_first()`: free places (and unlimited
+        ones) first, then full ones, each by deadline and title.
+
+        Every key is a column or an expression of the row alone, the same ones the index
+        `opportunity_open_order` holds, so a page of it is the first rows of an index scan
+        rather than a sort of every open offer (the constant "closed" key is left out)."""
+        return self.open().annotate_places().order_by(*open_order())
+
+    def closed(self):
+        """The opposite of `open()`: switched off, or past the deadline."""
+        return self.filter(
+            models.Q(is_open=False)
+            | models.Q(models.lookups.LessThan(deadline_key(), timezone.localdate()))
+        )
+
+    def free_places_first_list(self):
+        """The offers in the order of `free_places_first()`, as a list a Paginator pages
+        through without sorting all of them: see `OpenFirstList`."""
+        return OpenFirstList(self)
+
+    def open_with_free_places(self):
+        """Open offers with a free place (or unlimited ones), soonest deadline first: the
+        home page's "Jetzt mitmachen", read in index order (`opportunity_free_order`)."""
+        return self.open().annotate_places().filter(free_q()).order_by(*open_order()[1:])
 
     # Long texts a card never shows. /mitmachen/ sorts every open offer by its places before
     # it cuts out a page; with these in the rows, that sort spilled to disk at 30 000 offers.
@@ -764,6 +818,106 @@ class OpportunityQuerySet(models.QuerySet):
         """The opportunity page: places, project, Quartier and skills, in 2 queries."""
         return (
             self.annotate_places().select_related("quartier", "project").prefetch_related("skills")
+        )
+
+
+# An offer without a deadline counts as "deadline: the last day there is": then one expression
+# answers both "deadline not passed" (`open()`) and "soonest deadline first, none last" (the
+# list order), and an index holds it (`opportunity_open_order`).
+NO_DEADLINE = date(9999, 12, 31)
+
+
+def deadline_key():
+    """The signup deadline, or NO_DEADLINE when there is none (sorts like NULLS LAST)."""
+    return Coalesce("signup_deadline", models.Value(NO_DEADLINE), output_field=models.DateField())
+
+
+def full_key():
+    """Every place taken (unlimited ones never are): the same answer as
+    `is_full_expression()`, as a plain boolean an index can hold and a filter `NOT …` can
+    use."""
+    return models.ExpressionWrapper(
+        models.Q(places__isnull=False, places__lte=models.F("places_taken")),
+        output_field=models.BooleanField(),
+    )
+
+
+def free_q() -> models.Q:
+    """Not every place taken (the opposite of `full_key()`), as the condition of the index
+    `opportunity_free_order` states it, so that the planner sees the index fits."""
+    return models.Q(places__isnull=True) | models.Q(places__gt=models.F("places_taken"))
+
+
+def open_order():
+    """The order of open offers: free places first, then by deadline, title and id."""
+    return (full_key().asc(), deadline_key().asc(), "title", "pk")
+
+
+class OpenFirstList:
+    """The offers of a queryset in `free_places_first()` order, for a Paginator.
+
+    That order puts the open offers first; among the closed ones (switched off or past
+    their deadline) the order is the same as among the open ones. Sorting all of them by
+    "closed" (a question of today's date) would sort every offer on every page view, so
+    the list is read in its two parts instead, each in index order
+    (`open_free_places_first()` and the same keys for the closed ones): a page is one
+    query, also where it crosses from the open to the closed offers. The two counts are one
+    query.
+    """
+
+    ordered = True  # for the Paginator: the order is the one above
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+        self._counts = None
+
+    def _parts(self):
+        return [
+            self.queryset.open_free_places_first(),
+            self.queryset.closed().annotate_places().order_by(*open_order()),
+        ]
+
+    def counts(self) -> tuple[int, int]:
+        """(open offers, all offers), in one query."""
+        if self._counts is None:
+            figures = self.queryset.order_by().aggregate(
+                all=models.Count("*"),
+                # A column of the index (never NULL), so that the count reads the index alone.
+                open=models.Count(
+                    "is_open",
+                    filter=models.Q(is_open=True)
+                    & models.Q(
+                        models.lookups.GreaterThanOrEqual(deadline_key(), timezone.localdate())
+                    ),
+                ),
+            )
+            self._counts = (figures["open"], figures["all"])
+        return self._counts
+
+    def count(self) -> int:
+        return self.counts()[1]
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice) or key.step is not None:
+            raise TypeError("OpenFirstList takes a slice without step")
+        open_count, total = self.counts()
+        start = key.start or 0
+        stop = total if key.stop is None else min(key.stop, total)
+        open_part, closed_part = self._parts()
+        if stop <= open_count:
+            return list(open_part[start:stop])
+        if start >= open_count:
+            return list(closed_part[start - open_count : stop - open_count])
+        # The page where the open offers end and the closed ones begin: its rows are the
+        # last open and the first closed ones, each found by its index; one query still.
+        return list(
+            self.queryset.filter(
+                models.Q(pk__in=open_part[start:open_count].values("pk"))
+                | models.Q(pk__in=closed_part[: stop - open_count].values("pk"))
+            ).free_places_first()
         )
 
 
@@ -1040,6 +1194,35 @@ class Opportunity(
         verbose_name = _("opportunity")
         verbose_name_plural = _("opportunities")
         ordering = ["title"]
+        indexes = [
+            # The order of open offers (`open_order()`) over the published, switched-on ones:
+            # a page of the home page, a Quartier page or /mitmachen/ reads its first
+            # entries, from today's deadline on, instead of sorting every open offer.
+            models.Index(
+                full_key(),
+                deadline_key(),
+                models.F("title"),
+                models.F("id"),
+                name="opportunity_open_order",
+                condition=models.Q(is_published=True, is_open=True),
+            ),
+            # The same for the offers with a free place (the home page): without the leading
+            # "full" key, which a filter on it does not make constant for the planner.
+            models.Index(
+                deadline_key(),
+                models.F("title"),
+                models.F("id"),
+                name="opportunity_free_order",
+                condition=models.Q(is_published=True, is_open=True) & free_q(),
+            ),
+            # The counts of /mitmachen/ (all published offers, the open ones among them) read
+            # this narrow index alone (an index-only scan), not the wide rows of the table.
+            models.Index(
+                fields=["project", "is_open", "signup_deadline"],
+                name="opportunity_published_count",
+                condition=models.Q(is_published=True),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(project__isnull=False) | models.Q(quartier__isnull=False),

@@ -63,9 +63,8 @@ class QuartierDetailView(BreadcrumbMixin, DetailView):
         )
         opportunities = list(
             Opportunity.objects.published()
-            .open()
             .in_quartier(self.object)
-            .free_places_first()
+            .open_free_places_first()
             .for_cards()[: QUARTIER_PAGE_LIMIT + 1]
         )
         context.update(
@@ -138,7 +137,11 @@ class OpportunityListView(BreadcrumbMixin, FilteredListMixin, ListView):
     page_title = _("Get involved")
 
     def get_base_queryset(self):
-        return Opportunity.objects.published().free_places_first().for_cards()
+        return Opportunity.objects.published().for_cards()
+
+    def get_queryset(self):
+        # Open offers first, then the closed ones, each part read in index order.
+        return super().get_queryset().free_places_first_list()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
