@@ -8,6 +8,9 @@ confirmed wishes for one.
 
 from dataclasses import dataclass, field
 
+from django.db.models import Case, Count, F, Q, When, Window
+from django.db.models.functions import RowNumber
+
 from konferenzen.models import Conference, ConferenceWish
 from quartiere.models import Quartier
 
@@ -29,8 +32,17 @@ CONFERENCES_PER_DISTRICT = 5
 
 def district_coverage(now=None) -> list[DistrictCoverage]:
     """Every Stadtteil with its active conferences (those of its neighbourhoods included) and
-    the confirmed wishes for a conference in it or its neighbourhoods. Three queries."""
-    quartiere = list(Quartier.objects.order_by("name", "pk"))
+    the confirmed wishes for a conference in it or its neighbourhoods. Three queries.
+
+    Only the conferences the overview names are read with their next meeting: the first
+    `CONFERENCES_PER_DISTRICT` of each Stadtteil, picked in the database; the rest are
+    counted with the Quartiere, so the work does not grow with the number of conferences.
+    """
+    quartiere = list(
+        Quartier.objects.annotate(
+            active_conferences=Count("conferences", filter=Q(conferences__is_active=True))
+        ).order_by("name", "pk")
+    )
     # The Stadtteil a Quartier belongs to: itself, or the district it lies in.
     district_of = {
         q.pk: q.pk if q.kind == Quartier.Kind.DISTRICT or q.parent_id is None else q.parent_id
@@ -39,16 +51,36 @@ def district_coverage(now=None) -> list[DistrictCoverage]:
     rows = {
         q.pk: DistrictCoverage(district=q) for q in quartiere if q.kind == Quartier.Kind.DISTRICT
     }
-    for conference in Conference.objects.active().for_lists(now):
+    for conference in Conference.objects.filter(pk__in=_named_on_overview()).for_lists(now):
         row = rows.get(district_of.get(conference.quartier_id))
-        if row is None:
-            continue
-        if len(row.conferences) < CONFERENCES_PER_DISTRICT:
+        if row is not None:
             row.conferences.append(conference)
-        else:
-            row.more += 1
+    for q in quartiere:
+        row = rows.get(district_of[q.pk])
+        if row is not None:
+            row.more += q.active_conferences
+    for row in rows.values():
+        row.more -= len(row.conferences)
     for quartier_id, count in ConferenceWish.objects.confirmed().counts_by_quartier().items():
         row = rows.get(district_of.get(quartier_id))
         if row is not None:
             row.wishes += count
     return list(rows.values())
+
+
+def _named_on_overview():
+    """The ids of the first `CONFERENCES_PER_DISTRICT` active conferences of each Stadtteil
+    (by title, as listed), as a subquery: the same Stadtteil as `district_of` above."""
+    district = Case(
+        When(
+            Q(quartier__kind=Quartier.Kind.DISTRICT) | Q(quartier__parent__isnull=True),
+            then=F("quartier_id"),
+        ),
+        default=F("quartier__parent_id"),
+    )
+    return (
+        Conference.objects.active()
+        .annotate(rank=Window(RowNumber(), partition_by=[district], order_by=[F("title"), F("pk")]))
+        .filter(rank__lte=CONFERENCES_PER_DISTRICT)
+        .values("pk")
+    )

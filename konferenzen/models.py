@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Coalesce, Least
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -283,13 +284,52 @@ class Conference(
 AGENDA_DAYS = 14
 
 
+# When a meeting is over for the lists: its end, or its start when no end is given (a meeting
+# without an end leaves "upcoming" once it has begun). One expression, used alike by
+# `upcoming()`, `past()` and the index `meeting_end_starts_at`, so PostgreSQL matches them.
+# (`Meeting.end`, for calendars and `is_past`, assumes two hours instead; the lists never did.)
+def meeting_end():
+    return Coalesce("ends_at", "starts_at")
+
+
 class MeetingQuerySet(models.QuerySet):
     def upcoming(self, now=None):
-        """Meetings that have not ended yet (cancelled ones included: people must see that)."""
+        """Meetings that have not ended yet (cancelled ones included: people must see that),
+        the next first.
+
+        Read as a range of the start: every upcoming meeting begins at or after the earliest
+        start of a running one (begun, not ended) or else at or after now. That bound comes
+        from the index on the end (`meeting_end_starts_at`), so the lists read the index on
+        the start from there on instead of stepping through every past meeting (issue #17).
+        """
         now = now or timezone.now()
-        return self.filter(
-            models.Q(ends_at__gte=now) | models.Q(ends_at__isnull=True, starts_at__gte=now)
-        ).order_by("starts_at", "pk")
+        # MIN of LEAST(start, end), which is the start (no meeting ends before it begins):
+        # PostgreSQL answers a MIN of the bare column by walking `meeting_starts_at` from the
+        # oldest meeting, but this one from `meeting_end_starts_at` alone (index-only).
+        running_since = (
+            Meeting.objects.alias(end=meeting_end())
+            .filter(end__gte=now, starts_at__lt=now)
+            .order_by()
+            .annotate(
+                first=models.Func(
+                    Least("starts_at", meeting_end()),
+                    function="MIN",
+                    output_field=models.DateTimeField(),
+                )
+            )
+            .values("first")
+        )
+        return (
+            self.alias(end=meeting_end())
+            .filter(
+                end__gte=now,
+                starts_at__gte=Coalesce(
+                    models.Subquery(running_since),
+                    models.Value(now, output_field=models.DateTimeField()),
+                ),
+            )
+            .order_by("starts_at", "pk")
+        )
 
     def ahead(self, now=None):
         """Meetings still to begin that take place (not cancelled), the next first."""
@@ -301,10 +341,15 @@ class MeetingQuerySet(models.QuerySet):
         )
 
     def past(self, now=None):
+        """Meetings that have ended (the opposite of `upcoming()`), the latest first. A past
+        meeting has begun, too: said here, so the index on the start is read backwards from
+        now, not through every upcoming meeting."""
         now = now or timezone.now()
-        return self.exclude(
-            models.Q(ends_at__gte=now) | models.Q(ends_at__isnull=True, starts_at__gte=now)
-        ).order_by("-starts_at", "-pk")
+        return (
+            self.alias(end=meeting_end())
+            .filter(end__lt=now, starts_at__lt=now)
+            .order_by("-starts_at", "-pk")
+        )
 
     def in_quartier(self, quartier):
         return self.filter(
@@ -505,11 +550,20 @@ class Meeting(
             ),
         ]
         indexes = [
-            models.Index(fields=["starts_at"], name="meeting_starts_at"),
+            # The lists' order (`starts_at`, `pk`) in full, so a page of it needs no sort.
+            models.Index(fields=["starts_at", "id"], name="meeting_starts_at"),
             # A conference's next meeting (`annotate_next_meeting`, one subquery per conference
             # on the overview and the Quartier pages): without it PostgreSQL walked all
             # meetings by date for every conference (7.5 s for 200 conferences, 20 000 meetings).
-            models.Index(fields=["conference", "starts_at"], name="meeting_conference_starts_at"),
+            models.Index(
+                fields=["conference", "starts_at", "id"], name="meeting_conference_starts_at"
+            ),
+            # Where `upcoming()` starts reading: the running meetings, by their end, read from
+            # the index alone (the start to tell which have begun, `ends_at` so PostgreSQL
+            # sees every column of the expression there).
+            models.Index(
+                meeting_end(), "starts_at", include=["ends_at"], name="meeting_end_starts_at"
+            ),
         ]
 
     def __str__(self):
