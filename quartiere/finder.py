@@ -1,8 +1,8 @@
 """The Engagement-Finder: a person's answers become ranked, explained opportunities.
 
 Every question is optional; an answered question is a *condition* an opportunity meets or not.
-The ranking is one transparent score, computed in the database over all open offers, so the
-page costs the same few queries with 30 000 offers as with 30:
+The ranking is one transparent score, so the page costs the same few queries with 30 000
+offers as with 30:
 
     Stadtteil      3 points in the chosen one (or a Quartier inside it),
                    2 points in a neighbouring one ("gleich nebenan")
@@ -21,6 +21,11 @@ Stadtteil is a match only when "auch in benachbarten Stadtteilen" was ticked; ot
 relaxes the Stadtteil condition. With fewer than ALTERNATIVES_BELOW matches the finder adds
 the nearest alternatives: the offers that miss the fewest conditions, by score, each naming
 what it relaxes ("in Blankenstein, gleich nebenan", "einmalig statt regelmäßig").
+
+A match meets every condition, so matches differ in score only by their Stadtteil: they are
+read in groups of equal score, each in the order of an index, a page at a time
+(`MatchList`), rather than scored and sorted all. The alternatives are scored in the
+database over all open offers.
 """
 
 from dataclasses import dataclass, field
@@ -44,6 +49,7 @@ from quartiere.models import (
     Skill,
     Topic,
     at_times_q,
+    open_order,
     time_fits_q,
 )
 
@@ -239,6 +245,29 @@ class Ranking:
             found.append((self._skill_q(), SKILL_POINTS, None, 0))
         return found
 
+    def match_q(self) -> models.Q:
+        """Every condition met (`finder_misses` = 0), as a filter the database can answer
+        from an index: the same conditions as `annotate()`, without the CASE around them."""
+        found = models.Q()
+        for condition, _points, partly, _partly_points in self.conditions():
+            if partly is not None and self.near_pks and self.answers.neighbours:
+                # One list of Stadtteile (an index condition), not an OR of two.
+                condition = self._in(self.place_pks | self.near_pks)
+            found &= condition
+        return found
+
+    def match_groups(self) -> list[models.Q]:
+        """The matches in descending score, as groups of equal score.
+
+        A match meets every condition, so all its points but the Stadtteil's are the same
+        for every match: only "in the chosen Stadtteil" (3) and "next door" (2) tell them
+        apart. Within a group the order is the one of the open offers (`open_order()`), which
+        the index `opportunity_open_order` holds: a page is the first rows of an index scan,
+        not a sort of every match."""
+        if self.place is not None and self.answers.neighbours and self.near_pks:
+            return [self._in(self.place_pks), self._in(self.near_pks)]
+        return [models.Q()]
+
     def annotate(self, queryset):
         """`finder_score` and `finder_misses` (conditions not met) on every row."""
         score = models.Value(0)
@@ -366,13 +395,21 @@ def time_text(opportunity: Opportunity) -> str:
     return _("flexible, whenever you have time")
 
 
-def candidates():
-    """The offers the finder looks at: published, open for sign-ups, not over."""
+def open_offers():
+    """The offers the finder looks at: published, open for sign-ups, not over (the rows
+    alone, for counting)."""
     now = timezone.now()
     return (
         Opportunity.objects.published()
         .open()
         .exclude(commitment=Opportunity.Commitment.ONCE, starts_at__lt=now)
+    )
+
+
+def candidates():
+    """`open_offers()` with what a result card shows."""
+    return (
+        open_offers()
         .annotate_places()
         .annotate(is_full=is_full_expression())
         .select_related("quartier", "project")
@@ -382,13 +419,80 @@ def candidates():
     )
 
 
-ORDER = (
-    "-finder_score",
-    "is_full",
-    models.F("signup_deadline").asc(nulls_last=True),
-    "title",
-    "pk",
-)
+# Without a deadline an offer sorts as if its deadline were `NO_DEADLINE` (the last day
+# there is), as in the lists: the same order as "no deadline last", in the keys of the index
+# `opportunity_open_order` (`open_order()`), which `MatchList` reads.
+ORDER = ("-finder_score", *open_order())
+
+
+class MatchList:
+    """The matches of a `Ranking` in the order of ORDER, for a Paginator.
+
+    Ranking every match (a third of all offers for a Stadtteil and its neighbours) and
+    sorting them cost more the more offers there are. The matches are read instead group by
+    group of equal score (`Ranking.match_groups()`), each in the order of the index
+    `opportunity_open_order`: a page is one query reading a page's worth of that index, two
+    groups' parts where a page crosses from one group to the next are still one query. The
+    counts of the groups are one query too, which reads the narrow index `opportunity_finder`
+    alone.
+    """
+
+    ordered = True  # for the Paginator: the order is ORDER
+
+    def __init__(self, ranking: "Ranking"):
+        self.ranking = ranking
+        self.groups = ranking.match_groups()
+        self.matches = candidates().filter(ranking.match_q())
+        self._counts = None
+
+    def counts(self) -> list[int]:
+        """The number of matches in each group, in one query."""
+        if self._counts is None:
+            figures = (
+                open_offers()
+                .filter(self.ranking.match_q())
+                .order_by()
+                .aggregate(
+                    # A column of the index `opportunity_finder`, so that the count reads it
+                    # alone (is_open, of its condition, is not one).
+                    **{
+                        f"group_{n}": models.Count("pk", filter=group)
+                        for n, group in enumerate(self.groups)
+                    }
+                )
+            )
+            self._counts = [figures[f"group_{n}"] for n in range(len(self.groups))]
+        return self._counts
+
+    def count(self) -> int:
+        return sum(self.counts())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def _part(self, n: int, start: int, stop: int):
+        return self.matches.filter(self.groups[n]).order_by(*open_order())[start:stop]
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice) or key.step is not None:
+            raise TypeError("MatchList takes a slice without step")
+        start, stop = key.start or 0, self.count() if key.stop is None else key.stop
+        parts, offset = [], 0
+        for n, count in enumerate(self.counts()):
+            if start < offset + count and stop > offset:
+                parts.append((n, max(start - offset, 0), min(stop, offset + count) - offset))
+            offset += count
+        if not parts:
+            return []
+        if len(parts) == 1:
+            return list(self._part(*parts[0]))
+        # A page across groups: its rows, each part found by its index, in one query.
+        rows = models.Q()
+        for part in parts:
+            rows |= models.Q(pk__in=self._part(*part).values("pk"))
+        return list(
+            self.ranking.annotate(self.matches.filter(rows)).order_by(*ORDER),
+        )
 
 
 def find(answers: Answers, choices: Choices, *, page_number=1) -> Result:
@@ -400,8 +504,7 @@ def find(answers: Answers, choices: Choices, *, page_number=1) -> Result:
     """
     ranking = Ranking(answers, choices)
     ranked = ranking.annotate(candidates())
-    matches_qs = ranked.filter(finder_misses=0).order_by(*ORDER)
-    page = Paginator(matches_qs, PAGE_SIZE).get_page(page_number)
+    page = Paginator(MatchList(ranking), PAGE_SIZE).get_page(page_number)
     shown = list(page.object_list)
     alternatives = []
     projects = []

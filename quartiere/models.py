@@ -1222,6 +1222,29 @@ class Opportunity(
                 name="opportunity_published_count",
                 condition=models.Q(is_published=True),
             ),
+            # The finder's count of matches (`quartiere.finder.MatchList`) reads this index
+            # alone (an index-only scan): by Stadtteil, with every column its answers and
+            # "open, not over" ask about, not the wide rows of the table.
+            models.Index(
+                fields=["quartier", "signup_deadline"],
+                include=[
+                    "id",
+                    "project",
+                    "commitment",
+                    "starts_at",
+                    "hours_per_month",
+                    "on_weekdays",
+                    "in_evenings",
+                    "at_weekends",
+                    "suitable_youth",
+                    "suitable_families",
+                    "suitable_seniors",
+                    "suitable_without_german",
+                    "step_free",
+                ],
+                name="opportunity_finder",
+                condition=models.Q(is_published=True, is_open=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
