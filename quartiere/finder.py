@@ -442,7 +442,8 @@ class MatchList:
     def __init__(self, ranking: "Ranking"):
         self.ranking = ranking
         self.groups = ranking.match_groups()
-        self.matches = candidates().filter(ranking.match_q())
+        self.match_q = ranking.match_q()
+        self.matches = candidates().filter(self.match_q)
         self._counts = None
 
     def counts(self) -> list[int]:
@@ -450,7 +451,7 @@ class MatchList:
         if self._counts is None:
             figures = (
                 open_offers()
-                .filter(self.ranking.match_q())
+                .filter(self.match_q)
                 .order_by()
                 .aggregate(
                     # A column of the index `opportunity_finder`, so that the count reads it
@@ -486,12 +487,25 @@ class MatchList:
             return []
         if len(parts) == 1:
             return list(self._part(*parts[0]))
-        # A page across groups: its rows, each part found by its index, in one query.
+        # A page across groups: its rows, each part found by its index, in one query. The
+        # parts are plain ids (no score, no joins): cheaper to build than the ranking.
         rows = models.Q()
-        for part in parts:
-            rows |= models.Q(pk__in=self._part(*part).values("pk"))
+        for n, part_start, part_stop in parts:
+            ids = (
+                open_offers()
+                .filter(self.match_q & self.groups[n])
+                .order_by(*open_order())
+                .values("pk")[part_start:part_stop]
+            )
+            rows |= models.Q(pk__in=ids)
+        group = models.Case(
+            *(models.When(q, then=models.Value(n)) for n, q in enumerate(self.groups)),
+            output_field=models.IntegerField(),
+        )
         return list(
-            self.ranking.annotate(self.matches.filter(rows)).order_by(*ORDER),
+            self.matches.filter(rows)
+            .alias(finder_group=group)
+            .order_by("finder_group", *open_order())
         )
 
 
