@@ -26,3 +26,20 @@ def test_warm_up_builds_the_url_tables_of_both_languages():
     with translation.override("en"):
         assert reverse("quartiere:opportunity_list") == "/en/mitmachen/"
     assert reverse("quartiere:opportunity_list") == "/mitmachen/"
+
+
+def test_gunicorn_freezes_the_loaded_objects_before_each_fork():
+    # A forked worker shares the master's memory; frozen objects are never visited by its
+    # garbage collector, so its first collections do not copy every page (recycled workers
+    # answered their first requests in hundreds of milliseconds before).
+    import gc
+    import runpy
+    from pathlib import Path
+
+    config = runpy.run_path(str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py"))
+    gc.unfreeze()
+    try:
+        config["pre_fork"](server=None, worker=None)
+        assert gc.get_freeze_count() > 1000
+    finally:
+        gc.unfreeze()
