@@ -21,7 +21,11 @@ from engagierte_stadt.submissions.capacity import (
     annotate_places,
     fill_filter,
 )
-from engagierte_stadt.submissions.counters import PlaceCounters
+from engagierte_stadt.submissions.counters import (
+    PlaceCounters,
+    has_free_place_q,
+    is_full_expression,
+)
 from engagierte_stadt.submissions.submission import SubmissionBase, SubmissionQuerySet
 from engagierte_stadt.submissions.targets import Contact
 from engagierte_stadt.translations import TranslatableMixin, english_version
@@ -791,7 +795,7 @@ class OpportunityQuerySet(models.QuerySet):
     def open_with_free_places(self):
         """Open offers with a free place (or unlimited ones), soonest deadline first: the
         home page's "Jetzt mitmachen", read in index order (`opportunity_free_order`)."""
-        return self.open().annotate_places().filter(free_q()).order_by(*open_order()[1:])
+        return self.open().annotate_places().filter(has_free_place_q()).order_by(*open_order()[1:])
 
     # Long texts a card never shows. /mitmachen/ sorts every open offer by its places before
     # it cuts out a page; with these in the rows, that sort spilled to disk at 30 000 offers.
@@ -832,25 +836,9 @@ def deadline_key():
     return Coalesce("signup_deadline", models.Value(NO_DEADLINE), output_field=models.DateField())
 
 
-def full_key():
-    """Every place taken (unlimited ones never are): the same answer as
-    `is_full_expression()`, as a plain boolean an index can hold and a filter `NOT …` can
-    use."""
-    return models.ExpressionWrapper(
-        models.Q(places__isnull=False, places__lte=models.F("places_taken")),
-        output_field=models.BooleanField(),
-    )
-
-
-def free_q() -> models.Q:
-    """Not every place taken (the opposite of `full_key()`), as the condition of the index
-    `opportunity_free_order` states it, so that the planner sees the index fits."""
-    return models.Q(places__isnull=True) | models.Q(places__gt=models.F("places_taken"))
-
-
 def open_order():
     """The order of open offers: free places first, then by deadline, title and id."""
-    return (full_key().asc(), deadline_key().asc(), "title", "pk")
+    return (is_full_expression().asc(), deadline_key().asc(), "title", "pk")
 
 
 class OpenFirstList:
@@ -1199,7 +1187,7 @@ class Opportunity(
             # a page of the home page, a Quartier page or /mitmachen/ reads its first
             # entries, from today's deadline on, instead of sorting every open offer.
             models.Index(
-                full_key(),
+                is_full_expression(),
                 deadline_key(),
                 models.F("title"),
                 models.F("id"),
@@ -1213,7 +1201,7 @@ class Opportunity(
                 models.F("title"),
                 models.F("id"),
                 name="opportunity_free_order",
-                condition=models.Q(is_published=True, is_open=True) & free_q(),
+                condition=models.Q(is_published=True, is_open=True) & has_free_place_q(),
             ),
             # The counts of /mitmachen/ (all published offers, the open ones among them) read
             # this narrow index alone (an index-only scan), not the wide rows of the table.

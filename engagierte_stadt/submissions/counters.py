@@ -84,13 +84,21 @@ def free_places_expression():
 
 
 def is_full_expression():
-    """True when every place of the row is taken (unlimited ones never are)."""
-    return models.Case(
-        models.When(places__isnull=True, then=models.Value(False)),
-        models.When(places__lte=models.F("places_taken"), then=models.Value(True)),
-        default=models.Value(False),
+    """True when every place of the row is taken (unlimited ones never are).
+
+    A plain boolean of the row's own columns (never NULL), so that an index can hold it and
+    an ordered list can read that index (`quartiere`'s `opportunity_open_order`)."""
+    return models.ExpressionWrapper(
+        models.Q(places__isnull=False, places__lte=models.F("places_taken")),
         output_field=models.BooleanField(),
     )
+
+
+def has_free_place_q() -> models.Q:
+    """The opposite of `is_full_expression()` as a filter: unlimited, or a place left. Written
+    as the condition of an index states it (`opportunity_free_order`), so the planner sees that
+    the index fits."""
+    return models.Q(places__isnull=True) | models.Q(places__gt=models.F("places_taken"))
 
 
 # --- the triggers ------------------------------------------------------------------------
