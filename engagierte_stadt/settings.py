@@ -373,6 +373,9 @@ CRISPY_TEMPLATE_PACK = "kern"
 # The pack's common fields are written in Python (engagierte_stadt/kern_fields.py); True also
 # renders each through the pack's templates and fails on any difference (the test suite does).
 KERN_FIELDS_CHECK = env_bool("DJANGO_KERN_FIELDS_CHECK", False)
+# The cards of the lists and the responsive pictures are written in Python too
+# (engagierte_stadt/cards.py); True also renders their templates and fails on any difference.
+CARDS_CHECK = env_bool("DJANGO_CARDS_CHECK", False)
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Sessions only for staff; visitors get no session cookie.

@@ -28,3 +28,5 @@ PAGE_CACHE = False
 # Every form field a test renders is rendered both by engagierte_stadt/kern_fields.py and by
 # the kern pack's templates, and a difference fails the test.
 KERN_FIELDS_CHECK = True
+# The same for every card and picture (engagierte_stadt/cards.py against their templates).
+CARDS_CHECK = True

@@ -1,0 +1,106 @@
+"""The cards of every list, written in Python.
+
+`templates/components/card.html` and the card templates that extend it (projects,
+opportunities, finder results, Quartiere, meetings, partners, articles, ideas) stay the
+reference: each card has a simple tag that builds the same markup here, and with
+`CARDS_CHECK` (on in the test settings) the tag renders the template too and fails on any
+byte of difference. Change a card template and its function here together.
+
+Why: a card through `{% include %}` and `{% extends %}` cost about 0.4 ms, and a list page
+shows up to twenty of them — most of the page's rendering time.
+
+The helpers below say which template expression each one stands for.
+"""
+
+from django.conf import settings
+from django.template import defaultfilters
+from django.template.loader import get_template
+from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from engagierte_stadt.templatetags.content_tags import german_only_note, translated
+
+
+def e(value) -> str:
+    """`{{ value }}`: escaped; nothing for None (an attribute of a missing relation)."""
+    if value is None:
+        return ""
+    return conditional_escape(value)
+
+
+def t(message: str) -> str:
+    """`{% translate "…" %}`."""
+    return conditional_escape(_(message))
+
+
+def date(value, arg: str = "DATE_FORMAT") -> str:
+    """`{{ value|date:"DATE_FORMAT" }}` (local time, as the filter receives it)."""
+    return e(defaultfilters.date(timezone.template_localtime(value), arg))
+
+
+def capfirst(value) -> str:
+    """`{{ value|capfirst }}`."""
+    return e(defaultfilters.capfirst(value))
+
+
+def joined(items, separator: str = " · ") -> str:
+    """`{{ items|join:" · " }}`."""
+    return conditional_escape(separator).join(conditional_escape(item) for item in items)
+
+
+def listed(items) -> str:
+    """`{% for x in items %}{{ x }}{% if not forloop.last %}, {% endif %}{% endfor %}`."""
+    return ", ".join(conditional_escape(item) for item in items)
+
+
+def text_of(obj, name: str) -> str:
+    """`{{ obj|translated:"name" }}`."""
+    return translated(obj, name)
+
+
+def card(
+    *,
+    url: str,
+    title: str,
+    preline: str = "",
+    body: str = "",
+    media: str = "",
+    modifiers: str = "",
+    heading_level=None,
+    stretched: bool = True,
+) -> SafeString:
+    """`components/card.html` with its blocks filled (every argument already HTML)."""
+    level = e(heading_level or "h2")
+    link = "kern-link kern-link--stretched" if stretched else "kern-link"
+    return mark_safe(  # noqa: S308 - the caller escaped every part
+        f'<article class="kern-card site-card{modifiers}">\n'
+        f'  {media}<div class="kern-card__container">\n'
+        '    <header class="kern-card__header">\n'
+        f'      <p class="kern-preline">{preline}</p>\n'
+        f'      <{level} class="kern-title"><a class="{link}" href="{url}">{title}</a></{level}>\n'
+        "    </header>\n"
+        '    <div class="kern-card__body">\n'
+        f"      {body}\n"
+        "    </div>\n"
+        "  </div>\n"
+        "</article>\n"
+    )
+
+
+def language_note(obj, *names: str) -> str:
+    """`{% german_only_note obj "title" … card=True %}`."""
+    return german_only_note(obj, *names, card=True)
+
+
+def checked(html: str, template_name: str, context: dict) -> SafeString:
+    """The card's markup; with `CARDS_CHECK`, compared with its template's first."""
+    if settings.CARDS_CHECK:
+        reference = get_template(template_name).render(context)
+        if html != reference:
+            raise AssertionError(
+                f"The Python card differs from {template_name}:\n{html}\n"
+                f"--- template ---\n{reference}"
+            )
+    return mark_safe(html)  # noqa: S308 - built from escaped parts
