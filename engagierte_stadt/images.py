@@ -511,6 +511,17 @@ def logo_rendition_file(file) -> ImageCacheFile:
     return ImageCacheFile(generator_registry.get(LOGO_SPEC_ID, source=file))
 
 
+def logo_rendition_url(file) -> str:
+    """The URL of `logo_rendition_file()`: every page's header shows it, so its name is worked
+    out once per process and stored name (as `rendition_url()` does)."""
+    key = (file.name, LOGO_SPEC_ID)
+    name = _RENDITION_NAMES.get(key)
+    if name is None:
+        name = logo_rendition_file(file).name
+        _RENDITION_NAMES[key] = name
+    return imagekit_storage().url(name)
+
+
 @dataclass(frozen=True)
 class Rendition:
     url: str

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from engagierte_stadt.images import LOGO_SPEC_ID, CleanImageField, logo_rendition_file
+from engagierte_stadt.images import LOGO_SPEC_ID, CleanImageField, logo_rendition_url
 from engagierte_stadt.media_files import (
     VideoField,
     random_captions_name,
@@ -269,7 +269,7 @@ class SiteSettings(models.Model):
     def logo_url(self) -> str:
         """The header's logo: its rendition at twice `LOGO_HEIGHT` (see images.py), a few KB
         instead of the upload; built from the stored name, without file access."""
-        return logo_rendition_file(self.logo).url if self.logo else ""
+        return logo_rendition_url(self.logo) if self.logo else ""
 
     @classmethod
     def load(cls) -> "SiteSettings":

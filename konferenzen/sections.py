@@ -8,16 +8,28 @@ from konferenzen.models import Conference, ConferenceWish
 from quartiere import sections
 
 
+# At most this many conferences in the section; the overview lists every one.
+CONFERENCES_SHOWN = 5
+
+
 def quartier_section(quartier) -> dict:
     """The conference section of a Quartier page, in one or two queries.
 
     The conferences meeting for the Quartier: its own, its neighbourhoods' and, for a
-    neighbourhood, its district's. Without any, the number of confirmed wishes for one in the
+    neighbourhood, its district's — at most `CONFERENCES_SHOWN`, and `more` when there are
+    others (one row more than shown tells, without a count): the page costs the same however
+    many conferences a town has. Without any, the number of confirmed wishes for one in the
     Quartier (or its neighbourhoods).
     """
-    conferences = list(Conference.objects.active().around(quartier).for_lists())
+    found = list(Conference.objects.active().around(quartier).for_lists()[: CONFERENCES_SHOWN + 1])
+    conferences = found[:CONFERENCES_SHOWN]
     wishes = 0 if conferences else ConferenceWish.objects.confirmed().in_quartier(quartier).count()
-    return {"conferences": conferences, "wishes": wishes, "quartier": quartier}
+    return {
+        "conferences": conferences,
+        "more": len(found) > CONFERENCES_SHOWN,
+        "wishes": wishes,
+        "quartier": quartier,
+    }
 
 
 def register_all() -> None:

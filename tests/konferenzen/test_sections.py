@@ -168,3 +168,30 @@ def test_section_costs_the_same_queries_with_many_meetings_and_wishes(db, client
         section = [q["sql"] for q in queries if "konferenzen_" in q["sql"]]
         assert len(section) == (1 if with_conference else 2), section
     assert counts[0] == counts[1]
+
+
+def test_the_section_shows_at_most_five_conferences_and_says_there_are_more(client, town):
+    # Four conferences: all shown, nothing more to say.
+    for number in range(4):
+        ConferenceFactory(quartier=town["welper"], title=f"Konferenz {number}", slug=f"k-{number}")
+    section = section_of(client, "welper")
+    assert text(section).count("Nächster Termin") == 4
+    assert "weitere Konferenzen" not in section
+    # Five: still all. Seven: the first five by title, and a pointer to the overview, with as
+    # many queries as with five.
+    ConferenceFactory(quartier=town["welper"], title="Konferenz 4", slug="k-4")
+    with CaptureQueriesContext(connection) as five:
+        section = section_of(client, "welper")
+    assert text(section).count("Nächster Termin") == 5
+    assert "weitere Konferenzen" not in section
+    ConferenceFactory(quartier=town["welper"], title="Konferenz 5", slug="k-5")
+    ConferenceFactory(quartier=town["welper"], title="Konferenz 6", slug="k-6")
+    with CaptureQueriesContext(connection) as seven:
+        section = section_of(client, "welper")
+    shown = re.findall(r">Konferenz (\d)</a>", section)
+    assert shown == ["0", "1", "2", "3", "4"]
+    assert (
+        "Für diesen Bereich treffen sich weitere Konferenzen; die Übersicht aller Stadtteile "
+        "nennt sie." in text(section)
+    )
+    assert len(seven) == len(five)
