@@ -57,3 +57,11 @@ def pre_fork(server, worker):
     import gc
 
     gc.freeze()
+
+
+def post_fork(server, worker):
+    """In each new worker, before its first request: its own database and cache connections
+    (engagierte_stadt.warmup.connect_worker), so no visitor waits for them after a recycle."""
+    from engagierte_stadt.warmup import connect_worker
+
+    connect_worker()

@@ -1,6 +1,7 @@
 """Markdown written by staff, rendered to sanitised HTML."""
 
 import functools
+import threading
 
 import markdown
 import nh3
@@ -43,11 +44,24 @@ def render_markdown(text: str) -> str:
     return _render(text)
 
 
+_converters = threading.local()
+
+
+def _converter() -> markdown.Markdown:
+    """One converter per thread, reset before each text: setting one up (its extensions and
+    their patterns) cost more than converting a short text."""
+    converter = getattr(_converters, "markdown", None)
+    if converter is None:
+        converter = markdown.Markdown(extensions=["sane_lists", "tables"], output_format="html")
+        _converters.markdown = converter
+    return converter
+
+
 @functools.lru_cache(maxsize=1024)
 def _render(text: str) -> str:
     # A pure function of the text: a page shown again renders its Markdown once per process
     # (about 2 ms for a page of prose), and an edited text is a new key.
-    html = markdown.markdown(text, extensions=["sane_lists", "tables"], output_format="html")
+    html = _converter().reset().convert(text)
     html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
     return nh3.clean(
         html,

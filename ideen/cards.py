@@ -23,8 +23,7 @@ def idea_card(idea, heading_level=None) -> str:
     quartier = idea.quartier
     return card(
         media=media,
-        preline=f"{e(quartier.name if quartier else None)} · "
-        f"{capfirst(idea.get_status_display())}",
+        preline=f"{e(quartier.name if quartier else None)} · {capfirst(idea.get_status_display())}",
         url=e(idea.get_absolute_url()),
         title=e(idea.title),
         body=f'<p class="kern-body">{e(truncatewords(idea.description, 30))}</p>\n      {topic}',

@@ -25,7 +25,7 @@ def meeting_card(meeting, heading_level=None, show_conference=False) -> str:
         )
     own_title = ""
     if show_conference and meeting.title:
-        own_title = f'<li>{text_of(meeting, "title")}</li>'
+        own_title = f"<li>{text_of(meeting, 'title')}</li>"
     venue = meeting.venue
     if venue:
         where = e(venue.name) + (f", {e(meeting.room)}" if meeting.room else "")
@@ -34,9 +34,9 @@ def meeting_card(meeting, heading_level=None, show_conference=False) -> str:
     registration = ""
     if not cancelled:
         if meeting.registration_enabled:
-            registration = f'<li>{t("Registration required")}</li>'
+            registration = f"<li>{t('Registration required')}</li>"
         else:
-            registration = f'<li>{t("No registration – just come along")}</li>'
+            registration = f"<li>{t('No registration – just come along')}</li>"
     body = (
         f"{badge}\n"
         '      <ul class="site-facts">\n'

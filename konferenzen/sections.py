@@ -7,7 +7,6 @@
 from konferenzen.models import Conference, ConferenceWish
 from quartiere import sections
 
-
 # At most this many conferences in the section; the overview lists every one.
 CONFERENCES_SHOWN = 5
 

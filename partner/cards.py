@@ -39,7 +39,7 @@ def partner_card(partner, heading_level=None, show_quartiere=False) -> str:
             )
     body = (
         f"{badge}\n"
-        f'      {language_note(partner, "teaser")}'
+        f"      {language_note(partner, 'teaser')}"
         f'<p class="kern-body">{text_of(partner, "teaser")}</p>\n'
         f"      {active_in}"
     )

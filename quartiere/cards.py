@@ -38,7 +38,7 @@ def _origin(opportunity) -> str:
 
 def opportunity_card(opportunity, heading_level=None) -> str:
     """`quartiere/includes/opportunity_card.html`."""
-    place = f'<li>{text_of(opportunity, "place")}</li>' if opportunity.place else ""
+    place = f"<li>{text_of(opportunity, 'place')}</li>" if opportunity.place else ""
     deadline = ""
     if opportunity.signup_deadline and opportunity.accepts_signups:
         until = _translated(_("Sign up by %(date)s"), date=date(opportunity.signup_deadline))
@@ -92,7 +92,7 @@ def project_card(project, heading_level=None) -> str:
         )
     quartier = project.quartier
     body = (
-        f'{language_note(project, "title", "teaser")}'
+        f"{language_note(project, 'title', 'teaser')}"
         f'<p class="kern-body">{text_of(project, "teaser")}</p>\n'
         f"      {topic_line}"
     )
@@ -111,7 +111,7 @@ def quartier_card(district, heading_level=None) -> str:
     teaser = ""
     if district.teaser:
         teaser = (
-            f'{language_note(district, "teaser")}'
+            f"{language_note(district, 'teaser')}"
             f'<p class="kern-body">{text_of(district, "teaser")}</p>'
         )
     children = list(district.children.all())
@@ -161,7 +161,7 @@ def finder_card(match, heading_level=None, alternative=False) -> str:
             f'<span class="kern-label">{t("Sign up")}</span></a></p>'
         )
     body = (
-        f'{language_note(opportunity, "title")}{reasons}\n'
+        f"{language_note(opportunity, 'title')}{reasons}\n"
         f"      {differences}\n"
         '      <ul class="site-facts">\n'
         f"        <li>{commitment(opportunity)}</li>\n"

@@ -28,7 +28,7 @@ def article_card_html(article, heading_level=None) -> str:
         f"{date(article.publish_at)}</time>",
         url=e(article.get_absolute_url()),
         title=text_of(article, "title"),
-        body=f'{language_note(article, "title", "teaser")}'
+        body=f"{language_note(article, 'title', 'teaser')}"
         f'<p class="kern-body">{text_of(article, "teaser")}</p>',
         heading_level=heading_level,
     )

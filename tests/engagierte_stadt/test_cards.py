@@ -207,9 +207,7 @@ def test_idea_cards_with_picture_topic_and_long_description():
 def test_a_difference_from_the_template_fails_loudly(monkeypatch):
     opportunity = OpportunityFactory()
     real = cards.card
-    monkeypatch.setattr(
-        cards, "card", lambda **parts: real(**{**parts, "preline": "geändert"})
-    )
+    monkeypatch.setattr(cards, "card", lambda **parts: real(**{**parts, "preline": "geändert"}))
     from quartiere import cards as quartiere_cards
 
     monkeypatch.setattr(quartiere_cards, "card", cards.card)
