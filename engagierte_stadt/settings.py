@@ -133,6 +133,14 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: the portal's queries read a page's worth of rows, but with many rows
+    # in a table PostgreSQL's cost estimate crosses jit_above_cost, and compiling took 24 ms of
+    # a 25 ms query (the conference overview at 10x the demo data). A connection option, so it
+    # needs no change to the server (DJANGO_DB_JIT=on brings the server's setting back).
+    if os.environ.get("DJANGO_DB_JIT", "off").strip().lower() == "off":
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["options"] = (options.get("options", "") + " -c jit=off").strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Staff login: django-axes counts failed logins and locks out an account and, separately, an

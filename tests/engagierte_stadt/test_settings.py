@@ -68,3 +68,23 @@ def test_language_and_time_zone():
         " [c for c, _ in settings.LANGUAGES])",
     )
     assert result.stdout.strip() == "de Europe/Berlin ['de', 'en']"
+
+
+def test_postgresql_connections_run_without_jit():
+    # With many rows PostgreSQL's estimates cross jit_above_cost and it compiled expressions
+    # for 24 ms of a 25 ms query; the portal switches JIT off for its own connections.
+    import pytest
+
+    code = (
+        "from django.db import connection; cursor = connection.cursor();"
+        " cursor.execute('SHOW jit'); print(cursor.fetchone()[0])"
+    )
+    env = {"DJANGO_DEBUG": "true", "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres"}
+    off = run_settings(env, code)
+    if "could not connect" in off.stderr or "Connection refused" in off.stderr:
+        pytest.skip("needs the local PostgreSQL server (CI has it)")
+    assert off.returncode == 0, off.stderr
+    assert off.stdout.strip() == "off"
+    server = run_settings({**env, "DJANGO_DB_JIT": "on"}, code)
+    assert server.returncode == 0, server.stderr
+    assert server.stdout.strip() == "on"
