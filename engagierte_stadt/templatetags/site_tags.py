@@ -56,16 +56,40 @@ MAIN_NAVIGATION = [
 ]
 
 
-@register.inclusion_tag("includes/main_navigation.html", takes_context=True)
+@functools.lru_cache(maxsize=32)
+def _navigation(language: str, prefix: str) -> tuple[tuple[str, str], ...]:
+    """(label, address) of the menu's items: a pure function of language and script prefix."""
+    return tuple((str(label), reverse(route)) for label, route in MAIN_NAVIGATION)
+
+
+@register.simple_tag(takes_context=True)
 def main_navigation(context):
-    """The main menu; the section the visitor is in is marked with aria-current."""
+    """The main menu; the section the visitor is in is marked with aria-current.
+
+    Written here rather than as an included template: every page shows it, and its links are
+    worked out once per language."""
+    from django.urls import get_script_prefix
+    from django.utils.html import escape
+    from django.utils.translation import get_language
+    from django.utils.translation import gettext as gettext_now
+
     request = context.get("request")
     path = request.path if request is not None else ""
-    items = []
-    for label, route in MAIN_NAVIGATION:
-        url = reverse(route)
-        items.append({"label": label, "url": url, "current": path.startswith(url)})
-    return {"items": items}
+    current = ' aria-current="page"'
+    items = "".join(
+        f'      <li class="site-nav__item"><a class="site-nav__link" href="{escape(url)}"'
+        f"{current if path.startswith(url) else ''}>{escape(label)}</a></li>\n"
+        for label, url in _navigation(get_language(), get_script_prefix())
+    )
+    return mark_safe(  # noqa: S308 - every value escaped above
+        f'<nav class="site-nav" aria-label="{escape(gettext_now("Main navigation"))}">\n'
+        '  <div class="kern-container">\n'
+        '    <ul class="site-nav__list">\n'
+        f"{items}"
+        "    </ul>\n"
+        "  </div>\n"
+        "</nav>\n"
+    )
 
 
 @functools.cache
