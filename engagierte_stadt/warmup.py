@@ -35,11 +35,7 @@ def template_names(engine) -> list[str]:
 # Imported on first use, not at start-up; a fresh worker imported about 90 modules on its first
 # pages, which made /impressum/ take 120-150 ms instead of 8.
 LAZY_MODULES = (
-    # The card renderers (their tags import them on use: the apps import the tag libraries).
-    "quartiere.cards",
-    "konferenzen.cards",
-    "partner.cards",
-    "ideen.cards",
+    # Imported by their template tags on first use.
     "engagierte_stadt.kern_fields",
     "engagierte_stadt.languages",
     # What Django loads on the first request, response or connection.

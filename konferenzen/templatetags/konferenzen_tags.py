@@ -86,3 +86,18 @@ def meeting_time(meeting):
         weekday_date(start),
         mark_safe(text),  # noqa: S308 - a trusted translation with escaped values, as blocktranslate
     )
+
+
+# --- The meeting card (konferenzen/cards.py), after `meeting_time` that it uses ---------------
+
+from engagierte_stadt.cards import checked  # noqa: E402
+from konferenzen import cards  # noqa: E402
+
+
+@register.simple_tag
+def meeting_card(meeting, heading_level=None, show_conference=False):
+    return checked(
+        cards.meeting_card(meeting, heading_level, show_conference),
+        "konferenzen/includes/meeting_card.html",
+        {"meeting": meeting, "heading_level": heading_level, "show_conference": show_conference},
+    )

@@ -39,7 +39,8 @@ LANGUAGES = ["de", "en"]
 
 
 def render(source: str, **context) -> str:
-    template = engines["django"].from_string("{% load card_tags %}" + source)
+    libraries = "card_tags opportunity_tags konferenzen_tags partner_tags ideen_tags"
+    template = engines["django"].from_string("{% load " + libraries + " %}" + source)
     return template.render(context)
 
 

@@ -58,7 +58,7 @@ def test_warm_up_imports_what_a_first_request_would():
         "import django, sys; django.setup()\n"
         "from engagierte_stadt.warmup import warm_up\n"
         "before = set(sys.modules); figures = warm_up()\n"
-        "wanted = ['PIL.JpegImagePlugin', 'PIL.WebPImagePlugin', 'quartiere.cards',\n"
+        "wanted = ['PIL.JpegImagePlugin', 'PIL.WebPImagePlugin', 'engagierte_stadt.kern_fields',\n"
         "          'engagierte_stadt.formats.en.formats', 'markdown.extensions.tables',\n"
         "          'django.contrib.messages.storage.cookie']\n"
         "missing = [m for m in wanted if m not in sys.modules]\n"
