@@ -40,10 +40,11 @@ from django.contrib.postgres.search import (
 )
 from django.core.paginator import Paginator
 from django.db import connection, migrations, models
-from django.db.models import F, Q, Value
+from django.db.models import Count, F, Q, Subquery, Value, Window
+from django.db.models.functions import Coalesce
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 CONFIG = "german"
 
@@ -329,31 +330,38 @@ class KindResult:
     count: int
     hits: list[Hit] = field(default_factory=list)
     page_obj: object = None
+    # More matches than `count`: only the newest ones were looked at (see `site_search`).
+    more: bool = False
+
+    @property
+    def count_label(self) -> str:
+        """The count as the page shows it: "12", or "mehr als 20"."""
+        return more_than(self.count) if self.more else str(self.count)
 
 
-def _matches(model, words: list[str]):
-    """The public rows of `model` that match all words, best first, with a `snippet`."""
+def more_than(count: int) -> str:
+    return gettext("more than %(count)s") % {"count": count}
+
+
+# How many matches of one kind are ranked. Ranking every match costs more the more the portal
+# holds (issue #17: "Nachbar" is in a third of 20 000 meetings), so a kind ranks its newest
+# matches only: the overview the newest `OVERVIEW_WINDOW` (and counts up to there: "mehr als
+# 20"), a kind's own pages the newest `KIND_WINDOW`. They are read backwards along the primary
+# key, and no further back than the newest `RECENT_ROWS` rows of the table: a rare word (or a
+# misspelt one) would otherwise send that read through the whole table. A kind with fewer
+# matches among its recent rows than it ranks has few matches, so all of them are ranked.
+OVERVIEW_WINDOW = 20
+KIND_WINDOW = 100
+RECENT_ROWS = 1000
+
+
+def _matching(model, words: list[str]):
+    """The public rows of `model` that match all words (unordered), and the full-text query
+    to rank them by (None on SQLite)."""
     queryset = model.search_queryset()
     if uses_full_text():
         query = SearchQuery(tsquery_text(words), search_type="raw", config=CONFIG)
-        return (
-            queryset.filter(search_vector=query)
-            .annotate(
-                rank=SearchRank(F("search_vector"), query),
-                snippet=SearchHeadline(
-                    "search_text",
-                    query,
-                    config=CONFIG,
-                    start_sel=_START,
-                    stop_sel=_STOP,
-                    max_words=30,
-                    min_words=12,
-                    max_fragments=2,
-                    fragment_delimiter=" … ",
-                ),
-            )
-            .order_by("-rank", "pk")
-        )
+        return queryset.filter(search_vector=query), query
     # SQLite (make run): substrings of title and text, in the spellings a German writer uses.
     condition = Q()
     for word in words:
@@ -362,7 +370,58 @@ def _matches(model, words: list[str]):
             either |= Q(**{f"{model.SEARCH_TITLE_FIELD}__icontains": variant})
             either |= Q(search_text__icontains=variant)
         condition &= either
-    return queryset.filter(condition).order_by(model.SEARCH_TITLE_FIELD, "pk")
+    return queryset.filter(condition), None
+
+
+def _recent_floor(model):
+    """The id of the `RECENT_ROWS`th newest row of the table, 0 when it has fewer rows."""
+    newest = model._base_manager.order_by("-pk").values("pk")[RECENT_ROWS : RECENT_ROWS + 1]
+    return Coalesce(Subquery(newest), Value(0))
+
+
+def _newest(model, matching, window: int):
+    """The ids of the newest `window` + 1 matches among the recent rows: one more than are
+    ranked tells whether there are more."""
+    recent = matching.filter(pk__gte=_recent_floor(model))
+    return recent.order_by("-pk").values("pk")[: window + 1]
+
+
+def _rows(model, ids):
+    """The rows of `ids` (public matches already) with `search_queryset()`'s joins, without
+    its filters a second time and without the search vector no page shows."""
+    rows = model._base_manager.filter(pk__in=ids).defer("search_vector")
+    rows.query.select_related = model.search_queryset().query.select_related
+    return rows
+
+
+def _ranked(model, words: list[str], window: int | None, *, snippets: bool = True):
+    """The newest `window` + 1 matches of `model` (every match when `window` is None), best
+    first (by rank; on SQLite by title), with their `snippet` on PostgreSQL, and each with
+    `floor`: 0 when the recent rows are the whole table."""
+    matching, query = _matching(model, words)
+    if window is None:
+        rows = _rows(model, matching.values("pk"))
+    else:
+        rows = _rows(model, _newest(model, matching, window))
+    rows = rows.annotate(floor=_recent_floor(model))
+    if query is None:
+        return rows.order_by(model.SEARCH_TITLE_FIELD, "pk")
+    rows = rows.annotate(rank=SearchRank(F("search_vector"), query)).order_by("-rank", "pk")
+    return rows.annotate(snippet=_headline(query)) if snippets else rows
+
+
+def _headline(query):
+    return SearchHeadline(
+        "search_text",
+        query,
+        config=CONFIG,
+        start_sel=_START,
+        stop_sel=_STOP,
+        max_words=30,
+        min_words=12,
+        max_fragments=2,
+        fragment_delimiter=" … ",
+    )
 
 
 def sqlite_variants(word: str) -> list[str]:
@@ -410,6 +469,20 @@ class SearchResults:
     def total(self) -> int:
         return sum(group.count for group in self.groups)
 
+    @property
+    def more(self) -> bool:
+        """More matches than `total`: some kind has more than were looked at."""
+        return any(group.more for group in self.groups)
+
+    @property
+    def selected(self) -> KindResult | None:
+        """The kind shown with its own pages, if any."""
+        return next((group for group in self.groups if group.page_obj is not None), None)
+
+    @property
+    def total_label(self) -> str:
+        return more_than(self.total) if self.more else str(self.total)
+
 
 def kinds() -> list[tuple[str, str]]:
     return [(model.SEARCH_KIND, model.SEARCH_LABEL) for model in searchable_models()]
@@ -418,33 +491,89 @@ def kinds() -> list[tuple[str, str]]:
 def site_search(query: str, *, kind: str | None = None, page=1, per_group=5, per_page=20):
     """Search every kind (a few hits each) or one kind (paginated).
 
-    Two queries per kind at most: the count, and the hits when there are any.
+    What a kind costs does not grow with its number of matches where they are many: it looks
+    at its newest ones only (see `OVERVIEW_WINDOW`). On the overview one query per kind (its
+    hits and how many it looked at); where a kind has few matches among its recent rows, a
+    second one ranks all of them. Beside one kind, the others are counted the same way.
     """
     words = query_words(query)
     groups = []
     for model in searchable_models():
         if not words:
             break
-        matches = _matches(model, words)
         if kind and kind == model.SEARCH_KIND:
-            paginator = Paginator(matches, per_page)
-            page_obj = paginator.get_page(page)
+            groups.append(_kind_page(model, words, page=page, per_page=per_page))
+        elif not kind:
+            groups.append(_overview_group(model, words, per_group=per_group))
+        else:
+            matching = _matching(model, words)[0]
+            found = _newest(model, matching, OVERVIEW_WINDOW).count()
+            if found <= OVERVIEW_WINDOW:
+                found = matching.count()
             groups.append(
                 KindResult(
-                    kind=model.SEARCH_KIND,
-                    label=model.SEARCH_LABEL,
-                    count=paginator.count,
-                    hits=[_hit(row) for row in page_obj.object_list],
-                    page_obj=page_obj,
+                    model.SEARCH_KIND,
+                    model.SEARCH_LABEL,
+                    min(found, OVERVIEW_WINDOW),
+                    more=found > OVERVIEW_WINDOW,
                 )
             )
-        elif not kind:
-            count = matches.count()
-            hits = [_hit(row) for row in matches[:per_group]] if count else []
-            groups.append(KindResult(model.SEARCH_KIND, model.SEARCH_LABEL, count, hits))
-        else:
-            groups.append(KindResult(model.SEARCH_KIND, model.SEARCH_LABEL, matches.count()))
     return SearchResults(query=query, words=words, groups=groups, kind=kind)
+
+
+def _overview_group(model, words: list[str], *, per_group: int) -> KindResult:
+    """A kind's best few hits among its newest matches, and how many it looked at."""
+    window = OVERVIEW_WINDOW
+    rows = _ranked(model, words, window).annotate(found=Window(Count("*")))
+    shown = list(rows[:per_group])
+    # Done when the window is full, or when it held every match of a table no larger than the
+    # recent rows; else few of the recent rows match: rank every match.
+    if not (shown and (shown[0].found > window or shown[0].floor == 0)):
+        everything = _ranked(model, words, None).annotate(found=Window(Count("*")))
+        shown = list(everything[:per_group])
+    found = shown[0].found if shown else 0
+    return KindResult(
+        kind=model.SEARCH_KIND,
+        label=model.SEARCH_LABEL,
+        count=min(found, window),
+        hits=[_hit(row) for row in shown],
+        more=found > window,
+    )
+
+
+def _kind_page(model, words: list[str], *, page, per_page: int) -> KindResult:
+    """One kind's page of hits among its newest `KIND_WINDOW` matches, best first."""
+    window = KIND_WINDOW
+    ranked = list(_ranked(model, words, window, snippets=False).values_list("pk", "floor"))
+    ids = [pk for pk, _floor in ranked]
+    more = len(ids) > window
+    if more:
+        # The one more than the window is the oldest of them: it only tells there are more.
+        ids.remove(min(ids))
+    elif not (ranked and ranked[0][1] == 0):
+        # Few matches among the recent rows: the best of all matches.
+        everything = _ranked(model, words, None, snippets=False).values_list("pk", flat=True)
+        ids = list(everything[: window + 1])
+        more = len(ids) > window
+        ids = ids[:window]
+    page_obj = Paginator(ids, per_page).get_page(page)
+    shown = list(page_obj.object_list)
+    hits = []
+    if shown:
+        rows = _rows(model, shown)
+        query = _matching(model, words)[1]
+        if query is not None:
+            rows = rows.annotate(snippet=_headline(query))
+        by_pk = {row.pk: row for row in rows}
+        hits = [_hit(by_pk[pk]) for pk in shown if pk in by_pk]
+    return KindResult(
+        kind=model.SEARCH_KIND,
+        label=model.SEARCH_LABEL,
+        count=page_obj.paginator.count,
+        hits=hits,
+        page_obj=page_obj,
+        more=more,
+    )
 
 
 # Migrations -------------------------------------------------------------------------------

@@ -139,18 +139,64 @@ def test_kind_filter_shows_only_that_kind_and_links_back_to_all(client):
 
 
 def test_many_hits_of_one_kind_are_shortened_on_the_overview_and_paginated_in_the_filter(client):
-    for number in range(25):
+    for number in range(15):
         project(f"Gartentag {number:02d}", slug=f"gartentag-{number:02d}")
     overview = search_page(client, "Gartentag")
     assert len(hit_titles(overview)) == 5
-    assert "Alle 25 Treffer in „Projekte“ anzeigen" in overview
+    assert "Alle 15 Treffer in „Projekte“ anzeigen" in overview
+    first = search_page(client, "Gartentag", art="projekte", page=1)
+    assert len(hit_titles(first)) == 15
+    assert "Seite" not in first  # one page: no pagination
+
+
+def test_a_kind_with_more_matches_than_it_looks_at_says_so_and_pages_through_them(client):
+    # 25 matches: the overview looks at the newest 20 of a kind, its own pages at the newest 100.
+    for number in range(25):
+        project(f"Gartentag {number:02d}", slug=f"gartentag-{number:02d}")
+    overview = search_page(client, "Gartentag")
+    assert summary(overview) == "Mehr als 20 Treffer für „Gartentag“"
+    assert 'href="?q=Gartentag&amp;art=projekte">Projekte (mehr als 20)</a>' in overview
+    assert 'id="treffer-projekte">Projekte <span class="site-search__count">(mehr als 20)' in (
+        overview
+    )
+    assert "Jeder Bereich zeigt die passendsten unter den neuesten." in overview
+    assert len(hit_titles(overview)) == 5
+    assert "Weitere Treffer in „Projekte“ anzeigen" in overview
+    assert "Alle 25 Treffer" not in overview
     first = search_page(client, "Gartentag", art="projekte")
     second = search_page(client, "Gartentag", art="projekte", page=2)
+    assert summary(first) == "25 Treffer für „Gartentag“"
     assert len(hit_titles(first)) == 20
     assert len(hit_titles(second)) == 5
     assert "Seite 2 von 2" in second
     assert 'href="?q=Gartentag&amp;art=projekte&amp;page=1" rel="prev"' in second
-    assert not set(hit_titles(first)) & set(hit_titles(second))
+    assert set(hit_titles(first)) | set(hit_titles(second)) == {
+        f"Gartentag {number:02d}" for number in range(25)
+    }
+
+
+def test_a_kind_page_ranks_its_newest_matches_and_says_how_many(client, monkeypatch):
+    monkeypatch.setattr(search, "KIND_WINDOW", 10)
+    for number in range(25):
+        project(f"Gartentag {number:02d}", slug=f"gartentag-{number:02d}")
+    html = search_page(client, "Gartentag", art="projekte")
+    assert summary(html) == "Mehr als 10 Treffer für „Gartentag“"
+    assert "Gezeigt werden die 10 neuesten Treffer, die passendsten zuerst." in html
+    assert 'aria-current="page">Projekte (mehr als 10)</a>' in html
+    assert sorted(hit_titles(html)) == [f"Gartentag {number:02d}" for number in range(15, 25)]
+
+
+def test_a_rare_word_in_an_old_row_is_found_behind_the_recent_rows(client, monkeypatch):
+    # Only the newest rows are read in order; a kind with fewer matches there ranks them all.
+    monkeypatch.setattr(search, "RECENT_ROWS", 3)
+    project("Streuobstwiese am Hang", slug="streuobst")
+    for number in range(6):
+        project(f"Gartentag {number}", slug=f"gartentag-{number}")
+    html = search_page(client, "Streuobstwiese")
+    assert hit_titles(html) == ["Streuobstwiese am Hang"]
+    assert summary(html) == "1 Treffer für „Streuobstwiese“"
+    kind = search_page(client, "Streuobstwiese", art="projekte")
+    assert hit_titles(kind) == ["Streuobstwiese am Hang"]
 
 
 @pytest.mark.parametrize(
