@@ -40,8 +40,7 @@ from django.contrib.postgres.search import (
 )
 from django.core.paginator import Paginator
 from django.db import connection, migrations, models
-from django.db.models import Count, F, Q, Subquery, Value, Window
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Q, Value, Window
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
@@ -344,12 +343,13 @@ def more_than(count: int) -> str:
 
 
 # How many matches of one kind are ranked. Ranking every match costs more the more the portal
-# holds (issue #17: "Nachbar" is in a third of 20 000 meetings), so a kind ranks its newest
-# matches only: the overview the newest `OVERVIEW_WINDOW` (and counts up to there: "mehr als
-# 20"), a kind's own pages the newest `KIND_WINDOW`. They are read backwards along the primary
-# key, and no further back than the newest `RECENT_ROWS` rows of the table: a rare word (or a
-# misspelt one) would otherwise send that read through the whole table. A kind with fewer
-# matches among its recent rows than it ranks has few matches, so all of them are ranked.
+# holds (issue #17: "Nachbar" is in a third of 20 000 meetings). A kind with no more than
+# `RECENT_ROWS` rows ranks and counts all its matches, which costs as little as reading those
+# rows. A larger one ranks its newest matches: on the overview the newest `OVERVIEW_WINDOW`
+# (counted up to there: "mehr als 20"), on its own pages the newest `KIND_WINDOW`, read
+# backwards along the primary key and no further back than its newest `RECENT_ROWS` rows: a
+# rare (or misspelt) word would otherwise send that read through the whole table. Where the
+# recent rows hold fewer matches than that, the kind has few: all of them are ranked.
 OVERVIEW_WINDOW = 20
 KIND_WINDOW = 100
 RECENT_ROWS = 1000
@@ -373,17 +373,21 @@ def _matching(model, words: list[str]):
     return queryset.filter(condition), None
 
 
-def _recent_floor(model):
-    """The id of the `RECENT_ROWS`th newest row of the table, 0 when it has fewer rows."""
-    newest = model._base_manager.order_by("-pk").values("pk")[RECENT_ROWS : RECENT_ROWS + 1]
-    return Coalesce(Subquery(newest), Value(0))
-
-
-def _newest(model, matching, window: int):
-    """The ids of the newest `window` + 1 matches among the recent rows: one more than are
-    ranked tells whether there are more."""
-    recent = matching.filter(pk__gte=_recent_floor(model))
-    return recent.order_by("-pk").values("pk")[: window + 1]
+def recent_floors(models) -> dict:
+    """The id of the `RECENT_ROWS`th newest row of each model's table (0 where it has fewer
+    rows: all its rows are recent), in one query."""
+    parts, params = [], []
+    for model in models:
+        newest = model._base_manager.order_by("-pk").values("pk")[RECENT_ROWS : RECENT_ROWS + 1]
+        sql, part_params = newest.query.sql_with_params()
+        parts.append(f"({sql})")
+        params.extend(part_params)
+    if not parts:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}", params)
+        row = cursor.fetchone()
+    return {model: value or 0 for model, value in zip(models, row, strict=True)}
 
 
 def _rows(model, ids):
@@ -394,16 +398,16 @@ def _rows(model, ids):
     return rows
 
 
-def _ranked(model, words: list[str], window: int | None, *, snippets: bool = True):
-    """The newest `window` + 1 matches of `model` (every match when `window` is None), best
-    first (by rank; on SQLite by title), with their `snippet` on PostgreSQL, and each with
-    `floor`: 0 when the recent rows are the whole table."""
+def _ranked(model, words: list[str], *, floor: int, window: int, snippets: bool = True):
+    """The matches of `model`, best first (by rank; on SQLite by title), with their `snippet`
+    on PostgreSQL: the newest `window` + 1 of them from the rows from id `floor` on (one more
+    than are ranked tells whether there are more), or all of them where `floor` is 0."""
     matching, query = _matching(model, words)
-    if window is None:
-        rows = _rows(model, matching.values("pk"))
+    if floor:
+        recent = matching.filter(pk__gte=floor).order_by("-pk")
+        rows = _rows(model, recent.values("pk")[: window + 1])
     else:
-        rows = _rows(model, _newest(model, matching, window))
-    rows = rows.annotate(floor=_recent_floor(model))
+        rows = _rows(model, matching.values("pk"))
     if query is None:
         return rows.order_by(model.SEARCH_TITLE_FIELD, "pk")
     rows = rows.annotate(rank=SearchRank(F("search_vector"), query)).order_by("-rank", "pk")
@@ -491,69 +495,82 @@ def kinds() -> list[tuple[str, str]]:
 def site_search(query: str, *, kind: str | None = None, page=1, per_group=5, per_page=20):
     """Search every kind (a few hits each) or one kind (paginated).
 
-    What a kind costs does not grow with its number of matches where they are many: it looks
-    at its newest ones only (see `OVERVIEW_WINDOW`). On the overview one query per kind (its
-    hits and how many it looked at); where a kind has few matches among its recent rows, a
-    second one ranks all of them. Beside one kind, the others are counted the same way.
+    What a kind costs does not grow with its number of rows or matches (see `RECENT_ROWS`).
+    One query for the recent rows of all kinds, then one per kind: on the overview its hits
+    with how many it looked at, beside one kind its count; the kind itself takes two (its
+    ranked ids, its page's rows). A large kind with few recent matches takes one more.
     """
     words = query_words(query)
+    if not words:
+        return SearchResults(query=query, words=words, groups=[], kind=kind)
+    models = searchable_models()
+    floors = recent_floors(models)
     groups = []
-    for model in searchable_models():
-        if not words:
-            break
+    for model in models:
+        floor = floors[model]
         if kind and kind == model.SEARCH_KIND:
-            groups.append(_kind_page(model, words, page=page, per_page=per_page))
+            groups.append(_kind_page(model, words, floor, page=page, per_page=per_page))
         elif not kind:
-            groups.append(_overview_group(model, words, per_group=per_group))
+            groups.append(_overview_group(model, words, floor, per_group=per_group))
         else:
-            matching = _matching(model, words)[0]
-            found = _newest(model, matching, OVERVIEW_WINDOW).count()
-            if found <= OVERVIEW_WINDOW:
-                found = matching.count()
-            groups.append(
-                KindResult(
-                    model.SEARCH_KIND,
-                    model.SEARCH_LABEL,
-                    min(found, OVERVIEW_WINDOW),
-                    more=found > OVERVIEW_WINDOW,
-                )
-            )
+            groups.append(_kind_count(model, words, floor))
     return SearchResults(query=query, words=words, groups=groups, kind=kind)
 
 
-def _overview_group(model, words: list[str], *, per_group: int) -> KindResult:
-    """A kind's best few hits among its newest matches, and how many it looked at."""
+def _overview_group(model, words: list[str], floor: int, *, per_group: int) -> KindResult:
+    """A kind's best few hits, and how many matches it looked at."""
     window = OVERVIEW_WINDOW
-    rows = _ranked(model, words, window).annotate(found=Window(Count("*")))
-    shown = list(rows[:per_group])
-    # Done when the window is full, or when it held every match of a table no larger than the
-    # recent rows; else few of the recent rows match: rank every match.
-    if not (shown and (shown[0].found > window or shown[0].floor == 0)):
-        everything = _ranked(model, words, None).annotate(found=Window(Count("*")))
-        shown = list(everything[:per_group])
+    found_rows = Window(Count("*"))
+    shown = list(
+        _ranked(model, words, floor=floor, window=window).annotate(found=found_rows)[:per_group]
+    )
     found = shown[0].found if shown else 0
+    more = bool(floor) and found > window
+    if floor and not more:
+        # Few matches among the recent rows: all of them.
+        everything = _ranked(model, words, floor=0, window=window).annotate(found=found_rows)
+        shown = list(everything[:per_group])
+        found = shown[0].found if shown else 0
     return KindResult(
         kind=model.SEARCH_KIND,
         label=model.SEARCH_LABEL,
-        count=min(found, window),
+        count=window if more else found,
         hits=[_hit(row) for row in shown],
-        more=found > window,
+        more=more,
     )
 
 
-def _kind_page(model, words: list[str], *, page, per_page: int) -> KindResult:
-    """One kind's page of hits among its newest `KIND_WINDOW` matches, best first."""
+def _kind_count(model, words: list[str], floor: int) -> KindResult:
+    """A kind's number of matches, as the overview counts them."""
+    matching = _matching(model, words)[0]
+    found = None
+    if floor:
+        recent = matching.filter(pk__gte=floor).order_by("-pk")
+        found = recent.values("pk")[: OVERVIEW_WINDOW + 1].count()
+    more = found is not None and found > OVERVIEW_WINDOW
+    if not more:
+        found = matching.count()
+    return KindResult(
+        model.SEARCH_KIND, model.SEARCH_LABEL, OVERVIEW_WINDOW if more else found, more=more
+    )
+
+
+def _kind_page(model, words: list[str], floor: int, *, page, per_page: int) -> KindResult:
+    """One kind's page of hits, best first, among its newest `KIND_WINDOW` matches."""
     window = KIND_WINDOW
-    ranked = list(_ranked(model, words, window, snippets=False).values_list("pk", "floor"))
-    ids = [pk for pk, _floor in ranked]
-    more = len(ids) > window
+    ids = list(
+        _ranked(model, words, floor=floor, window=window, snippets=False).values_list(
+            "pk", flat=True
+        )
+    )
+    more = bool(floor) and len(ids) > window
     if more:
         # The one more than the window is the oldest of them: it only tells there are more.
         ids.remove(min(ids))
-    elif not (ranked and ranked[0][1] == 0):
-        # Few matches among the recent rows: the best of all matches.
-        everything = _ranked(model, words, None, snippets=False).values_list("pk", flat=True)
-        ids = list(everything[: window + 1])
+    elif floor:
+        # Few matches among the recent rows: the best of all of them.
+        everything = _ranked(model, words, floor=0, window=window, snippets=False)
+        ids = list(everything.values_list("pk", flat=True)[: window + 1])
         more = len(ids) > window
         ids = ids[:window]
     page_obj = Paginator(ids, per_page).get_page(page)
