@@ -407,7 +407,7 @@ def _ranked(model, words: list[str], *, floor: int, window: int, snippets: bool 
         recent = matching.filter(pk__gte=floor).order_by("-pk")
         rows = _rows(model, recent.values("pk")[: window + 1])
     else:
-        rows = _rows(model, matching.values("pk"))
+        rows = matching.defer("search_vector")
     if query is None:
         return rows.order_by(model.SEARCH_TITLE_FIELD, "pk")
     rows = rows.annotate(rank=SearchRank(F("search_vector"), query)).order_by("-rank", "pk")
