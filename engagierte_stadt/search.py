@@ -23,6 +23,7 @@ word is searched in its own spelling, folded and with "ae/oe/ue" turned back int
 Every query word is a prefix ("Nachbarn" → nachbar:* finds "Nachbarschaft").
 """
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -40,10 +41,10 @@ from django.contrib.postgres.search import (
 )
 from django.core.paginator import Paginator
 from django.db import connection, migrations, models
-from django.db.models import F, Q, Value
+from django.db.models import Count, F, Q, Value, Window
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 CONFIG = "german"
 
@@ -329,31 +330,39 @@ class KindResult:
     count: int
     hits: list[Hit] = field(default_factory=list)
     page_obj: object = None
+    # More matches than `count`: only the newest ones were looked at (see `site_search`).
+    more: bool = False
+
+    @property
+    def count_label(self) -> str:
+        """The count as the page shows it: "12", or "mehr als 20"."""
+        return more_than(self.count) if self.more else str(self.count)
 
 
-def _matches(model, words: list[str]):
-    """The public rows of `model` that match all words, best first, with a `snippet`."""
+def more_than(count: int) -> str:
+    return gettext("more than %(count)s") % {"count": count}
+
+
+# How many matches of one kind are ranked. Ranking every match costs more the more the portal
+# holds (issue #17: "Nachbar" is in a third of 20 000 meetings). A kind with no more than
+# `RECENT_ROWS` rows ranks and counts all its matches, which costs as little as reading those
+# rows. A larger one ranks its newest matches: on the overview the newest `OVERVIEW_WINDOW`
+# (counted up to there: "mehr als 20"), on its own pages the newest `KIND_WINDOW`, read
+# backwards along the primary key and no further back than its newest `RECENT_ROWS` rows: a
+# rare (or misspelt) word would otherwise send that read through the whole table. Where the
+# recent rows hold fewer matches than that, the kind has few: all of them are ranked.
+OVERVIEW_WINDOW = 20
+KIND_WINDOW = 100
+RECENT_ROWS = 1000
+
+
+def _matching(model, words: list[str]):
+    """The public rows of `model` that match all words (unordered), and the full-text query
+    to rank them by (None on SQLite)."""
     queryset = model.search_queryset()
     if uses_full_text():
         query = SearchQuery(tsquery_text(words), search_type="raw", config=CONFIG)
-        return (
-            queryset.filter(search_vector=query)
-            .annotate(
-                rank=SearchRank(F("search_vector"), query),
-                snippet=SearchHeadline(
-                    "search_text",
-                    query,
-                    config=CONFIG,
-                    start_sel=_START,
-                    stop_sel=_STOP,
-                    max_words=30,
-                    min_words=12,
-                    max_fragments=2,
-                    fragment_delimiter=" … ",
-                ),
-            )
-            .order_by("-rank", "pk")
-        )
+        return queryset.filter(search_vector=query), query
     # SQLite (make run): substrings of title and text, in the spellings a German writer uses.
     condition = Q()
     for word in words:
@@ -362,7 +371,69 @@ def _matches(model, words: list[str]):
             either |= Q(**{f"{model.SEARCH_TITLE_FIELD}__icontains": variant})
             either |= Q(search_text__icontains=variant)
         condition &= either
-    return queryset.filter(condition).order_by(model.SEARCH_TITLE_FIELD, "pk")
+    return queryset.filter(condition), None
+
+
+def recent_floors(models) -> dict:
+    """The id of the `RECENT_ROWS`th newest row of each model's table (0 where it has fewer
+    rows: all its rows are recent), in one query."""
+    if not models:
+        return {}
+    sql, params = _recent_floors_sql(tuple(models), RECENT_ROWS, connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return {model: value or 0 for model, value in zip(models, row, strict=True)}
+
+
+@functools.cache
+def _recent_floors_sql(models: tuple, recent_rows: int, vendor: str) -> tuple[str, list]:
+    """The SQL of `recent_floors()`: the same on every search, so built once."""
+    parts, params = [], []
+    for model in models:
+        newest = model._base_manager.order_by("-pk").values("pk")[recent_rows : recent_rows + 1]
+        sql, part_params = newest.query.sql_with_params()
+        parts.append(f"({sql})")
+        params.extend(part_params)
+    return f"SELECT {', '.join(parts)}", params
+
+
+def _rows(model, ids):
+    """The rows of `ids` (public matches already) with `search_queryset()`'s joins, without
+    its filters a second time and without the search vector no page shows."""
+    rows = model._base_manager.filter(pk__in=ids).defer("search_vector")
+    rows.query.select_related = model.search_queryset().query.select_related
+    return rows
+
+
+def _ranked(model, words: list[str], *, floor: int, window: int, snippets: bool = True):
+    """The matches of `model`, best first (by rank; on SQLite by title), with their `snippet`
+    on PostgreSQL: the newest `window` + 1 of them from the rows from id `floor` on (one more
+    than are ranked tells whether there are more), or all of them where `floor` is 0."""
+    matching, query = _matching(model, words)
+    if floor:
+        recent = matching.filter(pk__gte=floor).order_by("-pk")
+        rows = _rows(model, recent.values("pk")[: window + 1])
+    else:
+        rows = matching.defer("search_vector")
+    if query is None:
+        return rows.order_by(model.SEARCH_TITLE_FIELD, "pk")
+    rows = rows.annotate(rank=SearchRank(F("search_vector"), query)).order_by("-rank", "pk")
+    return rows.annotate(snippet=_headline(query)) if snippets else rows
+
+
+def _headline(query):
+    return SearchHeadline(
+        "search_text",
+        query,
+        config=CONFIG,
+        start_sel=_START,
+        stop_sel=_STOP,
+        max_words=30,
+        min_words=12,
+        max_fragments=2,
+        fragment_delimiter=" … ",
+    )
 
 
 def sqlite_variants(word: str) -> list[str]:
@@ -410,6 +481,20 @@ class SearchResults:
     def total(self) -> int:
         return sum(group.count for group in self.groups)
 
+    @property
+    def more(self) -> bool:
+        """More matches than `total`: some kind has more than were looked at."""
+        return any(group.more for group in self.groups)
+
+    @property
+    def selected(self) -> KindResult | None:
+        """The kind shown with its own pages, if any."""
+        return next((group for group in self.groups if group.page_obj is not None), None)
+
+    @property
+    def total_label(self) -> str:
+        return more_than(self.total) if self.more else str(self.total)
+
 
 def kinds() -> list[tuple[str, str]]:
     return [(model.SEARCH_KIND, model.SEARCH_LABEL) for model in searchable_models()]
@@ -418,33 +503,102 @@ def kinds() -> list[tuple[str, str]]:
 def site_search(query: str, *, kind: str | None = None, page=1, per_group=5, per_page=20):
     """Search every kind (a few hits each) or one kind (paginated).
 
-    Two queries per kind at most: the count, and the hits when there are any.
+    What a kind costs does not grow with its number of rows or matches (see `RECENT_ROWS`).
+    One query for the recent rows of all kinds, then one per kind: on the overview its hits
+    with how many it looked at, beside one kind its count; the kind itself takes two (its
+    ranked ids, its page's rows). A large kind with few recent matches takes one more.
     """
     words = query_words(query)
+    if not words:
+        return SearchResults(query=query, words=words, groups=[], kind=kind)
+    models = searchable_models()
+    floors = recent_floors(models)
     groups = []
-    for model in searchable_models():
-        if not words:
-            break
-        matches = _matches(model, words)
+    for model in models:
+        floor = floors[model]
         if kind and kind == model.SEARCH_KIND:
-            paginator = Paginator(matches, per_page)
-            page_obj = paginator.get_page(page)
-            groups.append(
-                KindResult(
-                    kind=model.SEARCH_KIND,
-                    label=model.SEARCH_LABEL,
-                    count=paginator.count,
-                    hits=[_hit(row) for row in page_obj.object_list],
-                    page_obj=page_obj,
-                )
-            )
+            groups.append(_kind_page(model, words, floor, page=page, per_page=per_page))
         elif not kind:
-            count = matches.count()
-            hits = [_hit(row) for row in matches[:per_group]] if count else []
-            groups.append(KindResult(model.SEARCH_KIND, model.SEARCH_LABEL, count, hits))
+            groups.append(_overview_group(model, words, floor, per_group=per_group))
         else:
-            groups.append(KindResult(model.SEARCH_KIND, model.SEARCH_LABEL, matches.count()))
+            groups.append(_kind_count(model, words, floor))
     return SearchResults(query=query, words=words, groups=groups, kind=kind)
+
+
+def _overview_group(model, words: list[str], floor: int, *, per_group: int) -> KindResult:
+    """A kind's best few hits, and how many matches it looked at."""
+    window = OVERVIEW_WINDOW
+    found_rows = Window(Count("*"))
+    shown = list(
+        _ranked(model, words, floor=floor, window=window).annotate(found=found_rows)[:per_group]
+    )
+    found = shown[0].found if shown else 0
+    more = bool(floor) and found > window
+    if floor and not more:
+        # Few matches among the recent rows: all of them.
+        everything = _ranked(model, words, floor=0, window=window).annotate(found=found_rows)
+        shown = list(everything[:per_group])
+        found = shown[0].found if shown else 0
+    return KindResult(
+        kind=model.SEARCH_KIND,
+        label=model.SEARCH_LABEL,
+        count=window if more else found,
+        hits=[_hit(row) for row in shown],
+        more=more,
+    )
+
+
+def _kind_count(model, words: list[str], floor: int) -> KindResult:
+    """A kind's number of matches, as the overview counts them."""
+    matching = _matching(model, words)[0]
+    found = None
+    if floor:
+        recent = matching.filter(pk__gte=floor).order_by("-pk")
+        found = recent.values("pk")[: OVERVIEW_WINDOW + 1].count()
+    more = found is not None and found > OVERVIEW_WINDOW
+    if not more:
+        found = matching.count()
+    return KindResult(
+        model.SEARCH_KIND, model.SEARCH_LABEL, OVERVIEW_WINDOW if more else found, more=more
+    )
+
+
+def _kind_page(model, words: list[str], floor: int, *, page, per_page: int) -> KindResult:
+    """One kind's page of hits, best first, among its newest `KIND_WINDOW` matches."""
+    window = KIND_WINDOW
+    ids = list(
+        _ranked(model, words, floor=floor, window=window, snippets=False).values_list(
+            "pk", flat=True
+        )
+    )
+    more = bool(floor) and len(ids) > window
+    if more:
+        # The one more than the window is the oldest of them: it only tells there are more.
+        ids.remove(min(ids))
+    elif floor:
+        # Few matches among the recent rows: the best of all of them.
+        everything = _ranked(model, words, floor=0, window=window, snippets=False)
+        ids = list(everything.values_list("pk", flat=True)[: window + 1])
+        more = len(ids) > window
+        ids = ids[:window]
+    page_obj = Paginator(ids, per_page).get_page(page)
+    shown = list(page_obj.object_list)
+    hits = []
+    if shown:
+        rows = _rows(model, shown)
+        query = _matching(model, words)[1]
+        if query is not None:
+            rows = rows.annotate(snippet=_headline(query))
+        by_pk = {row.pk: row for row in rows}
+        hits = [_hit(by_pk[pk]) for pk in shown if pk in by_pk]
+    return KindResult(
+        kind=model.SEARCH_KIND,
+        label=model.SEARCH_LABEL,
+        count=page_obj.paginator.count,
+        hits=hits,
+        page_obj=page_obj,
+        more=more,
+    )
 
 
 # Migrations -------------------------------------------------------------------------------

@@ -87,7 +87,11 @@ class FilteredListMixin:
             number = 1
         except EmptyPage as error:
             raise Http404(_("This page does not exist.")) from error
-        page = paginator.page(number)
+        try:
+            # A paginator that counts only so far finds the end of the list here.
+            page = paginator.page(number)
+        except EmptyPage as error:
+            raise Http404(_("This page does not exist.")) from error
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_filter_query(self):

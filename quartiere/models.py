@@ -651,6 +651,16 @@ class OpportunityQuerySet(models.QuerySet):
             | models.Q(project_id__in=Project.objects.published().values("pk"))
         )
 
+    def published_row_by_row(self):
+        """`published()`, with the project's side asked of each offer's joined project row.
+
+        For reads that stop after a few offers (a page of /mitmachen/, its count up to 100, the
+        newest matches of the search): `published()`'s subquery first collects the id of every
+        published project, which costs more the more projects there are (issue #17)."""
+        return self.filter(is_published=True).filter(
+            models.Q(project__isnull=True) | Project.objects.published_condition("project__")
+        )
+
     def open(self):
         """Switched on for sign-ups and the deadline (if any) not passed.
 
@@ -849,15 +859,22 @@ class OpenFirstList:
     "closed" (a question of today's date) would sort every offer on every page view, so
     the list is read in its two parts instead, each in index order
     (`open_free_places_first()` and the same keys for the closed ones): a page is one
-    query, also where it crosses from the open to the closed offers. The two counts are one
-    query.
+    query, also where it crosses from the open to the closed offers.
+
+    The two counts are one query that stops after `count_limit` + 1 offers (issue #17:
+    counting 30 000 offers costs more than counting 30): beyond that the list says "mehr
+    als 100" and pages on without a last page (`engagierte_stadt.pagination
+    .CappedCountPaginator`), and where the open offers end is found by reading them: a page
+    they do not fill is where they end. Only a page behind the last open offer counts them.
     """
 
     ordered = True  # for the Paginator: the order is the one above
+    count_limit = 100
 
     def __init__(self, queryset):
         self.queryset = queryset
         self._counts = None
+        self._open_count = None
 
     def _parts(self):
         return [
@@ -865,24 +882,30 @@ class OpenFirstList:
             self.queryset.closed().annotate_places().order_by(*open_order()),
         ]
 
-    def counts(self) -> tuple[int, int]:
-        """(open offers, all offers), in one query."""
+    def counts(self) -> tuple[int | None, int]:
+        """(open offers, all offers), in one query that stops after `count_limit` + 1 offers:
+        beyond that, the number of open ones is not known (None)."""
         if self._counts is None:
-            figures = self.queryset.order_by().aggregate(
-                all=models.Count("*"),
-                # A column of the index (never NULL), so that the count reads the index alone.
-                open=models.Count(
-                    "is_open",
-                    filter=models.Q(is_open=True)
-                    & models.Q(
-                        models.lookups.GreaterThanOrEqual(deadline_key(), timezone.localdate())
-                    ),
-                ),
+            today = timezone.localdate()
+            open_now = models.Q(is_open=True) & models.Q(
+                models.lookups.GreaterThanOrEqual(deadline_key(), today)
             )
-            self._counts = (figures["open"], figures["all"])
+            figures = (
+                self.queryset.order_by()
+                # Columns of the index `opportunity_published_count`, so that the count reads
+                # that narrow index alone, not the wide rows of the table.
+                .values("is_open", "signup_deadline")[: self.count_limit + 1]
+                .aggregate(
+                    all=models.Count("*"),
+                    open=models.Count("is_open", filter=open_now),
+                )
+            )
+            total = figures["all"]
+            self._counts = (figures["open"] if total <= self.count_limit else None, total)
         return self._counts
 
     def count(self) -> int:
+        """All offers, up to `count_limit` + 1."""
         return self.counts()[1]
 
     def __len__(self) -> int:
@@ -893,8 +916,23 @@ class OpenFirstList:
             raise TypeError("OpenFirstList takes a slice without step")
         open_count, total = self.counts()
         start = key.start or 0
-        stop = total if key.stop is None else min(key.stop, total)
+        stop = key.stop
+        if stop is None or total <= self.count_limit:
+            stop = total if stop is None else min(stop, total)
         open_part, closed_part = self._parts()
+        if open_count is None:
+            open_count = self._open_count
+        if open_count is None:
+            # More offers than counted: the open ones first; where they do not fill the
+            # slice, they end in it, and the closed ones follow.
+            rows = list(open_part[start:stop])
+            if len(rows) == stop - start:
+                return rows
+            if rows or start == 0:
+                self._open_count = start + len(rows)
+                return rows + list(closed_part[: stop - self._open_count])
+            # A page behind the last open offer: count them to know where the closed begin.
+            self._open_count = open_count = self.queryset.open().order_by().count()
         if stop <= open_count:
             return list(open_part[start:stop])
         if start >= open_count:
@@ -1271,7 +1309,7 @@ class Opportunity(
 
     @classmethod
     def search_queryset(cls):
-        return cls.objects.published()
+        return cls.objects.published_row_by_row()
 
     def search_texts(self):
         quartier = self.quartier.name if self.quartier_id else ""

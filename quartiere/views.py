@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
 
 from engagierte_stadt.models import SiteSettings
+from engagierte_stadt.pagination import CappedCountPaginator
 from engagierte_stadt.preview import DraftPreviewMixin
 from engagierte_stadt.submissions.views import (
     SignupCheckMailView,
@@ -135,9 +136,11 @@ class OpportunityListView(BreadcrumbMixin, FilteredListMixin, ListView):
     context_object_name = "opportunities"
     filterset_class = OpportunityFilter
     page_title = _("Get involved")
+    # The list counts up to 100 offers ("mehr als 100") and pages on without a last page.
+    paginator_class = CappedCountPaginator
 
     def get_base_queryset(self):
-        return Opportunity.objects.published().for_cards()
+        return Opportunity.objects.published_row_by_row().for_cards()
 
     def get_queryset(self):
         # Open offers first, then the closed ones, each part read in index order.

@@ -139,10 +139,12 @@ def test_kind_filter_shows_only_that_kind_and_links_back_to_all(client):
 
 
 def test_many_hits_of_one_kind_are_shortened_on_the_overview_and_paginated_in_the_filter(client):
+    # A kind with few rows counts and ranks all its matches.
     for number in range(25):
         project(f"Gartentag {number:02d}", slug=f"gartentag-{number:02d}")
     overview = search_page(client, "Gartentag")
     assert len(hit_titles(overview)) == 5
+    assert summary(overview) == "25 Treffer für „Gartentag“"
     assert "Alle 25 Treffer in „Projekte“ anzeigen" in overview
     first = search_page(client, "Gartentag", art="projekte")
     second = search_page(client, "Gartentag", art="projekte", page=2)
@@ -151,6 +153,61 @@ def test_many_hits_of_one_kind_are_shortened_on_the_overview_and_paginated_in_th
     assert "Seite 2 von 2" in second
     assert 'href="?q=Gartentag&amp;art=projekte&amp;page=1" rel="prev"' in second
     assert not set(hit_titles(first)) & set(hit_titles(second))
+
+
+def test_a_kind_with_more_matches_than_it_looks_at_says_so_and_pages_through_them(
+    client, monkeypatch
+):
+    # A kind with more rows than its recent ones: the overview looks at its newest 20 matches;
+    # its own pages at the newest 100 among the recent rows, or (fewer there) at all.
+    monkeypatch.setattr(search, "RECENT_ROWS", 22)
+    for number in range(25):
+        project(f"Gartentag {number:02d}", slug=f"gartentag-{number:02d}")
+    overview = search_page(client, "Gartentag")
+    assert summary(overview) == "Mehr als 20 Treffer für „Gartentag“"
+    assert 'href="?q=Gartentag&amp;art=projekte">Projekte (mehr als 20)</a>' in overview
+    assert 'id="treffer-projekte">Projekte <span class="site-search__count">(mehr als 20)' in (
+        overview
+    )
+    assert "Jeder Bereich zeigt die passendsten unter den neuesten." in overview
+    assert len(hit_titles(overview)) == 5
+    assert "Weitere Treffer in „Projekte“ anzeigen" in overview
+    assert "Alle 25 Treffer" not in overview
+    first = search_page(client, "Gartentag", art="projekte")
+    second = search_page(client, "Gartentag", art="projekte", page=2)
+    assert summary(first) == "25 Treffer für „Gartentag“"
+    assert len(hit_titles(first)) == 20
+    assert len(hit_titles(second)) == 5
+    assert "Seite 2 von 2" in second
+    assert 'href="?q=Gartentag&amp;art=projekte&amp;page=1" rel="prev"' in second
+    assert set(hit_titles(first)) | set(hit_titles(second)) == {
+        f"Gartentag {number:02d}" for number in range(25)
+    }
+
+
+def test_a_kind_page_ranks_its_newest_matches_and_says_how_many(client, monkeypatch):
+    monkeypatch.setattr(search, "RECENT_ROWS", 22)
+    monkeypatch.setattr(search, "KIND_WINDOW", 10)
+    for number in range(25):
+        project(f"Gartentag {number:02d}", slug=f"gartentag-{number:02d}")
+    html = search_page(client, "Gartentag", art="projekte")
+    assert summary(html) == "Mehr als 10 Treffer für „Gartentag“"
+    assert "Gezeigt werden die 10 neuesten Treffer, die passendsten zuerst." in html
+    assert 'aria-current="page">Projekte (mehr als 10)</a>' in html
+    assert sorted(hit_titles(html)) == [f"Gartentag {number:02d}" for number in range(15, 25)]
+
+
+def test_a_rare_word_in_an_old_row_is_found_behind_the_recent_rows(client, monkeypatch):
+    # Only the newest rows are read in order; a kind with fewer matches there ranks them all.
+    monkeypatch.setattr(search, "RECENT_ROWS", 3)
+    project("Streuobstwiese am Hang", slug="streuobst")
+    for number in range(6):
+        project(f"Gartentag {number}", slug=f"gartentag-{number}")
+    html = search_page(client, "Streuobstwiese")
+    assert hit_titles(html) == ["Streuobstwiese am Hang"]
+    assert summary(html) == "1 Treffer für „Streuobstwiese“"
+    kind = search_page(client, "Streuobstwiese", art="projekte")
+    assert hit_titles(kind) == ["Streuobstwiese am Hang"]
 
 
 @pytest.mark.parametrize(
@@ -306,12 +363,15 @@ def make_rows(count: int, word: str):
 @pytest.mark.parametrize("count", [2, 30])
 def test_search_page_has_a_constant_query_budget(client, django_assert_max_num_queries, count):
     make_rows(count, "Wiese")
-    # Per kind (7): the count and the first hits = 14; site settings and the main
-    # navigation's read = 2; Meinten Sie (little found) or the popular topics = at most 4.
-    with django_assert_max_num_queries(18):
+    # The recent rows of every kind = 1; per kind (8) its first hits with their count = 8;
+    # site settings and the main navigation's read = 2; Meinten Sie (little found) or the
+    # popular topics = at most 4.
+    with django_assert_max_num_queries(15):
         html = search_page(client, "Wiese")
     assert len(hit_titles(html)) >= 6 * min(count, 5)
-    with django_assert_max_num_queries(18):
+    # The recent rows = 1; the other kinds' counts = 7; the kind's ranked ids and its page's
+    # rows = 2; site settings and navigation = 2; Meinten Sie or topics = at most 4.
+    with django_assert_max_num_queries(16):
         search_page(client, "Wiese", art="termine")
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from ideen.models import Idea
 from quartiere.models import OpenFirstList, Opportunity, Project, Publication, Quartier
 from tests.factories import OpportunityFactory, ProjectFactory, QuartierFactory
+from tests.html import card_titles
 
 pytestmark = pytest.mark.django_db
 
@@ -250,3 +251,74 @@ def test_mitmachen_counts_read_the_index_alone(mixed_offers):
     # Not the wide rows of the table: the narrow index, and the projects' index.
     assert "Index Only Scan using opportunity_published_count" in text, text
     assert "Index Only Scan using project_published_latest" in text, text
+
+
+# --- counting up to a limit (issue #17) ------------------------------------------------------
+
+
+def test_mitmachen_counts_up_to_its_limit_and_pages_on_without_a_last_page(
+    mixed_offers, client, monkeypatch
+):
+    # 18 offers, 12 a page; beyond 5 the list no longer counts.
+    monkeypatch.setattr(OpenFirstList, "count_limit", 5)
+    expected = [o.title for o in Opportunity.objects.published().free_places_first()]
+    first = client.get("/mitmachen/").content.decode()
+    second = client.get("/mitmachen/", {"page": 2}).content.decode()
+    for number, html in ((1, first), (2, second)):
+        assert 'role="status">Mehr als 5 Angebote gefunden</p>' in html
+        assert f'<span aria-current="page">Seite {number}</span>' in html
+        assert " von " not in re.search(r'<nav class="site-pagination".*?</nav>', html, re.S)[0]
+    assert 'href="?page=2" rel="next"' in first
+    assert 'rel="prev"' in second and 'rel="next"' not in second
+    assert card_titles(first) + card_titles(second) == expected
+    assert client.get("/mitmachen/", {"page": 3}).status_code == 404
+
+
+def test_mitmachen_counts_exactly_below_its_limit(mixed_offers, client):
+    html = client.get("/mitmachen/", {"page": 2}).content.decode()
+    assert 'role="status">18 Angebote gefunden</p>' in html
+    assert '<span aria-current="page">Seite 2 von 2</span>' in html
+
+
+@pytest.mark.parametrize("page_size", [1, 4, 7, 9, 10, 18])
+def test_open_first_list_beyond_its_count_limit_pages_in_the_same_order(
+    mixed_offers, page_size, monkeypatch
+):
+    # Where the open offers end is found by reading them, not from a count.
+    monkeypatch.setattr(OpenFirstList, "count_limit", 3)
+    queryset = Opportunity.objects.published().for_cards()
+    expected = [o.title for o in queryset.free_places_first()]
+    listing = OpenFirstList(queryset)
+    assert listing.counts() == (None, 4)
+    pages = [
+        [o.title for o in listing[start : start + page_size + 1]][:page_size]
+        for start in range(0, len(expected), page_size)
+    ]
+    assert [title for page in pages for title in page] == expected
+    assert list(OpenFirstList(queryset)[18:20]) == []
+    assert [o.title for o in OpenFirstList(queryset)[10:12]] == expected[10:12]
+
+
+def test_mitmachen_count_stops_at_its_limit(mixed_offers, monkeypatch):
+    monkeypatch.setattr(OpenFirstList, "count_limit", 5)
+    listing = OpenFirstList(Opportunity.objects.published().for_cards())
+    with CaptureQueriesContext(connection) as captured:
+        assert listing.count() == 6
+    assert len(captured.captured_queries) == 1
+    assert "LIMIT 6" in captured.captured_queries[0]["sql"]
+
+
+@needs_postgresql
+def test_mitmachen_reads_a_few_offers_without_collecting_every_published_project(mixed_offers):
+    # `published_row_by_row()`: the project of each offer read, not a hash of all projects.
+    listing = OpenFirstList(Opportunity.objects.published_row_by_row().for_cards())
+    with CaptureQueriesContext(connection) as captured:
+        listing.counts()
+        list(listing[0:13])
+    for query in captured.captured_queries:
+        text = explain(query["sql"])
+        assert "Limit" in text, text
+        # `published()` collects the published projects' ids from this index.
+        assert "project_published_latest" not in text, text
+    count = explain(captured.captured_queries[0]["sql"])
+    assert "Index Only Scan using opportunity_published_count" in count, count
