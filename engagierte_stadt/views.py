@@ -42,7 +42,9 @@ class HomeView(TemplateView):
         # of all the finder's first questions, which need the Stadtteile (one query).
         context["finder_places"] = quartier_choices()
         context["open_opportunities"] = list(
-            Opportunity.objects.published().open_with_free_places().for_cards()[:HOME_CARDS]
+            Opportunity.objects.published_row_by_row()
+            .open_with_free_places()
+            .for_cards()[:HOME_CARDS]
         )
         context["next_meetings"] = list(Meeting.objects.upcoming().for_cards()[:HOME_CARDS])
         context["latest_articles"] = list(Article.objects.published().latest_first()[:HOME_CARDS])

@@ -94,7 +94,7 @@ class PartnerDetailView(DraftPreviewMixin, BreadcrumbMixin, DetailView):
         context.update(
             roles=roles,
             opportunities=list(
-                Opportunity.objects.published()
+                Opportunity.objects.published_row_by_row()
                 .filter(project__in=[role.project_id for role in roles])
                 .open_free_places_first()
                 .for_cards()

@@ -655,7 +655,8 @@ class OpportunityQuerySet(models.QuerySet):
         """`published()`, with the project's side asked of each offer's joined project row.
 
         For reads that stop after a few offers (a page of /mitmachen/, its count up to 100, the
-        newest matches of the search): `published()`'s subquery first collects the id of every
+        newest matches of the search, the home page, a Quartier's, project's or partner's
+        offers): `published()`'s subquery first collects the id of every
         published project, which costs more the more projects there are (issue #17)."""
         return self.filter(is_published=True).filter(
             models.Q(project__isnull=True) | Project.objects.published_condition("project__")

@@ -63,7 +63,7 @@ class QuartierDetailView(BreadcrumbMixin, DetailView):
             .order_by("-publish_at", "pk")[: QUARTIER_PAGE_LIMIT + 1]
         )
         opportunities = list(
-            Opportunity.objects.published()
+            Opportunity.objects.published_row_by_row()
             .in_quartier(self.object)
             .open_free_places_first()
             .for_cards()[: QUARTIER_PAGE_LIMIT + 1]
@@ -120,7 +120,7 @@ class ProjectDetailView(DraftPreviewMixin, BreadcrumbMixin, DetailView):
         context.update(
             more_projects=more_projects,
             opportunities=list(
-                Opportunity.objects.published()
+                Opportunity.objects.published_row_by_row()
                 .filter(project=project)
                 .free_places_first()
                 .for_cards()
