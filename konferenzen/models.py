@@ -379,14 +379,38 @@ class MeetingQuerySet(models.QuerySet):
     def in_year(self, year: int):
         return self.filter(starts_at__year=year)
 
+    # What a meeting card (and a row of the meeting table) reads: its schedule and status,
+    # whether minutes are out, the conference's title and address, the Quartier's and the
+    # venue's names. The rest (search index, minutes, the conference's description) a list
+    # would only compile, fetch and build into every row.
+    CARD_FIELDS = (
+        "conference",
+        "title",
+        "title_en",
+        "slug",
+        "starts_at",
+        "ends_at",
+        "venue",
+        "room",
+        "status",
+        "registration_enabled",
+        "minutes_published_at",
+        "conference__title",
+        "conference__title_en",
+        "conference__slug",
+        "conference__quartier",
+        "conference__quartier__name",
+        "venue__name",
+    )
+
     def for_cards(self):
         """What a meeting card shows: conference, Quartier and venue, in the list's query."""
-        return self.select_related("conference__quartier", "venue")
+        return self.select_related("conference__quartier", "venue").only(*self.CARD_FIELDS)
 
     def for_detail(self):
         """The meeting page: conference, Quartier, venue, places and agenda, in 2 queries."""
         return (
-            self.for_cards()
+            self.select_related("conference__quartier", "venue")
             .annotate_places()
             .prefetch_related(
                 models.Prefetch(

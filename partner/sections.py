@@ -33,6 +33,7 @@ def quartier_partners(quartier) -> dict:
     partners = list(
         Partner.objects.published()
         .active_in_quartier(quartier)
+        .card_columns()
         .directory_order()[: QUARTIER_PAGE_LIMIT + 1]
     )
     return {

@@ -413,9 +413,9 @@ def candidates():
         .annotate_places()
         .annotate(is_full=is_full_expression())
         .select_related("quartier", "project")
-        # The long texts no result card shows: carried through the sort of the matches
-        # they made it spill to disk.
-        .defer(*OpportunityQuerySet.CARD_DEFERRED)
+        # The columns of a card and the times the explanations name, no more: the long
+        # texts, carried through the sort of the matches, made it spill to disk.
+        .only(*OpportunityQuerySet.CARD_FIELDS, *Opportunity.TIME_FIELDS.values())
     )
 
 
@@ -528,7 +528,14 @@ def find(answers: Answers, choices: Choices, *, page_number=1) -> Result:
             ranked.filter(finder_misses__gt=0).order_by("finder_misses", *ORDER)[:ALTERNATIVES]
         )
         projects = list(projects_looking(ranking))
-    models.prefetch_related_objects([*shown, *alternatives], "topics", "project__topics", "skills")
+    # The explanations compare topics by id and name skills.
+    topic_ids = Topic.objects.only("pk")
+    models.prefetch_related_objects(
+        [*shown, *alternatives],
+        models.Prefetch("topics", queryset=topic_ids),
+        models.Prefetch("project__topics", queryset=topic_ids),
+        models.Prefetch("skills", queryset=Skill.objects.only("name")),
+    )
     return Result(
         matches=[ranking.explain(o) for o in shown],
         match_count=page.paginator.count,
@@ -560,4 +567,6 @@ def projects_looking(ranking: Ranking):
         projects = projects.order_by("is_here", "title", "pk")
     else:
         projects = projects.order_by("title", "pk")
-    return projects.select_related("quartier")[:PROJECTS_LOOKING]
+    return projects.select_related("quartier").only(
+        "quartier", "title", "title_en", "slug", "quartier__name"
+    )[:PROJECTS_LOOKING]
