@@ -38,10 +38,11 @@ def district_coverage(now=None) -> list[DistrictCoverage]:
     `CONFERENCES_PER_DISTRICT` of each Stadtteil, picked in the database; the rest are
     counted with the Quartiere, so the work does not grow with the number of conferences.
     """
+    # Only what the table shows of a Stadtteil: grouped by fewer columns, too.
     quartiere = list(
-        Quartier.objects.annotate(
-            active_conferences=Count("conferences", filter=Q(conferences__is_active=True))
-        ).order_by("name", "pk")
+        Quartier.objects.only("name", "slug", "kind", "parent")
+        .annotate(active_conferences=Count("conferences", filter=Q(conferences__is_active=True)))
+        .order_by("name", "pk")
     )
     # The Stadtteil a Quartier belongs to: itself, or the district it lies in.
     district_of = {

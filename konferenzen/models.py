@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt.documents import random_pdf_name, validate_pdf
 from engagierte_stadt.models import EasyLanguageMixin
-from engagierte_stadt.search import SearchableModel
+from engagierte_stadt.search import SEARCH_COLUMNS, SearchableModel
 from engagierte_stadt.sharing import ShareableMixin
 from engagierte_stadt.submissions.capacity import (
     SignupBase,
@@ -138,8 +138,14 @@ class ConferenceQuerySet(models.QuerySet):
 
     def for_lists(self, now=None):
         """What the overview and the Quartier page list of a conference: its Quartier and its
-        next meeting (`annotate_next_meeting`), by title, in the list's one query."""
-        return self.select_related("quartier").annotate_next_meeting(now).order_by("title", "pk")
+        next meeting (`annotate_next_meeting`), by title, in the list's one query. Only the
+        columns a list shows (title, address, the Quartier's name)."""
+        return (
+            self.select_related("quartier")
+            .only("quartier", "title", "title_en", "slug", "quartier__name")
+            .annotate_next_meeting(now)
+            .order_by("title", "pk")
+        )
 
     def annotate_next_meeting(self, now=None):
         """`next_starts_at` and `next_slug` of the next meeting that takes place (None if
@@ -411,6 +417,13 @@ class MeetingQuerySet(models.QuerySet):
         """The meeting page: conference, Quartier, venue, places and agenda, in 2 queries."""
         return (
             self.select_related("conference__quartier", "venue")
+            # Not the search index, nor the Quartier's texts (the page names and links it).
+            .defer(
+                *SEARCH_COLUMNS,
+                *(f"conference__{name}" for name in SEARCH_COLUMNS),
+                "conference__quartier__description",
+                "conference__quartier__description_en",
+            )
             .annotate_places()
             .prefetch_related(
                 models.Prefetch(

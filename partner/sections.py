@@ -18,6 +18,7 @@ def project_partners(project) -> dict | None:
     roles = list(
         ProjectPartner.objects.filter(project=project, partner__is_published=True)
         .select_related("partner")
+        .only("role", "project", "partner__name", "partner__slug")
         .by_role()
     )
     if not roles:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from engagierte_stadt.preview import DraftPreviewMixin
+from engagierte_stadt.search import SEARCH_COLUMNS
 from engagierte_stadt.submissions import services as submission_services
 from engagierte_stadt.submissions.capacity import CONFIRMATION_HOURS
 from engagierte_stadt.submissions.views import (
@@ -72,8 +73,9 @@ class PartnerDetailView(DraftPreviewMixin, BreadcrumbMixin, DetailView):
     context_object_name = "partner"
 
     def get_queryset(self):
-        partners = Partner.objects.prefetch_related(
-            Prefetch("quartiere", queryset=Quartier.objects.order_by("name"))
+        # Not the search index; of its Quartiere, the names and addresses the page links.
+        partners = Partner.objects.defer(*SEARCH_COLUMNS).prefetch_related(
+            Prefetch("quartiere", queryset=Quartier.objects.order_by("name").only("name", "slug"))
         )
         # Staff may look at an unpublished partner (an accepted application) before publishing.
         if self.request.user.is_staff and not self.preview:
@@ -89,6 +91,15 @@ class PartnerDetailView(DraftPreviewMixin, BreadcrumbMixin, DetailView):
             ProjectPartner.objects.filter(partner=self.object)
             .filter(project__in=Project.objects.published())
             .select_related("project__quartier")
+            # The list names each project (title, link) and its Quartier, no more.
+            .only(
+                "role",
+                "partner",
+                "project__title",
+                "project__title_en",
+                "project__slug",
+                "project__quartier__name",
+            )
             .by_role()
         )
         context.update(

@@ -7,6 +7,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from engagierte_stadt.models import SiteSettings
 from engagierte_stadt.preview import DraftPreviewMixin
+from engagierte_stadt.search import SEARCH_COLUMNS
 from engagierte_stadt.submissions.views import (
     SignupCheckMailView,
     SignupConfirmView,
@@ -18,7 +19,7 @@ from quartiere import finder, sections
 from quartiere.alert_views import alert_url
 from quartiere.filters import OpportunityFilter, ProjectFilter, finder_list_query
 from quartiere.forms import FinderForm, OpportunitySignupForm
-from quartiere.models import Opportunity, Project, Quartier, Signup
+from quartiere.models import Opportunity, Project, ProjectQuerySet, Quartier, Signup
 
 # How many projects and opportunities a Quartier page shows before linking to the full list.
 QUARTIER_PAGE_LIMIT = 6
@@ -33,16 +34,37 @@ class QuartierListView(BreadcrumbMixin, ListView):
     def get_queryset(self):
         return (
             Quartier.objects.filter(parent__isnull=True)
-            .prefetch_related(Prefetch("children", queryset=Quartier.objects.order_by("name")))
+            .only("name", "slug", "kind", "teaser", "teaser_en")
+            .prefetch_related(Prefetch("children", queryset=CHILD_LINKS))
             .order_by("name")
         )
+
+
+# A Quartier's neighbourhoods as the pages link them: name and address (and the parent the
+# prefetch sorts them by), not their texts and contacts.
+CHILD_LINKS = Quartier.objects.only("name", "slug", "parent").order_by("name")
+# Of the Stadtteil a Quartier lies in, its page names and links it only.
+PARENT_UNSHOWN = tuple(
+    f"parent__{name}"
+    for name in (
+        *Quartier.TRANSLATED_FIELDS,
+        *Quartier.english_field_names(),
+        "population",
+        "contact_name",
+        "contact_role",
+        "contact_email",
+        "contact_phone",
+    )
+)
 
 
 class QuartierDetailView(BreadcrumbMixin, DetailView):
     template_name = "quartiere/quartier_detail.html"
     context_object_name = "quartier"
-    queryset = Quartier.objects.with_parent().prefetch_related(
-        Prefetch("children", queryset=Quartier.objects.order_by("name"))
+    queryset = (
+        Quartier.objects.with_parent()
+        .defer(*PARENT_UNSHOWN)
+        .prefetch_related(Prefetch("children", queryset=CHILD_LINKS))
     )
 
     def get_breadcrumbs(self):
@@ -99,7 +121,12 @@ class ProjectDetailView(DraftPreviewMixin, BreadcrumbMixin, DetailView):
     preview_quartier_path = "quartier"
 
     def get_queryset(self):
-        return self.visible(Project.objects.select_related("quartier"))
+        # Not the search index, nor the Quartier's texts (the page names and links it).
+        return self.visible(
+            Project.objects.select_related("quartier").defer(
+                *SEARCH_COLUMNS, "quartier__description", "quartier__description_en"
+            )
+        )
 
     def get_breadcrumbs(self):
         return [(_("Projects"), "quartiere:project_list"), (self.object.in_language("title"), None)]
@@ -111,6 +138,7 @@ class ProjectDetailView(DraftPreviewMixin, BreadcrumbMixin, DetailView):
             .in_quartier(project.quartier)
             .exclude(pk=project.pk)
             .select_related("quartier")
+            .only(*ProjectQuerySet.CARD_FIELDS)
             .order_by("-publish_at", "pk")[:MORE_PROJECTS_LIMIT]
         )
         # Topics and pictures of this project and of the "more" cards in one go.
