@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from engagierte_stadt.submissions.counters import is_full_expression
+from quartiere.filters import choice_rows
 from quartiere.models import (
     FEW_HOURS,
     TIME_MONTHLY,
@@ -47,7 +48,6 @@ from quartiere.models import (
     Project,
     Quartier,
     Skill,
-    Topic,
     at_times_q,
     open_order,
     time_fits_q,
@@ -89,7 +89,7 @@ class Place:
 
 @dataclass
 class Choices:
-    """Everything the questions offer, loaded once per request (3 queries)."""
+    """Everything the questions offer, loaded once per request (1 query)."""
 
     places: list[Place]
     topics: list[tuple[int, str, str]]  # (pk, slug, name)
@@ -97,15 +97,15 @@ class Choices:
 
     @classmethod
     def load(cls) -> "Choices":
+        """In one query (`filters.choice_rows`)."""
+        rows = choice_rows("quartier", "topic", "skill")
         return cls(
             places=[
-                Place(*row)
-                for row in Quartier.objects.order_by("name").values_list(
-                    "pk", "slug", "name", "parent_id"
-                )
+                Place(pk, slug, name, parent_id)
+                for pk, slug, name, parent_id, _ in rows["quartier"]
             ],
-            topics=list(Topic.objects.order_by("name").values_list("pk", "slug", "name")),
-            skills=list(Skill.objects.order_by("name").values_list("pk", "slug", "name")),
+            topics=[(pk, slug, name) for pk, slug, name, *_parent in rows["topic"]],
+            skills=[(pk, slug, name) for pk, slug, name, *_parent in rows["skill"]],
         )
 
     def place_label(self, place: Place) -> str:
