@@ -82,10 +82,9 @@ class ArticleDetailView(DraftPreviewMixin, BreadcrumbMixin, DetailView):
 
     def get_queryset(self):
         # Staff may look at drafts and scheduled articles; everybody else sees published ones.
-        articles = Article.objects.defer(*search.SEARCH_COLUMNS)  # the index is no part of it
         if self.request.user.is_staff and not self.preview:
-            return articles
-        return self.visible(articles)
+            return Article.objects.all()
+        return self.visible(Article.objects.all())
 
     def get_breadcrumbs(self):
         return [(_("News"), "article_list"), (self.object.in_language("title"), None)]
@@ -104,7 +103,7 @@ class PageView(BreadcrumbMixin, TemplateView):
         slug = self.kwargs["slug"]
         if slug not in Page.Slug.values:
             raise Http404
-        page = Page.objects.defer(*search.SEARCH_COLUMNS).filter(slug=slug).first()
+        page = Page.objects.filter(slug=slug).first()
         if page is None:
             page = Page(slug=slug, title=str(Page.Slug(slug).label))
         return page

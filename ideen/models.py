@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt.images import CleanImageField
-from engagierte_stadt.search import SEARCH_COLUMNS, SearchableModel
+from engagierte_stadt.search import SearchableModel
 from engagierte_stadt.submissions.submission import SubmissionBase, SubmissionQuerySet
 from konferenzen.models import AgendaItem, Conference, Decision
 from quartiere.models import Project, Quartier, Topic
@@ -127,19 +127,6 @@ class IdeaQuerySet(SubmissionQuerySet):
             self.annotate_backers()
             .select_related(
                 "quartier__parent", "topic", "agenda_item__meeting__conference", "project"
-            )
-            # Not the search index of the idea and of the rows it names.
-            .defer(
-                *SEARCH_COLUMNS,
-                *(
-                    f"{row}__{name}"
-                    for row in (
-                        "agenda_item__meeting",
-                        "agenda_item__meeting__conference",
-                        "project",
-                    )
-                    for name in SEARCH_COLUMNS
-                ),
             )
             .prefetch_related(
                 models.Prefetch(

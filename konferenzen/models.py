@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt.documents import random_pdf_name, validate_pdf
 from engagierte_stadt.models import EasyLanguageMixin
-from engagierte_stadt.search import SEARCH_COLUMNS, SearchableModel
+from engagierte_stadt.search import SearchableModel
 from engagierte_stadt.sharing import ShareableMixin
 from engagierte_stadt.submissions.capacity import (
     SignupBase,
@@ -417,13 +417,6 @@ class MeetingQuerySet(models.QuerySet):
         """The meeting page: conference, Quartier, venue, places and agenda, in 2 queries."""
         return (
             self.select_related("conference__quartier", "venue")
-            # Not the search index, nor the Quartier's texts (the page names and links it).
-            .defer(
-                *SEARCH_COLUMNS,
-                *(f"conference__{name}" for name in SEARCH_COLUMNS),
-                "conference__quartier__description",
-                "conference__quartier__description_en",
-            )
             .annotate_places()
             .prefetch_related(
                 models.Prefetch(

@@ -10,7 +10,6 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from engagierte_stadt import pagecache
 from engagierte_stadt.models import SiteSettings
-from engagierte_stadt.search import SEARCH_COLUMNS
 from engagierte_stadt.viewmixins import BreadcrumbMixin
 from konferenzen.coverage import district_coverage
 from konferenzen.forms import RegistrationForm
@@ -59,14 +58,7 @@ class OverviewView(BreadcrumbMixin, TemplateView):
 class ConferenceDetailView(BreadcrumbMixin, DetailView):
     template_name = "konferenzen/conference_detail.html"
     context_object_name = "conference"
-    # Not the search index, nor the Quartier's texts (the page names and links it).
-    queryset = Conference.objects.select_related("quartier__parent", "usual_venue").defer(
-        *SEARCH_COLUMNS,
-        "quartier__description",
-        "quartier__description_en",
-        "quartier__parent__description",
-        "quartier__parent__description_en",
-    )
+    queryset = Conference.objects.select_related("quartier__parent", "usual_venue")
 
     def get_breadcrumbs(self):
         return [

@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from engagierte_stadt.preview import DraftPreviewMixin
-from engagierte_stadt.search import SEARCH_COLUMNS
 from engagierte_stadt.submissions import services as submission_services
 from engagierte_stadt.submissions.capacity import CONFIRMATION_HOURS
 from engagierte_stadt.submissions.views import (
@@ -73,8 +72,8 @@ class PartnerDetailView(DraftPreviewMixin, BreadcrumbMixin, DetailView):
     context_object_name = "partner"
 
     def get_queryset(self):
-        # Not the search index; of its Quartiere, the names and addresses the page links.
-        partners = Partner.objects.defer(*SEARCH_COLUMNS).prefetch_related(
+        # Of its Quartiere, the names and addresses the page links.
+        partners = Partner.objects.prefetch_related(
             Prefetch("quartiere", queryset=Quartier.objects.order_by("name").only("name", "slug"))
         )
         # Staff may look at an unpublished partner (an accepted application) before publishing.

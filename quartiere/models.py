@@ -856,26 +856,10 @@ class OpportunityQuerySet(models.QuerySet):
         return self.select_related("quartier", "project").only(*self.CARD_FIELDS)
 
     def for_detail(self):
-        """The opportunity page: places, project, Quartier and skills, in 2 queries. Not the
-        search index, nor the texts of the project and the Quartier, which it only names."""
+        """The opportunity page: places, project, Quartier and skills, in 2 queries."""
         return (
-            self.annotate_places()
-            .select_related("quartier", "project")
-            .defer(*SEARCH_COLUMNS, *DETAIL_UNSHOWN)
-            .prefetch_related("skills")
+            self.annotate_places().select_related("quartier", "project").prefetch_related("skills")
         )
-
-
-# What an opportunity's page does not show of its project and Quartier (it names and links
-# them, and may name their contact person).
-DETAIL_UNSHOWN = (
-    *(
-        f"project__{name}"
-        for name in (*SEARCH_COLUMNS, "description", "description_en", "easy_language")
-    ),
-    "quartier__description",
-    "quartier__description_en",
-)
 
 
 # An offer without a deadline counts as "deadline: the last day there is": then one expression

@@ -7,7 +7,6 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from engagierte_stadt.models import SiteSettings
 from engagierte_stadt.preview import DraftPreviewMixin
-from engagierte_stadt.search import SEARCH_COLUMNS
 from engagierte_stadt.submissions.views import (
     SignupCheckMailView,
     SignupConfirmView,
@@ -43,28 +42,13 @@ class QuartierListView(BreadcrumbMixin, ListView):
 # A Quartier's neighbourhoods as the pages link them: name and address (and the parent the
 # prefetch sorts them by), not their texts and contacts.
 CHILD_LINKS = Quartier.objects.only("name", "slug", "parent").order_by("name")
-# Of the Stadtteil a Quartier lies in, its page names and links it only.
-PARENT_UNSHOWN = tuple(
-    f"parent__{name}"
-    for name in (
-        *Quartier.TRANSLATED_FIELDS,
-        *Quartier.english_field_names(),
-        "population",
-        "contact_name",
-        "contact_role",
-        "contact_email",
-        "contact_phone",
-    )
-)
 
 
 class QuartierDetailView(BreadcrumbMixin, DetailView):
     template_name = "quartiere/quartier_detail.html"
     context_object_name = "quartier"
-    queryset = (
-        Quartier.objects.with_parent()
-        .defer(*PARENT_UNSHOWN)
-        .prefetch_related(Prefetch("children", queryset=CHILD_LINKS))
+    queryset = Quartier.objects.with_parent().prefetch_related(
+        Prefetch("children", queryset=CHILD_LINKS)
     )
 
     def get_breadcrumbs(self):
@@ -121,12 +105,7 @@ class ProjectDetailView(DraftPreviewMixin, BreadcrumbMixin, DetailView):
     preview_quartier_path = "quartier"
 
     def get_queryset(self):
-        # Not the search index, nor the Quartier's texts (the page names and links it).
-        return self.visible(
-            Project.objects.select_related("quartier").defer(
-                *SEARCH_COLUMNS, "quartier__description", "quartier__description_en"
-            )
-        )
+        return self.visible(Project.objects.select_related("quartier"))
 
     def get_breadcrumbs(self):
         return [(_("Projects"), "quartiere:project_list"), (self.object.in_language("title"), None)]
