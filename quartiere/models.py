@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt.images import CleanImageField
 from engagierte_stadt.models import EasyLanguageMixin, PublicContactMixin, site_contact
-from engagierte_stadt.search import SEARCH_COLUMNS, SearchableModel
+from engagierte_stadt.search import SearchableModel
 from engagierte_stadt.sharing import ShareableMixin, image_object, organisation_data
 from engagierte_stadt.submissions.capacity import (
     FillLevel,
@@ -802,27 +802,12 @@ class OpportunityQuerySet(models.QuerySet):
         home page's "Jetzt mitmachen", read in index order (`opportunity_free_order`)."""
         return self.open().annotate_places().filter(has_free_place_q()).order_by(*open_order()[1:])
 
-    # Long texts a card never shows. /mitmachen/ sorts every open offer by its places before
-    # it cuts out a page; with these in the rows, that sort spilled to disk at 30 000 offers.
-    CARD_DEFERRED = (
-        *SEARCH_COLUMNS,
-        "description",
-        "description_en",
-        "requirements",
-        "requirements_en",
-        "easy_language",
-        *(
-            f"project__{name}"
-            for name in (*SEARCH_COLUMNS, "description", "description_en", "easy_language")
-        ),
-        "quartier__description",
-        "quartier__description_en",
-    )
-
     # The columns an opportunity card reads: title, address, commitment and times, place,
     # places and deadline, suitability, the project's title and the Quartier's name. Only
-    # these, not just without the long texts: every column is compiled and built into each
-    # row of a list (issue #17). They include `SCHEDULE_FIELDS`, which `from_db` notes.
+    # these: /mitmachen/ sorts every open offer by its places before it cuts out a page (with
+    # the long texts in the rows, that sort spilled to disk at 30 000 offers), and every
+    # column is compiled and built into each row of a list (issue #17). They include
+    # `SCHEDULE_FIELDS`, which `from_db` notes.
     CARD_FIELDS = (
         "project",
         "quartier",
