@@ -555,6 +555,21 @@ class ArticleQuerySet(models.QuerySet):
     def latest_first(self):
         return self.order_by("-publish_at", "-pk")
 
+    def for_cards(self):
+        """Only the columns of an article card (photo, date, title, teaser): not the body
+        nor the search index, which a list would fetch and build into every row."""
+        return self.only(
+            "title",
+            "title_en",
+            "slug",
+            "teaser",
+            "teaser_en",
+            "photo",
+            "photo_width",
+            "photo_height",
+            "publish_at",
+        )
+
 
 class Article(TranslatableMixin, ShareableMixin, PublicAddressMixin, SearchableModel):
     """A news item ("Aktuelles")."""

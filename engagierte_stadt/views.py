@@ -47,14 +47,18 @@ class HomeView(TemplateView):
             .for_cards()[:HOME_CARDS]
         )
         context["next_meetings"] = list(Meeting.objects.upcoming().for_cards()[:HOME_CARDS])
-        context["latest_articles"] = list(Article.objects.published().latest_first()[:HOME_CARDS])
+        context["latest_articles"] = list(
+            Article.objects.published().latest_first().for_cards()[:HOME_CARDS]
+        )
         context["featured_projects"] = list(
             Project.objects.published()
             .featured()
             .for_cards()
             .order_by("-publish_at", "pk")[:HOME_CARDS]
         )
-        context["partners"] = list(Partner.objects.published().directory_order()[:HOME_PARTNERS])
+        context["partners"] = list(
+            Partner.objects.published().card_columns().directory_order()[:HOME_PARTNERS]
+        )
         context["structured_data"] = sharing.home_structured_data(
             SiteSettings.for_request(self.request),
             self.request.build_absolute_uri,
@@ -70,7 +74,7 @@ class ArticleListView(BreadcrumbMixin, ListView):
     page_title = _("News")
 
     def get_queryset(self):
-        return Article.objects.published().latest_first()
+        return Article.objects.published().latest_first().for_cards()
 
 
 class ArticleDetailView(DraftPreviewMixin, BreadcrumbMixin, DetailView):

@@ -99,9 +99,26 @@ class IdeaQuerySet(SubmissionQuerySet):
             )
         )
 
+    # The columns an idea card reads: title, text, picture, status, the names of its
+    # Quartier and topic. Not the proposer's data nor the search index: a list would compile,
+    # fetch and build them into every row for nothing (issue #17).
+    CARD_FIELDS = (
+        "quartier",
+        "topic",
+        "title",
+        "description",
+        "picture",
+        "picture_width",
+        "picture_height",
+        "picture_alt",
+        "status",
+        "quartier__name",
+        "topic__name",
+    )
+
     def for_cards(self):
         """What an idea card shows: its Quartier and topic, joined (no query per card)."""
-        return self.select_related("quartier", "topic")
+        return self.select_related("quartier", "topic").only(*self.CARD_FIELDS)
 
     def for_detail(self):
         """The idea page: Quartier (with its Stadtteil), topic, the number of confirmed

@@ -8,8 +8,8 @@ confirmed wishes for one.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, F, Q, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When, Window
+from django.db.models.functions import Coalesce, RowNumber
 
 from konferenzen.models import Conference, ConferenceWish
 from quartiere.models import Quartier
@@ -32,16 +32,22 @@ CONFERENCES_PER_DISTRICT = 5
 
 def district_coverage(now=None) -> list[DistrictCoverage]:
     """Every Stadtteil with its active conferences (those of its neighbourhoods included) and
-    the confirmed wishes for a conference in it or its neighbourhoods. Three queries.
+    the confirmed wishes for a conference in it or its neighbourhoods. Two queries: the
+    Quartiere with both counts, and the conferences named.
 
     Only the conferences the overview names are read with their next meeting: the first
     `CONFERENCES_PER_DISTRICT` of each Stadtteil, picked in the database; the rest are
     counted with the Quartiere, so the work does not grow with the number of conferences.
     """
+    # Only what the table shows of a Stadtteil, with its two counts as subqueries (two
+    # joins would multiply each other's rows, and a query of their own costs a round trip).
     quartiere = list(
-        Quartier.objects.annotate(
-            active_conferences=Count("conferences", filter=Q(conferences__is_active=True))
-        ).order_by("name", "pk")
+        Quartier.objects.only("name", "slug", "kind", "parent")
+        .annotate(
+            active_conferences=_count(Conference.objects.active()),
+            wishes=_count(ConferenceWish.objects.confirmed()),
+        )
+        .order_by("name", "pk")
     )
     # The Stadtteil a Quartier belongs to: itself, or the district it lies in.
     district_of = {
@@ -59,13 +65,22 @@ def district_coverage(now=None) -> list[DistrictCoverage]:
         row = rows.get(district_of[q.pk])
         if row is not None:
             row.more += q.active_conferences
+            row.wishes += q.wishes
     for row in rows.values():
         row.more -= len(row.conferences)
-    for quartier_id, count in ConferenceWish.objects.confirmed().counts_by_quartier().items():
-        row = rows.get(district_of.get(quartier_id))
-        if row is not None:
-            row.wishes += count
     return list(rows.values())
+
+
+def _count(rows):
+    """The number of `rows` (of a model with a `quartier`) in the outer query's Quartier."""
+    counted = (
+        rows.filter(quartier=OuterRef("pk"))
+        .order_by()
+        .values("quartier")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), 0)
 
 
 def _named_on_overview():

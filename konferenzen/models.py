@@ -138,8 +138,14 @@ class ConferenceQuerySet(models.QuerySet):
 
     def for_lists(self, now=None):
         """What the overview and the Quartier page list of a conference: its Quartier and its
-        next meeting (`annotate_next_meeting`), by title, in the list's one query."""
-        return self.select_related("quartier").annotate_next_meeting(now).order_by("title", "pk")
+        next meeting (`annotate_next_meeting`), by title, in the list's one query. Only the
+        columns a list shows (title, address, the Quartier's name)."""
+        return (
+            self.select_related("quartier")
+            .only("quartier", "title", "title_en", "slug", "quartier__name")
+            .annotate_next_meeting(now)
+            .order_by("title", "pk")
+        )
 
     def annotate_next_meeting(self, now=None):
         """`next_starts_at` and `next_slug` of the next meeting that takes place (None if
@@ -379,14 +385,38 @@ class MeetingQuerySet(models.QuerySet):
     def in_year(self, year: int):
         return self.filter(starts_at__year=year)
 
+    # What a meeting card (and a row of the meeting table) reads: its schedule and status,
+    # whether minutes are out, the conference's title and address, the Quartier's and the
+    # venue's names. The rest (search index, minutes, the conference's description) a list
+    # would only compile, fetch and build into every row.
+    CARD_FIELDS = (
+        "conference",
+        "title",
+        "title_en",
+        "slug",
+        "starts_at",
+        "ends_at",
+        "venue",
+        "room",
+        "status",
+        "registration_enabled",
+        "minutes_published_at",
+        "conference__title",
+        "conference__title_en",
+        "conference__slug",
+        "conference__quartier",
+        "conference__quartier__name",
+        "venue__name",
+    )
+
     def for_cards(self):
         """What a meeting card shows: conference, Quartier and venue, in the list's query."""
-        return self.select_related("conference__quartier", "venue")
+        return self.select_related("conference__quartier", "venue").only(*self.CARD_FIELDS)
 
     def for_detail(self):
         """The meeting page: conference, Quartier, venue, places and agenda, in 2 queries."""
         return (
-            self.for_cards()
+            self.select_related("conference__quartier", "venue")
             .annotate_places()
             .prefetch_related(
                 models.Prefetch(

@@ -13,7 +13,7 @@ from engagierte_stadt.models import SiteSettings
 from engagierte_stadt.viewmixins import BreadcrumbMixin
 from konferenzen.coverage import district_coverage
 from konferenzen.forms import RegistrationForm
-from konferenzen.models import ActionItem, Conference, Meeting
+from konferenzen.models import ActionItem, Conference, Meeting, MeetingQuerySet
 
 # How many dates the overview lists, and how many past meetings a conference page lists
 # before pointing to the archive.
@@ -22,6 +22,23 @@ CONFERENCE_UPCOMING_MEETINGS = 12
 CONFERENCE_PAST_MEETINGS = 20
 ARCHIVE_PAGE_SIZE = 50
 MIN_YEAR, MAX_YEAR = 1900, 2999
+
+# A conference's own meetings as cards and table rows: the card's columns without the
+# conference's (the page has the conference and hands it to each meeting).
+MEETING_ROW_FIELDS = tuple(
+    name for name in MeetingQuerySet.CARD_FIELDS if not name.startswith("conference__")
+)
+# What a row of the action items table shows, with the address of the meeting that agreed it.
+ACTION_ITEM_ROW = (
+    "title",
+    "responsible",
+    "due_date",
+    "status",
+    "done_at",
+    "meeting__slug",
+    "meeting__starts_at",
+    "meeting__conference__slug",
+)
 
 
 class OverviewView(BreadcrumbMixin, TemplateView):
@@ -51,7 +68,11 @@ class ConferenceDetailView(BreadcrumbMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         conference = self.object
-        meetings = Meeting.objects.filter(conference=conference).select_related("venue")
+        meetings = (
+            Meeting.objects.filter(conference=conference)
+            .select_related("venue")
+            .only(*MEETING_ROW_FIELDS)
+        )
         past = list(meetings.past()[: CONFERENCE_PAST_MEETINGS + 1])
         upcoming = list(meetings.upcoming()[: CONFERENCE_UPCOMING_MEETINGS + 1])
         for meeting in [*upcoming, *past]:
@@ -61,7 +82,9 @@ class ConferenceDetailView(BreadcrumbMixin, DetailView):
             more_upcoming_meetings=len(upcoming) > CONFERENCE_UPCOMING_MEETINGS,
             past_meetings=past[:CONFERENCE_PAST_MEETINGS],
             more_past_meetings=len(past) > CONFERENCE_PAST_MEETINGS,
-            open_action_items=list(ActionItem.objects.not_done().of_conference(conference)),
+            open_action_items=list(
+                ActionItem.objects.not_done().of_conference(conference).only(*ACTION_ITEM_ROW)
+            ),
             contact=conference.contact(site=SiteSettings.for_request(self.request)),
         )
         return super().get_context_data(**kwargs)
@@ -113,7 +136,9 @@ class MeetingDetailView(BreadcrumbMixin, DetailView):
         open_before = []
         if not meeting.is_past:
             open_before = list(
-                ActionItem.objects.open_before(meeting).select_related("meeting__conference")
+                ActionItem.objects.open_before(meeting)
+                .select_related("meeting__conference")
+                .only(*ACTION_ITEM_ROW)
             )
         minutes = {}
         if meeting.minutes_published:

@@ -61,10 +61,28 @@ class PartnerQuerySet(models.QuerySet):
         """Cooperation partners of the Engagierte Stadt first, then A–Z."""
         return self.order_by("-is_cooperation_partner", Lower("name"), "pk")
 
+    # The columns a partner card reads: name, address, kind, logo, teaser, the cooperation
+    # badge. Not the description, contact, address nor the search index (issue #17).
+    CARD_FIELDS = (
+        "name",
+        "slug",
+        "kind",
+        "logo",
+        "logo_width",
+        "logo_height",
+        "teaser",
+        "teaser_en",
+        "is_cooperation_partner",
+    )
+
+    def card_columns(self):
+        """Only the columns of a partner card (a card without its Quartiere)."""
+        return self.only(*self.CARD_FIELDS)
+
     def for_cards(self):
         """What a partner card shows: the Quartiere where it is active, in one more query."""
-        return self.prefetch_related(
-            models.Prefetch("quartiere", queryset=Quartier.objects.order_by("name"))
+        return self.card_columns().prefetch_related(
+            models.Prefetch("quartiere", queryset=Quartier.objects.order_by("name").only("name"))
         )
 
 

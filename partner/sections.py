@@ -18,6 +18,7 @@ def project_partners(project) -> dict | None:
     roles = list(
         ProjectPartner.objects.filter(project=project, partner__is_published=True)
         .select_related("partner")
+        .only("role", "project", "partner__name", "partner__slug")
         .by_role()
     )
     if not roles:
@@ -33,6 +34,7 @@ def quartier_partners(quartier) -> dict:
     partners = list(
         Partner.objects.published()
         .active_in_quartier(quartier)
+        .card_columns()
         .directory_order()[: QUARTIER_PAGE_LIMIT + 1]
     )
     return {

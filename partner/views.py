@@ -72,8 +72,9 @@ class PartnerDetailView(DraftPreviewMixin, BreadcrumbMixin, DetailView):
     context_object_name = "partner"
 
     def get_queryset(self):
+        # Of its Quartiere, the names and addresses the page links.
         partners = Partner.objects.prefetch_related(
-            Prefetch("quartiere", queryset=Quartier.objects.order_by("name"))
+            Prefetch("quartiere", queryset=Quartier.objects.order_by("name").only("name", "slug"))
         )
         # Staff may look at an unpublished partner (an accepted application) before publishing.
         if self.request.user.is_staff and not self.preview:
@@ -89,6 +90,15 @@ class PartnerDetailView(DraftPreviewMixin, BreadcrumbMixin, DetailView):
             ProjectPartner.objects.filter(partner=self.object)
             .filter(project__in=Project.objects.published())
             .select_related("project__quartier")
+            # The list names each project (title, link) and its Quartier, no more.
+            .only(
+                "role",
+                "partner",
+                "project__title",
+                "project__title_en",
+                "project__slug",
+                "project__quartier__name",
+            )
             .by_role()
         )
         context.update(

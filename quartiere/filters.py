@@ -7,6 +7,7 @@ left out and explained next to the field; the rest of the filters still apply.
 
 import django_filters
 from django import forms
+from django.db import models
 from django.utils.formats import date_format
 from django.utils.functional import lazy
 from django.utils.text import capfirst
@@ -27,23 +28,48 @@ from quartiere.models import (
 UNKNOWN_VALUE = _("We do not know this value, so this filter has not been applied.")
 
 
+# The small tables whose rows the lists and the finder offer as choices.
+CHOICE_MODELS = {"quartier": Quartier, "skill": Skill, "topic": Topic}
+
+
+def choice_rows(*kinds: str) -> dict[str, list[tuple]]:
+    """{kind: [(pk, slug, name, parent_id, parent's name), …] by name} of the Quartiere,
+    topics and skills (`CHOICE_MODELS`) asked for, in one query: a filter form or the
+    finder's questions need two or three of them on every page, and each in a query of its
+    own cost a round trip (issue #17). A topic or a skill has no parent (None)."""
+    parts = []
+    for kind in kinds:
+        rows = CHOICE_MODELS[kind].objects.order_by().annotate(choice=models.Value(kind))
+        if kind == "quartier":
+            rows = rows.values_list("choice", "pk", "slug", "name", "parent_id", "parent__name")
+        else:
+            rows = rows.annotate(
+                no_parent=models.Value(None, output_field=models.IntegerField()),
+                no_parent_name=models.Value(None, output_field=models.CharField()),
+            ).values_list("choice", "pk", "slug", "name", "no_parent", "no_parent_name")
+        parts.append(rows)
+    found = {kind: [] for kind in kinds}
+    if not parts:
+        return found
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    for kind, *row in rows.order_by("choice", "name"):
+        found[kind].append(tuple(row))
+    return found
+
+
+def labelled(kind: str, rows) -> list[tuple[str, str]]:
+    """(slug, label) of `choice_rows()` rows; a neighbourhood names its district."""
+    if kind != "quartier":
+        return [(slug, name) for _pk, slug, name, _parent_id, _parent in rows]
+    return [
+        (slug, f"{name} ({parent})" if parent else name)
+        for _pk, slug, name, _parent_id, parent in rows
+    ]
+
+
 def quartier_choices():
     """(slug, name) of every Quartier; a neighbourhood names its district."""
-    choices = []
-    for slug, name, parent in Quartier.objects.order_by("name").values_list(
-        "slug", "name", "parent__name"
-    ):
-        label = f"{name} ({parent})" if parent else name
-        choices.append((slug, label))
-    return choices
-
-
-def topic_choices():
-    return list(Topic.objects.order_by("name").values_list("slug", "name"))
-
-
-def skill_choices():
-    return list(Skill.objects.order_by("name").values_list("slug", "name"))
+    return labelled("quartier", choice_rows("quartier")["quartier"])
 
 
 # The finder's time questions, so a list (and an alert) can keep every finder answer.
@@ -103,16 +129,20 @@ class AnyOfFilter(django_filters.MultipleChoiceFilter):
 
 
 class ChoicesFromDatabaseMixin:
-    """Loads the Quartier and topic choices once per request.
+    """Loads the Quartier and topic choices (and those of `choice_kinds`) once per request,
+    in one query.
 
     The choices are a list, not a queryset: validating the value and rendering the
     `<select>` then cost no further query, filtered or not.
     """
 
+    # The filters whose choices are rows of `CHOICE_MODELS`, named as those are.
+    choice_kinds = ("quartier", "topic")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["quartier"].extra["choices"] = quartier_choices()
-        self.filters["topic"].extra["choices"] = topic_choices()
+        for kind, rows in choice_rows(*self.choice_kinds).items():
+            self.filters[kind].extra["choices"] = labelled(kind, rows)
 
     def filter_quartier(self, queryset, name, value):
         return queryset.in_quartier_slug(value)
@@ -226,13 +256,11 @@ class OpportunityFilter(ChoicesFromDatabaseMixin, django_filters.FilterSet):
         error_messages={"invalid_choice": UNKNOWN_VALUE},
     )
 
+    choice_kinds = ("quartier", "topic", "skill")
+
     class Meta:
         model = Opportunity
         fields = []
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["skill"].extra["choices"] = skill_choices()
 
     def filter_quartier(self, queryset, name, value):
         if self.form.cleaned_data.get("neighbours"):

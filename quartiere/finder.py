@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from engagierte_stadt.submissions.counters import is_full_expression
+from quartiere.filters import choice_rows
 from quartiere.models import (
     FEW_HOURS,
     TIME_MONTHLY,
@@ -47,7 +48,6 @@ from quartiere.models import (
     Project,
     Quartier,
     Skill,
-    Topic,
     at_times_q,
     open_order,
     time_fits_q,
@@ -89,7 +89,7 @@ class Place:
 
 @dataclass
 class Choices:
-    """Everything the questions offer, loaded once per request (3 queries)."""
+    """Everything the questions offer, loaded once per request (1 query)."""
 
     places: list[Place]
     topics: list[tuple[int, str, str]]  # (pk, slug, name)
@@ -97,15 +97,15 @@ class Choices:
 
     @classmethod
     def load(cls) -> "Choices":
+        """In one query (`filters.choice_rows`)."""
+        rows = choice_rows("quartier", "topic", "skill")
         return cls(
             places=[
-                Place(*row)
-                for row in Quartier.objects.order_by("name").values_list(
-                    "pk", "slug", "name", "parent_id"
-                )
+                Place(pk, slug, name, parent_id)
+                for pk, slug, name, parent_id, _ in rows["quartier"]
             ],
-            topics=list(Topic.objects.order_by("name").values_list("pk", "slug", "name")),
-            skills=list(Skill.objects.order_by("name").values_list("pk", "slug", "name")),
+            topics=[(pk, slug, name) for pk, slug, name, *_parent in rows["topic"]],
+            skills=[(pk, slug, name) for pk, slug, name, *_parent in rows["skill"]],
         )
 
     def place_label(self, place: Place) -> str:
@@ -190,6 +190,9 @@ class Ranking:
         self.topic_names = {pk: name for pk, _slug, name in choices.topics}
         slugs = set(answers.skills)
         self.skill_pks = [pk for pk, slug, _name in choices.skills if slug in slugs]
+        # {opportunity id: its topics' and its project's topics' ids}, for the explanations
+        # of the shown offers (`find()` fills it in with `offer_topic_ids()`).
+        self.topic_ids: dict[int, set[int]] = {}
 
     # --- conditions, as database expressions --------------------------------------------
 
@@ -310,9 +313,7 @@ class Ranking:
         if answers.time:
             self._explain_time(opportunity, reasons, differences)
         if self.topic_pks:
-            own = {t.pk for t in opportunity.topics.all()}
-            if opportunity.project_id:
-                own |= {t.pk for t in opportunity.project.topics.all()}
+            own = self.topic_ids.get(opportunity.pk, set())
             shared = [self.topic_names[pk] for pk in self.topic_pks if pk in own]
             if shared:
                 reasons += shared
@@ -413,9 +414,9 @@ def candidates():
         .annotate_places()
         .annotate(is_full=is_full_expression())
         .select_related("quartier", "project")
-        # The long texts no result card shows: carried through the sort of the matches
-        # they made it spill to disk.
-        .defer(*OpportunityQuerySet.CARD_DEFERRED)
+        # The columns of a card and the times the explanations name, no more: the long
+        # texts, carried through the sort of the matches, made it spill to disk.
+        .only(*OpportunityQuerySet.CARD_FIELDS, *Opportunity.TIME_FIELDS.values())
     )
 
 
@@ -512,9 +513,10 @@ class MatchList:
 def find(answers: Answers, choices: Choices, *, page_number=1) -> Result:
     """The finder's results for `answers`: a page of matches, and alternatives when few match.
 
-    Reads only; the same answers give the same result. About 7 queries whatever the number
-    of offers: neighbours, count, page of matches, alternatives, topics of offers and
-    projects and skills of the shown offers (one query each), projects looking for people.
+    Reads only; the same answers give the same result. At most 7 queries whatever the
+    number of offers: neighbours, count, page of matches, alternatives, the topics (their
+    own and their projects') and the skills of the shown offers when topics or skills were
+    asked for (one query each), projects looking for people.
     """
     ranking = Ranking(answers, choices)
     ranked = ranking.annotate(candidates())
@@ -528,7 +530,14 @@ def find(answers: Answers, choices: Choices, *, page_number=1) -> Result:
             ranked.filter(finder_misses__gt=0).order_by("finder_misses", *ORDER)[:ALTERNATIVES]
         )
         projects = list(projects_looking(ranking))
-    models.prefetch_related_objects([*shown, *alternatives], "topics", "project__topics", "skills")
+    # What the explanations name beyond the row: topics and skills, only when asked for.
+    explained = [*shown, *alternatives]
+    if ranking.topic_pks:
+        ranking.topic_ids = offer_topic_ids(explained)
+    if ranking.skill_pks:
+        models.prefetch_related_objects(
+            explained, models.Prefetch("skills", queryset=Skill.objects.only("name"))
+        )
     return Result(
         matches=[ranking.explain(o) for o in shown],
         match_count=page.paginator.count,
@@ -539,6 +548,31 @@ def find(answers: Answers, choices: Choices, *, page_number=1) -> Result:
         near=ranking.near,
         few=few,
     )
+
+
+def offer_topic_ids(opportunities) -> dict[int, set[int]]:
+    """{opportunity id: ids of its own topics and its project's}, in one query."""
+    project_of = {o.pk: o.project_id for o in opportunities}
+    if not project_of:
+        return {}
+    own = (
+        Opportunity.topics.through.objects.filter(opportunity_id__in=project_of)
+        .annotate(of_project=models.Value(False))
+        .values_list("of_project", "opportunity_id", "topic_id")
+    )
+    projects = {pk for pk in project_of.values() if pk is not None}
+    of_projects = (
+        Project.topics.through.objects.filter(project_id__in=projects)
+        .annotate(of_project=models.Value(True))
+        .values_list("of_project", "project_id", "topic_id")
+    )
+    by_offer = {pk: set() for pk in project_of}
+    by_project = {pk: set() for pk in projects}
+    for of_project, pk, topic_id in own.union(of_projects, all=True):
+        (by_project if of_project else by_offer)[pk].add(topic_id)
+    for pk, project_id in project_of.items():
+        by_offer[pk] |= by_project.get(project_id, set())
+    return by_offer
 
 
 def projects_looking(ranking: Ranking):
@@ -560,4 +594,6 @@ def projects_looking(ranking: Ranking):
         projects = projects.order_by("is_here", "title", "pk")
     else:
         projects = projects.order_by("title", "pk")
-    return projects.select_related("quartier")[:PROJECTS_LOOKING]
+    return projects.select_related("quartier").only(
+        "quartier", "title", "title_en", "slug", "quartier__name"
+    )[:PROJECTS_LOOKING]

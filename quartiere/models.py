@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt.images import CleanImageField
 from engagierte_stadt.models import EasyLanguageMixin, PublicContactMixin, site_contact
-from engagierte_stadt.search import SEARCH_COLUMNS, SearchableModel
+from engagierte_stadt.search import SearchableModel
 from engagierte_stadt.sharing import ShareableMixin, image_object, organisation_data
 from engagierte_stadt.submissions.capacity import (
     FillLevel,
@@ -303,7 +303,8 @@ class ProjectQuerySet(models.QuerySet):
     def card_prefetches():
         """The prefetches behind a project card (topics, gallery as `project.gallery`)."""
         return [
-            "topics",
+            # A topic's name and address; its description is for the topic filter only.
+            models.Prefetch("topics", queryset=Topic.objects.only("name", "slug")),
             models.Prefetch(
                 "images",
                 queryset=ProjectImage.objects.order_by("position", "pk"),
@@ -311,22 +312,26 @@ class ProjectQuerySet(models.QuerySet):
             ),
         ]
 
-    # Long texts a card never shows: a list sorts all its rows before it cuts out a page, so
-    # they would be carried through the sort for nothing.
-    CARD_DEFERRED = (
-        *SEARCH_COLUMNS,
-        "description",
-        "description_en",
-        "easy_language",
-        "quartier__description",
-        "quartier__description_en",
+    # The columns a project card reads (title, teaser, status, address, the Quartier's name).
+    # Only these: a list sorts all its rows before it cuts out a page, so long texts would be
+    # carried through the sort for nothing, and every other column costs compiling and
+    # building into each row (issue #17).
+    CARD_FIELDS = (
+        "quartier",
+        "title",
+        "title_en",
+        "slug",
+        "teaser",
+        "teaser_en",
+        "status",
+        "quartier__name",
     )
 
     def for_cards(self):
         """What a project card shows: Quartier, topics and the first image, in 3 queries."""
         return (
             self.select_related("quartier")
-            .defer(*self.CARD_DEFERRED)
+            .only(*self.CARD_FIELDS)
             .prefetch_related(*self.card_prefetches())
         )
 
@@ -808,26 +813,43 @@ class OpportunityQuerySet(models.QuerySet):
         home page's "Jetzt mitmachen", read in index order (`opportunity_free_order`)."""
         return self.open().annotate_places().filter(has_free_place_q()).order_by(*open_order()[1:])
 
-    # Long texts a card never shows. /mitmachen/ sorts every open offer by its places before
-    # it cuts out a page; with these in the rows, that sort spilled to disk at 30 000 offers.
-    CARD_DEFERRED = (
-        *SEARCH_COLUMNS,
-        "description",
-        "description_en",
-        "requirements",
-        "requirements_en",
-        "easy_language",
-        *(
-            f"project__{name}"
-            for name in (*SEARCH_COLUMNS, "description", "description_en", "easy_language")
-        ),
-        "quartier__description",
-        "quartier__description_en",
+    # The columns an opportunity card reads: title, address, commitment and times, place,
+    # places and deadline, suitability, the project's title and the Quartier's name. Only
+    # these: /mitmachen/ sorts every open offer by its places before it cuts out a page (with
+    # the long texts in the rows, that sort spilled to disk at 30 000 offers), and every
+    # column is compiled and built into each row of a list (issue #17). They include
+    # `SCHEDULE_FIELDS`, which `from_db` notes.
+    CARD_FIELDS = (
+        "project",
+        "quartier",
+        "title",
+        "title_en",
+        "slug",
+        "commitment",
+        "starts_at",
+        "ends_at",
+        "hours_per_month",
+        "weekdays",
+        "place",
+        "place_en",
+        "places",
+        "places_taken",
+        "signup_deadline",
+        "is_open",
+        # `Opportunity.SUITABILITY_FIELDS` (the badges)
+        "suitable_youth",
+        "suitable_families",
+        "suitable_seniors",
+        "suitable_without_german",
+        "step_free",
+        "project__title",
+        "project__title_en",
+        "quartier__name",
     )
 
     def for_cards(self):
         """What an opportunity card shows (project and Quartier), in the list's own query."""
-        return self.select_related("quartier", "project").defer(*self.CARD_DEFERRED)
+        return self.select_related("quartier", "project").only(*self.CARD_FIELDS)
 
     def for_detail(self):
         """The opportunity page: places, project, Quartier and skills, in 2 queries."""

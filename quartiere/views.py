@@ -19,7 +19,7 @@ from quartiere import finder, sections
 from quartiere.alert_views import alert_url
 from quartiere.filters import OpportunityFilter, ProjectFilter, finder_list_query
 from quartiere.forms import FinderForm, OpportunitySignupForm
-from quartiere.models import Opportunity, Project, Quartier, Signup
+from quartiere.models import Opportunity, Project, ProjectQuerySet, Quartier, Signup
 
 # How many projects and opportunities a Quartier page shows before linking to the full list.
 QUARTIER_PAGE_LIMIT = 6
@@ -34,16 +34,22 @@ class QuartierListView(BreadcrumbMixin, ListView):
     def get_queryset(self):
         return (
             Quartier.objects.filter(parent__isnull=True)
-            .prefetch_related(Prefetch("children", queryset=Quartier.objects.order_by("name")))
+            .only("name", "slug", "kind", "teaser", "teaser_en")
+            .prefetch_related(Prefetch("children", queryset=CHILD_LINKS))
             .order_by("name")
         )
+
+
+# A Quartier's neighbourhoods as the pages link them: name and address (and the parent the
+# prefetch sorts them by), not their texts and contacts.
+CHILD_LINKS = Quartier.objects.only("name", "slug", "parent").order_by("name")
 
 
 class QuartierDetailView(BreadcrumbMixin, DetailView):
     template_name = "quartiere/quartier_detail.html"
     context_object_name = "quartier"
     queryset = Quartier.objects.with_parent().prefetch_related(
-        Prefetch("children", queryset=Quartier.objects.order_by("name"))
+        Prefetch("children", queryset=CHILD_LINKS)
     )
 
     def get_breadcrumbs(self):
@@ -112,6 +118,7 @@ class ProjectDetailView(DraftPreviewMixin, BreadcrumbMixin, DetailView):
             .in_quartier(project.quartier)
             .exclude(pk=project.pk)
             .select_related("quartier")
+            .only(*ProjectQuerySet.CARD_FIELDS)
             .order_by("-publish_at", "pk")[:MORE_PROJECTS_LIMIT]
         )
         # Topics and pictures of this project and of the "more" cards in one go.

@@ -33,8 +33,9 @@ MAX_QUERIES = 10
 # The exact number of queries each page needs, whatever the number of meetings, and a piece
 # of markup that proves the page showed its rows.
 BUDGETS = {
-    # site settings, next meetings, Quartiere, conferences with next date, wish counts
-    "overview": ("/stadtteilkonferenzen/", 5, 'class="kern-card site-card'),
+    # site settings, next meetings, Quartiere with conference and wish counts, conferences
+    # with next date
+    "overview": ("/stadtteilkonferenzen/", 4, 'class="kern-card site-card'),
     # site settings, conference, past meetings, upcoming meetings, open action items
     "conference": ("/stadtteilkonferenzen/gross/", 5, 'id="aufgaben-heading"'),
     # site settings, meeting with places, agenda, open items of earlier meetings

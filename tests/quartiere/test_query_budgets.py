@@ -27,19 +27,19 @@ BUDGETS = {
     # the sections of other apps: conferences and wishes (konferenzen), partners (partner),
     # published ideas (ideen)
     "quartier_detail": ("/quartiere/mitte/", 11),
-    # site settings, Quartier choices, topic choices, count, page, topics, pictures
-    "project_list": ("/projekte/", 7),
-    "project_list_filtered": ("/projekte/?quartier=mitte&topic=thema-1&status=laeuft", 7),
+    # site settings, Quartier and topic choices (one query), count, page, topics, pictures
+    "project_list": ("/projekte/", 6),
+    "project_list_filtered": ("/projekte/?quartier=mitte&topic=thema-1&status=laeuft", 6),
     # site settings, project, more from the Quartier, topics, pictures, opportunities,
     # the project's partners (partner section), the idea it came from (ideen section)
     "project_detail": ("/projekte/gross/", 8),
-    # site settings, Quartier choices, topic choices, skill choices, count, page
-    "opportunity_list": ("/mitmachen/", 6),
+    # site settings, Quartier, topic and skill choices (one query), count, page
+    "opportunity_list": ("/mitmachen/", 4),
     "opportunity_list_filtered": (
         "/mitmachen/?quartier=mitte&neighbours=on&topic=thema-1&commitment=regelmaessig"
         "&suitable=families&suitable=step_free&hours=5&skill=koennen-1"
         "&date_from=2020-01-01&date_until=2099-12-31&time=monthly&when=evenings&when=weekends",
-        6,
+        4,
     ),
     # site settings, opportunity with project and Quartier, skills, the project's first
     # picture (for the link preview)
