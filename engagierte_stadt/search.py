@@ -238,11 +238,6 @@ class SearchableModel(models.Model):
             vocabulary_add(" ".join(" ".join(parts) for parts in texts.values()))
 
 
-# The index columns every searchable row carries. No page shows them: lists leave them out
-# (`.defer(*SEARCH_COLUMNS)`), because a list sorts all its rows before it cuts out a page.
-SEARCH_COLUMNS = ("search_text", "search_vector")
-
-
 def searchable_models() -> list[type[SearchableModel]]:
     """Every searchable model, in the order of their groups on the result page."""
     found = [model for model in apps.get_models() if issubclass(model, SearchableModel)]
