@@ -71,7 +71,7 @@ def main_navigation(context):
     from django.urls import get_script_prefix
     from django.utils.html import escape
     from django.utils.translation import get_language
-    from django.utils.translation import gettext as gettext_now
+    from django.utils.translation import gettext
 
     request = context.get("request")
     path = request.path if request is not None else ""
@@ -81,8 +81,10 @@ def main_navigation(context):
         f"{current if path.startswith(url) else ''}>{escape(label)}</a></li>\n"
         for label, url in _navigation(get_language(), get_script_prefix())
     )
+    # Outside the f-string, where makemessages finds it.
+    name = escape(gettext("Main navigation"))
     return mark_safe(  # noqa: S308 - every value escaped above
-        f'<nav class="site-nav" aria-label="{escape(gettext_now("Main navigation"))}">\n'
+        f'<nav class="site-nav" aria-label="{name}">\n'
         '  <div class="kern-container">\n'
         '    <ul class="site-nav__list">\n'
         f"{items}"
