@@ -101,3 +101,33 @@ def meeting_card(meeting, heading_level=None, show_conference=False):
         "konferenzen/includes/meeting_card.html",
         {"meeting": meeting, "heading_level": heading_level, "show_conference": show_conference},
     )
+
+
+@register.simple_tag
+def next_date(conference):
+    """`konferenzen/includes/next_date.html` (the reference, compared under `CARDS_CHECK`):
+    "Nächster Termin: <link>Dienstag, 9. März 2027, 18:00 Uhr</link>" of a conference from
+    `annotate_next_meeting()`. Lists show it for every conference."""
+    from django.template.defaultfilters import time as time_filter
+    from django.urls import reverse
+
+    starts = conference.next_starts_at
+    if not starts:
+        html = conditional_escape(_("Next date to be announced"))
+    else:
+        local = timezone.template_localtime(starts)
+        url = reverse(
+            "konferenzen:meeting_detail",
+            kwargs={"conference": conference.slug, "slug": conference.next_slug},
+        )
+        # As {% blocktranslate %}: the value escaped, the translation as it is.
+        clock = _("%(start)s o'clock") % {"start": conditional_escape(time_filter(local, "H:i"))}
+        html = format_html(
+            '{} <a class="kern-link" href="{}"><time datetime="{}">{}, {}</time></a>',
+            _("Next date:"),
+            url,
+            machine_time(starts),
+            weekday_date(local),
+            mark_safe(clock),  # noqa: S308 - a translation with an escaped value
+        )
+    return checked(html, "konferenzen/includes/next_date.html", {"conference": conference})

@@ -224,3 +224,17 @@ def test_without_the_check_no_card_template_is_rendered(monkeypatch):
     html = render("{% opportunity_card o %}", o=opportunity)
     assert rendered == []
     assert opportunity.title in html
+
+
+def test_next_date_of_a_conference_with_and_without_a_meeting():
+    from konferenzen.models import Conference
+
+    with_meeting = ConferenceFactory(title="Mit Termin")
+    MeetingFactory(conference=with_meeting)
+    without = ConferenceFactory(title="Ohne Termin")
+    for conference in Conference.objects.for_lists().filter(pk__in=[with_meeting.pk, without.pk]):
+        html = both_languages("{% next_date c %}", c=conference)
+        if conference.pk == with_meeting.pk:
+            assert "o'clock</time></a>" in html["en"] and "Uhr</time></a>" in html["de"]
+        else:
+            assert html == {"de": "Nächster Termin folgt", "en": "Next date to be announced"}
