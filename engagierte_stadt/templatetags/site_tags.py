@@ -70,8 +70,7 @@ def main_navigation(context):
     worked out once per language."""
     from django.urls import get_script_prefix
     from django.utils.html import escape
-    from django.utils.translation import get_language
-    from django.utils.translation import gettext
+    from django.utils.translation import get_language, gettext
 
     request = context.get("request")
     path = request.path if request is not None else ""
