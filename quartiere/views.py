@@ -216,6 +216,13 @@ class OpportunityDetailView(DraftPreviewMixin, BreadcrumbMixin, DetailView):
     def get_queryset(self):
         return self.visible(Opportunity.objects.for_detail())
 
+    def visible(self, queryset):
+        # One offer by its address: its own project row decides, not a list of every
+        # published project's id (`published_row_by_row()`, issue #17).
+        if not self.preview:
+            return queryset.published_row_by_row()
+        return super().visible(queryset)
+
     def get_breadcrumbs(self):
         return [
             (_("Get involved"), "quartiere:opportunity_list"),
@@ -266,7 +273,7 @@ class OpportunitySignupSentView(OpportunitySignupMixin, SignupCheckMailView):
 
     def get_target(self):
         return get_object_or_404(
-            Opportunity.objects.published().select_related("project", "quartier"),
+            Opportunity.objects.published_row_by_row().select_related("project", "quartier"),
             slug=self.kwargs["slug"],
         )
 
