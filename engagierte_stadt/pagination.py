@@ -52,3 +52,24 @@ class OpenEndedPage(Page):
 
     def end_index(self) -> int:
         return self.start_index() + len(self.object_list) - 1
+
+
+class CappedCountList:
+    """A queryset for `CappedCountPaginator`: counted only up to `count_limit` + 1 rows (one
+    query that stops there), sliced as it is. What the filtered lists page through, so that
+    their cost does not grow with the number of rows (issue #17)."""
+
+    ordered = True  # for the Paginator: the queryset's own order
+    count_limit = 100
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+
+    def count(self) -> int:
+        return self.queryset.order_by().values("pk")[: self.count_limit + 1].count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key):
+        return self.queryset[key]

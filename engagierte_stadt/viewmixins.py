@@ -12,6 +12,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt import pagecache
+from engagierte_stadt.pagination import CappedCountList, CappedCountPaginator
 
 
 class BreadcrumbMixin:
@@ -79,7 +80,13 @@ class FilteredListMixin:
         )
         return self.filterset.qs
 
+    # Counted up to 100 rows ("mehr als 100"), then paged on without a last page: the count
+    # of a long list no longer grows with it (engagierte_stadt/pagination.py).
+    paginator_class = CappedCountPaginator
+
     def paginate_queryset(self, queryset, page_size):
+        if not hasattr(queryset, "count_limit"):
+            queryset = CappedCountList(queryset)
         paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
         try:
             number = paginator.validate_number(self.request.GET.get(self.page_kwarg, 1))

@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
 
 from engagierte_stadt.models import SiteSettings
-from engagierte_stadt.pagination import CappedCountPaginator
 from engagierte_stadt.preview import DraftPreviewMixin
 from engagierte_stadt.submissions.views import (
     SignupCheckMailView,
@@ -143,8 +142,6 @@ class OpportunityListView(BreadcrumbMixin, FilteredListMixin, ListView):
     context_object_name = "opportunities"
     filterset_class = OpportunityFilter
     page_title = _("Get involved")
-    # The list counts up to 100 offers ("mehr als 100") and pages on without a last page.
-    paginator_class = CappedCountPaginator
 
     def get_base_queryset(self):
         return Opportunity.objects.published_row_by_row().for_cards()
