@@ -12,6 +12,9 @@ shows up to twenty of them — most of the page's rendering time.
 The helpers below say which template expression each one stands for.
 """
 
+import functools
+import inspect
+
 from django.conf import settings
 from django.template import defaultfilters
 from django.template.loader import get_template
@@ -104,3 +107,23 @@ def checked(html: str, template_name: str, context: dict) -> SafeString:
                 f"--- template ---\n{reference}"
             )
     return mark_safe(html)  # noqa: S308 - built from escaped parts
+
+
+def card_tag(library, template_name: str):
+    """Register `render` (a card function of an app's cards.py) as a simple tag of `library`
+    under its own name, checked against `template_name`: the template gets the function's
+    arguments under their parameter names (`opportunity`, `heading_level` …)."""
+
+    def register(render):
+        signature = inspect.signature(render)
+
+        @functools.wraps(render)
+        def tag(*args, **kwargs):
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            return checked(render(*args, **kwargs), template_name, dict(bound.arguments))
+
+        library.simple_tag(tag, name=render.__name__)
+        return render
+
+    return register

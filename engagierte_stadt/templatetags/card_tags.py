@@ -9,7 +9,7 @@ well and fails on any difference. The apps' cards have their tags in the apps' o
 
 from django import template
 
-from engagierte_stadt.cards import card, checked, date, e, language_note, text_of
+from engagierte_stadt.cards import card, card_tag, date, e, language_note, text_of
 from engagierte_stadt.templatetags.image_tags import responsive_image
 from engagierte_stadt.templatetags.site_tags import machine_time
 
@@ -18,7 +18,7 @@ register = template.Library()
 ARTICLE_SIZES = "(min-width: 75em) 24rem, (min-width: 40em) 50vw, 100vw"
 
 
-def article_card_html(article, heading_level=None) -> str:
+def article_card(article, heading_level=None) -> str:
     """`components/article_card.html`."""
     media = ""
     if article.photo:
@@ -36,10 +36,4 @@ def article_card_html(article, heading_level=None) -> str:
     )
 
 
-@register.simple_tag
-def article_card(article, heading_level=None):
-    return checked(
-        article_card_html(article, heading_level),
-        "components/article_card.html",
-        {"article": article, "heading_level": heading_level},
-    )
+card_tag(register, "components/article_card.html")(article_card)

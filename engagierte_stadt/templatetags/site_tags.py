@@ -4,9 +4,11 @@ from pathlib import Path
 from urllib.parse import quote
 
 from django import template
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import formats, timezone
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt.formats import local_format
@@ -68,10 +70,6 @@ def main_navigation(context):
 
     Written here rather than as an included template: every page shows it, and its links are
     worked out once per language."""
-    from django.urls import get_script_prefix
-    from django.utils.html import escape
-    from django.utils.translation import get_language, gettext
-
     request = context.get("request")
     path = request.path if request is not None else ""
     current = ' aria-current="page"'

@@ -3,16 +3,9 @@
 
 from django import template
 
-from engagierte_stadt.cards import checked
+from engagierte_stadt.cards import card_tag
 from ideen import cards
 
 register = template.Library()
 
-
-@register.simple_tag
-def idea_card(idea, heading_level=None):
-    return checked(
-        cards.idea_card(idea, heading_level),
-        "ideen/includes/idea_card.html",
-        {"idea": idea, "heading_level": heading_level},
-    )
+card_tag(register, "ideen/includes/idea_card.html")(cards.idea_card)

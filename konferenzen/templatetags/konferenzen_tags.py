@@ -2,6 +2,8 @@
 for search engines, and absolute portal addresses for calendars and printed notices."""
 
 from django import template
+from django.template.defaultfilters import time as time_filter
+from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.formats import date_format, time_format
 from django.utils.html import conditional_escape, format_html
@@ -90,17 +92,10 @@ def meeting_time(meeting):
 
 # --- The meeting card (konferenzen/cards.py), after `meeting_time` that it uses ---------------
 
-from engagierte_stadt.cards import checked  # noqa: E402
+from engagierte_stadt.cards import card_tag, checked  # noqa: E402
 from konferenzen import cards  # noqa: E402
 
-
-@register.simple_tag
-def meeting_card(meeting, heading_level=None, show_conference=False):
-    return checked(
-        cards.meeting_card(meeting, heading_level, show_conference),
-        "konferenzen/includes/meeting_card.html",
-        {"meeting": meeting, "heading_level": heading_level, "show_conference": show_conference},
-    )
+card_tag(register, "konferenzen/includes/meeting_card.html")(cards.meeting_card)
 
 
 @register.simple_tag
@@ -108,9 +103,6 @@ def next_date(conference):
     """`konferenzen/includes/next_date.html` (the reference, compared under `CARDS_CHECK`):
     "Nächster Termin: <link>Dienstag, 9. März 2027, 18:00 Uhr</link>" of a conference from
     `annotate_next_meeting()`. Lists show it for every conference."""
-    from django.template.defaultfilters import time as time_filter
-    from django.urls import reverse
-
     starts = conference.next_starts_at
     if not starts:
         html = conditional_escape(_("Next date to be announced"))

@@ -3,16 +3,9 @@
 
 from django import template
 
-from engagierte_stadt.cards import checked
+from engagierte_stadt.cards import card_tag
 from partner import cards
 
 register = template.Library()
 
-
-@register.simple_tag
-def partner_card(partner, heading_level=None, show_quartiere=False):
-    return checked(
-        cards.partner_card(partner, heading_level, show_quartiere),
-        "partner/includes/partner_card.html",
-        {"partner": partner, "heading_level": heading_level, "show_quartiere": show_quartiere},
-    )
+card_tag(register, "partner/includes/partner_card.html")(cards.partner_card)

@@ -88,41 +88,10 @@ def places(opportunity):
 
 # --- The cards (quartiere/cards.py), after the facts above that they use ----------------------
 
-from engagierte_stadt.cards import checked  # noqa: E402
+from engagierte_stadt.cards import card_tag  # noqa: E402
 from quartiere import cards  # noqa: E402
 
-
-@register.simple_tag
-def opportunity_card(opportunity, heading_level=None):
-    return checked(
-        cards.opportunity_card(opportunity, heading_level),
-        "quartiere/includes/opportunity_card.html",
-        {"opportunity": opportunity, "heading_level": heading_level},
-    )
-
-
-@register.simple_tag
-def project_card(project, heading_level=None):
-    return checked(
-        cards.project_card(project, heading_level),
-        "quartiere/includes/project_card.html",
-        {"project": project, "heading_level": heading_level},
-    )
-
-
-@register.simple_tag
-def quartier_card(district, heading_level=None):
-    return checked(
-        cards.quartier_card(district, heading_level),
-        "quartiere/includes/quartier_card.html",
-        {"district": district, "heading_level": heading_level},
-    )
-
-
-@register.simple_tag
-def finder_card(match, heading_level=None, alternative=False):
-    return checked(
-        cards.finder_card(match, heading_level, alternative),
-        "quartiere/includes/finder_card.html",
-        {"match": match, "heading_level": heading_level, "alternative": alternative},
-    )
+card_tag(register, "quartiere/includes/opportunity_card.html")(cards.opportunity_card)
+card_tag(register, "quartiere/includes/project_card.html")(cards.project_card)
+card_tag(register, "quartiere/includes/quartier_card.html")(cards.quartier_card)
+card_tag(register, "quartiere/includes/finder_card.html")(cards.finder_card)
