@@ -12,6 +12,7 @@ shows up to twenty of them — most of the page's rendering time.
 The helpers below say which template expression each one stands for.
 """
 
+import datetime
 import functools
 import inspect
 
@@ -23,6 +24,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from engagierte_stadt.formats import date_text
 from engagierte_stadt.templatetags.content_tags import german_only_note, translated
 
 
@@ -40,7 +42,10 @@ def t(message: str) -> str:
 
 def date(value, arg: str = "DATE_FORMAT") -> str:
     """`{{ value|date:"DATE_FORMAT" }}` (local time, as the filter receives it)."""
-    return e(defaultfilters.date(timezone.template_localtime(value), arg))
+    value = timezone.template_localtime(value)
+    if isinstance(value, datetime.date):
+        return e(date_text(value, arg))
+    return e(defaultfilters.date(value, arg))
 
 
 def capfirst(value) -> str:

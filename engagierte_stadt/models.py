@@ -21,6 +21,7 @@ from engagierte_stadt.media_files import (
     random_video_name,
     validate_captions,
 )
+from engagierte_stadt.prepared import Prepared, query_now
 from engagierte_stadt.search import SearchableModel
 from engagierte_stadt.sharing import ShareableMixin, image_object, organisation_data
 from engagierte_stadt.submissions.submission import SubmissionBase, SubmissionQuerySet
@@ -274,7 +275,8 @@ class SiteSettings(models.Model):
     @classmethod
     def load(cls) -> "SiteSettings":
         """Return the settings row, or unsaved defaults before staff have saved any."""
-        return cls.objects.filter(pk=1).first() or cls(pk=1)
+        found = _SETTINGS_ROW()
+        return found[0] if found else cls(pk=1)
 
     @classmethod
     def for_request(cls, request) -> "SiteSettings":
@@ -299,6 +301,10 @@ class SiteSettings(models.Model):
 def site_contact(site=None) -> Contact:
     """The portal's contact, from `site` (the site settings at hand) or loaded now."""
     return (site if site is not None else SiteSettings.load()).contact()
+
+
+# The settings row of every page, compiled once per process (engagierte_stadt.prepared).
+_SETTINGS_ROW = Prepared(lambda p: SiteSettings.objects.filter(pk=1)[:1])
 
 
 class Page(TranslatableMixin, PublicAddressMixin, SearchableModel):
@@ -550,7 +556,7 @@ class AccessibilityFeedback(SubmissionBase):
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=timezone.now())
+        return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=query_now())
 
     def latest_first(self):
         return self.order_by("-publish_at", "-pk")

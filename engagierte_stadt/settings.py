@@ -384,6 +384,9 @@ KERN_FIELDS_CHECK = env_bool("DJANGO_KERN_FIELDS_CHECK", False)
 # The cards of the lists and the responsive pictures are written in Python too
 # (engagierte_stadt/cards.py); True also renders their templates and fails on any difference.
 CARDS_CHECK = env_bool("DJANGO_CARDS_CHECK", False)
+# The pages' list queries are built and compiled once per process (engagierte_stadt
+# .prepared); True also builds each the usual way and fails on any difference of SQL.
+PREPARED_CHECK = env_bool("DJANGO_PREPARED_CHECK", False)
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Sessions only for staff; visitors get no session cookie.

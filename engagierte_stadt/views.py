@@ -17,6 +17,7 @@ from django.views.static import serve
 from engagierte_stadt import health, opendata, search, sharing
 from engagierte_stadt.forms import AccessibilityFeedbackForm
 from engagierte_stadt.models import AccessibilityStatement, Article, Page, SiteSettings
+from engagierte_stadt.prepared import Prepared
 from engagierte_stadt.preview import DraftPreviewMixin
 from engagierte_stadt.services import feedback_submit
 from engagierte_stadt.submissions.views import SpamCheckedPostMixin
@@ -32,6 +33,29 @@ HOME_CARDS = 3
 HOME_PARTNERS = 4
 
 
+# The home page's sections, each compiled once per process (engagierte_stadt.prepared).
+HOME_OPPORTUNITIES = Prepared(
+    lambda p: (
+        Opportunity.objects.published_row_by_row().open_with_free_places().for_cards()[:HOME_CARDS]
+    )
+)
+HOME_MEETINGS = Prepared(lambda p: Meeting.objects.upcoming().for_cards()[:HOME_CARDS])
+HOME_ARTICLES = Prepared(
+    lambda p: Article.objects.published().latest_first().for_cards()[:HOME_CARDS]
+)
+HOME_PROJECTS = Prepared(
+    lambda p: (
+        Project.objects.published()
+        .featured()
+        .for_cards()
+        .order_by("-publish_at", "pk")[:HOME_CARDS]
+    )
+)
+HOME_PARTNERS_QUERY = Prepared(
+    lambda p: Partner.objects.published().card_columns().directory_order()[:HOME_PARTNERS]
+)
+
+
 class HomeView(TemplateView):
     template_name = "engagierte_stadt/home.html"
 
@@ -41,24 +65,11 @@ class HomeView(TemplateView):
         # with free places, the next district conferences, projects, news, partners. First
         # of all the finder's first questions, which need the Stadtteile (one query).
         context["finder_places"] = quartier_choices()
-        context["open_opportunities"] = list(
-            Opportunity.objects.published_row_by_row()
-            .open_with_free_places()
-            .for_cards()[:HOME_CARDS]
-        )
-        context["next_meetings"] = list(Meeting.objects.upcoming().for_cards()[:HOME_CARDS])
-        context["latest_articles"] = list(
-            Article.objects.published().latest_first().for_cards()[:HOME_CARDS]
-        )
-        context["featured_projects"] = list(
-            Project.objects.published()
-            .featured()
-            .for_cards()
-            .order_by("-publish_at", "pk")[:HOME_CARDS]
-        )
-        context["partners"] = list(
-            Partner.objects.published().card_columns().directory_order()[:HOME_PARTNERS]
-        )
+        context["open_opportunities"] = HOME_OPPORTUNITIES()
+        context["next_meetings"] = HOME_MEETINGS()
+        context["latest_articles"] = HOME_ARTICLES()
+        context["featured_projects"] = HOME_PROJECTS()
+        context["partners"] = HOME_PARTNERS_QUERY()
         context["structured_data"] = sharing.home_structured_data(
             SiteSettings.for_request(self.request),
             self.request.build_absolute_uri,

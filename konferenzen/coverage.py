@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When, Window
 from django.db.models.functions import Coalesce, RowNumber
 
+from engagierte_stadt.prepared import Prepared
 from konferenzen.models import Conference, ConferenceWish
 from quartiere.models import Quartier
 
@@ -41,14 +42,7 @@ def district_coverage(now=None) -> list[DistrictCoverage]:
     """
     # Only what the table shows of a Stadtteil, with its two counts as subqueries (two
     # joins would multiply each other's rows, and a query of their own costs a round trip).
-    quartiere = list(
-        Quartier.objects.only("name", "slug", "kind", "parent")
-        .annotate(
-            active_conferences=_count(Conference.objects.active()),
-            wishes=_count(ConferenceWish.objects.confirmed()),
-        )
-        .order_by("name", "pk")
-    )
+    quartiere = QUARTIERE_WITH_COUNTS()
     # The Stadtteil a Quartier belongs to: itself, or the district it lies in.
     district_of = {
         q.pk: q.pk if q.kind == Quartier.Kind.DISTRICT or q.parent_id is None else q.parent_id
@@ -57,7 +51,7 @@ def district_coverage(now=None) -> list[DistrictCoverage]:
     rows = {
         q.pk: DistrictCoverage(district=q) for q in quartiere if q.kind == Quartier.Kind.DISTRICT
     }
-    for conference in Conference.objects.filter(pk__in=_named_on_overview()).for_lists(now):
+    for conference in NAMED_ON_OVERVIEW(**({"now": now} if now else {})):
         row = rows.get(district_of.get(conference.quartier_id))
         if row is not None:
             row.conferences.append(conference)
@@ -99,3 +93,19 @@ def _named_on_overview():
         .filter(rank__lte=CONFERENCES_PER_DISTRICT)
         .values("pk")
     )
+
+
+# Both queries compiled once per process (engagierte_stadt.prepared).
+QUARTIERE_WITH_COUNTS = Prepared(
+    lambda p: (
+        Quartier.objects.only("name", "slug", "kind", "parent")
+        .annotate(
+            active_conferences=_count(Conference.objects.active()),
+            wishes=_count(ConferenceWish.objects.confirmed()),
+        )
+        .order_by("name", "pk")
+    )
+)
+NAMED_ON_OVERVIEW = Prepared(
+    lambda p: Conference.objects.filter(pk__in=_named_on_overview()).for_lists()
+)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt.documents import random_pdf_name, validate_pdf
 from engagierte_stadt.models import EasyLanguageMixin
+from engagierte_stadt.prepared import query_now
 from engagierte_stadt.search import SearchableModel
 from engagierte_stadt.sharing import ShareableMixin
 from engagierte_stadt.submissions.capacity import (
@@ -308,7 +309,7 @@ class MeetingQuerySet(models.QuerySet):
         from the index on the end (`meeting_end_starts_at`), so the lists read the index on
         the start from there on instead of stepping through every past meeting (issue #17).
         """
-        now = now or timezone.now()
+        now = now or query_now()
         # MIN of LEAST(start, end), which is the start (no meeting ends before it begins):
         # PostgreSQL answers a MIN of the bare column by walking `meeting_starts_at` from the
         # oldest meeting, but this one from `meeting_end_starts_at` alone (index-only).
@@ -339,7 +340,7 @@ class MeetingQuerySet(models.QuerySet):
 
     def ahead(self, now=None):
         """Meetings still to begin that take place (not cancelled), the next first."""
-        now = now or timezone.now()
+        now = now or query_now()
         return (
             self.filter(starts_at__gt=now)
             .exclude(status=Meeting.Status.CANCELLED)
@@ -350,7 +351,7 @@ class MeetingQuerySet(models.QuerySet):
         """Meetings that have ended (the opposite of `upcoming()`), the latest first. A past
         meeting has begun, too: said here, so the index on the start is read backwards from
         now, not through every upcoming meeting."""
-        now = now or timezone.now()
+        now = now or query_now()
         return (
             self.alias(end=meeting_end())
             .filter(end__lt=now, starts_at__lt=now)
@@ -365,7 +366,7 @@ class MeetingQuerySet(models.QuerySet):
 
     def minutes_missing(self, now=None):
         """Held (over and not cancelled) without published minutes."""
-        now = now or timezone.now()
+        now = now or query_now()
         return (
             self.exclude(minutes_published_at__lte=now)
             .exclude(status=Meeting.Status.CANCELLED)
@@ -374,7 +375,7 @@ class MeetingQuerySet(models.QuerySet):
 
     def without_agenda_soon(self, now=None, days: int = AGENDA_DAYS):
         """Planned meetings within the next `days` days that have no agenda item yet."""
-        now = now or timezone.now()
+        now = now or query_now()
         return self.filter(
             status=Meeting.Status.PLANNED,
             starts_at__gte=now,

@@ -4,11 +4,24 @@
 `KonferenzenConfig.ready()`. Its context function runs in the page's view.
 """
 
+from engagierte_stadt.prepared import Prepared
 from konferenzen.models import Conference, ConferenceWish
 from quartiere import sections
+from quartiere.models import Quartier
 
 # At most this many conferences in the section; the overview lists every one.
 CONFERENCES_SHOWN = 5
+
+
+# Compiled once per process (engagierte_stadt.prepared); `parent_id` None or not is part of
+# the query's shape (`Conference.objects.around()`).
+AROUND_QUARTIER = Prepared(
+    lambda p: (
+        Conference.objects.active()
+        .around(Quartier(pk=p.quartier_id, parent_id=p.parent_id))
+        .for_lists()[: CONFERENCES_SHOWN + 1]
+    )
+)
 
 
 def quartier_section(quartier) -> dict:
@@ -20,7 +33,7 @@ def quartier_section(quartier) -> dict:
     many conferences a town has. Without any, the number of confirmed wishes for one in the
     Quartier (or its neighbourhoods).
     """
-    found = list(Conference.objects.active().around(quartier).for_lists()[: CONFERENCES_SHOWN + 1])
+    found = AROUND_QUARTIER(quartier_id=quartier.pk, parent_id=quartier.parent_id)
     conferences = found[:CONFERENCES_SHOWN]
     wishes = 0 if conferences else ConferenceWish.objects.confirmed().in_quartier(quartier).count()
     return {

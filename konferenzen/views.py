@@ -10,6 +10,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from engagierte_stadt import pagecache
 from engagierte_stadt.models import SiteSettings
+from engagierte_stadt.prepared import Prepared
 from engagierte_stadt.viewmixins import BreadcrumbMixin
 from konferenzen.coverage import district_coverage
 from konferenzen.forms import RegistrationForm
@@ -41,6 +42,10 @@ ACTION_ITEM_ROW = (
 )
 
 
+# The overview's dates, compiled once per process (engagierte_stadt.prepared).
+NEXT_MEETINGS = Prepared(lambda p: Meeting.objects.upcoming().for_cards()[:OVERVIEW_MEETINGS])
+
+
 class OverviewView(BreadcrumbMixin, TemplateView):
     meta_description = _("Dates of the district conferences and which districts have one.")
     template_name = "konferenzen/overview.html"
@@ -49,7 +54,7 @@ class OverviewView(BreadcrumbMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
-            meetings=list(Meeting.objects.upcoming().for_cards()[:OVERVIEW_MEETINGS]),
+            meetings=NEXT_MEETINGS(),
             coverage=district_coverage(),
         )
         return context

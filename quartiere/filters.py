@@ -5,6 +5,8 @@ A filtered list is a link people share, so the values are readable addresses
 left out and explained next to the field; the rest of the filters still apply.
 """
 
+import functools
+
 import django_filters
 from django import forms
 from django.db import models
@@ -14,6 +16,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from engagierte_stadt.prepared import Prepared
 from quartiere.models import (
     TIME_MONTHLY,
     TIME_ONCE,
@@ -37,6 +40,22 @@ def choice_rows(*kinds: str) -> dict[str, list[tuple]]:
     topics and skills (`CHOICE_MODELS`) asked for, in one query: a filter form or the
     finder's questions need two or three of them on every page, and each in a query of its
     own cost a round trip (issue #17). A topic or a skill has no parent (None)."""
+    found = {kind: [] for kind in kinds}
+    if not kinds:
+        return found
+    for kind, *row in _choice_query(kinds)():
+        found[kind].append(tuple(row))
+    return found
+
+
+@functools.cache
+def _choice_query(kinds: tuple[str, ...]) -> Prepared:
+    """The query of `choice_rows()` for these kinds, compiled once per process
+    (engagierte_stadt.prepared)."""
+    return Prepared(lambda p: _choice_rows_queryset(kinds))
+
+
+def _choice_rows_queryset(kinds: tuple[str, ...]):
     parts = []
     for kind in kinds:
         rows = CHOICE_MODELS[kind].objects.order_by().annotate(choice=models.Value(kind))
@@ -48,13 +67,8 @@ def choice_rows(*kinds: str) -> dict[str, list[tuple]]:
                 no_parent_name=models.Value(None, output_field=models.CharField()),
             ).values_list("choice", "pk", "slug", "name", "no_parent", "no_parent_name")
         parts.append(rows)
-    found = {kind: [] for kind in kinds}
-    if not parts:
-        return found
     rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    for kind, *row in rows.order_by("choice", "name"):
-        found[kind].append(tuple(row))
-    return found
+    return rows.order_by("choice", "name")
 
 
 def labelled(kind: str, rows) -> list[tuple[str, str]]:

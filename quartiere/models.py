@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt.images import CleanImageField
 from engagierte_stadt.models import EasyLanguageMixin, PublicContactMixin, site_contact
+from engagierte_stadt.prepared import query_now, query_today
 from engagierte_stadt.search import SearchableModel
 from engagierte_stadt.sharing import ShareableMixin, image_object, organisation_data
 from engagierte_stadt.submissions.capacity import (
@@ -281,7 +282,7 @@ class ProjectQuerySet(models.QuerySet):
         return models.Q(
             **{
                 f"{prefix}publication": Publication.PUBLISHED,
-                f"{prefix}publish_at__lte": timezone.now(),
+                f"{prefix}publish_at__lte": query_now(),
             }
         )
 
@@ -674,7 +675,7 @@ class OpportunityQuerySet(models.QuerySet):
         range on the expression the list index holds, where an OR would be checked row by
         row."""
         return self.filter(is_open=True).filter(
-            models.lookups.GreaterThanOrEqual(deadline_key(), timezone.localdate())
+            models.lookups.GreaterThanOrEqual(deadline_key(), query_today())
         )
 
     def in_quartier(self, quartier):
@@ -739,10 +740,10 @@ class OpportunityQuerySet(models.QuerySet):
 
     def past(self, now=None):
         """One-off dates that are over (`Opportunity.is_past`; one without date never is)."""
-        return self.filter(_past_q(now or timezone.now()))
+        return self.filter(_past_q(now or query_now()))
 
     def not_past(self, now=None):
-        return self.exclude(_past_q(now or timezone.now()))
+        return self.exclude(_past_q(now or query_now()))
 
     def accepting(self, now=None):
         """Open for sign-ups and not over: the ones whose places still matter."""
@@ -773,7 +774,7 @@ class OpportunityQuerySet(models.QuerySet):
         For a list of open offers only, `open_free_places_first()` orders without the
         closed key (constant there) and reads the index instead of sorting.
         """
-        today = timezone.localdate()
+        today = query_today()
         return (
             self.annotate_places()
             .alias(
@@ -800,7 +801,7 @@ class OpportunityQuerySet(models.QuerySet):
         """The opposite of `open()`: switched off, or past the deadline."""
         return self.filter(
             models.Q(is_open=False)
-            | models.Q(models.lookups.LessThan(deadline_key(), timezone.localdate()))
+            | models.Q(models.lookups.LessThan(deadline_key(), query_today()))
         )
 
     def free_places_first_list(self):

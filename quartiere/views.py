@@ -1,4 +1,5 @@
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -6,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
 
 from engagierte_stadt.models import SiteSettings
+from engagierte_stadt.prepared import Prepared
 from engagierte_stadt.preview import DraftPreviewMixin
 from engagierte_stadt.submissions.views import (
     SignupCheckMailView,
@@ -44,12 +46,41 @@ class QuartierListView(BreadcrumbMixin, ListView):
 CHILD_LINKS = Quartier.objects.only("name", "slug", "parent").order_by("name")
 
 
+# The Quartier page's own queries, each compiled once per process (engagierte_stadt.prepared).
+QUARTIER_BY_SLUG = Prepared(
+    lambda p: (
+        Quartier.objects.with_parent()
+        .prefetch_related(Prefetch("children", queryset=CHILD_LINKS))
+        .filter(slug=p.slug)[:1]
+    )
+)
+QUARTIER_PROJECTS = Prepared(
+    lambda p: (
+        Project.objects.published()
+        .in_quartier(Quartier(pk=p.quartier_id))
+        .for_cards()
+        .order_by("-publish_at", "pk")[: QUARTIER_PAGE_LIMIT + 1]
+    )
+)
+QUARTIER_OPPORTUNITIES = Prepared(
+    lambda p: (
+        Opportunity.objects.published_row_by_row()
+        .in_quartier(Quartier(pk=p.quartier_id))
+        .open_free_places_first()
+        .for_cards()[: QUARTIER_PAGE_LIMIT + 1]
+    )
+)
+
+
 class QuartierDetailView(BreadcrumbMixin, DetailView):
     template_name = "quartiere/quartier_detail.html"
     context_object_name = "quartier"
-    queryset = Quartier.objects.with_parent().prefetch_related(
-        Prefetch("children", queryset=CHILD_LINKS)
-    )
+
+    def get_object(self, queryset=None):
+        found = QUARTIER_BY_SLUG(slug=self.kwargs["slug"])
+        if not found:
+            raise Http404
+        return found[0]
 
     def get_breadcrumbs(self):
         crumbs = [(_("Districts and neighbourhoods"), "quartiere:list")]
@@ -61,18 +92,8 @@ class QuartierDetailView(BreadcrumbMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # One row more than shown tells whether to link to the full list, without a count.
-        projects = list(
-            Project.objects.published()
-            .in_quartier(self.object)
-            .for_cards()
-            .order_by("-publish_at", "pk")[: QUARTIER_PAGE_LIMIT + 1]
-        )
-        opportunities = list(
-            Opportunity.objects.published_row_by_row()
-            .in_quartier(self.object)
-            .open_free_places_first()
-            .for_cards()[: QUARTIER_PAGE_LIMIT + 1]
-        )
+        projects = QUARTIER_PROJECTS(quartier_id=self.object.pk)
+        opportunities = QUARTIER_OPPORTUNITIES(quartier_id=self.object.pk)
         context.update(
             projects=projects[:QUARTIER_PAGE_LIMIT],
             more_projects=len(projects) > QUARTIER_PAGE_LIMIT,
@@ -98,6 +119,27 @@ class ProjectListView(BreadcrumbMixin, FilteredListMixin, ListView):
         return Project.objects.published().for_cards().order_by("title", "pk")
 
 
+# The project page's lists, compiled once per process (engagierte_stadt.prepared).
+MORE_PROJECTS = Prepared(
+    lambda p: (
+        Project.objects.published()
+        .in_quartier(Quartier(pk=p.quartier_id))
+        .exclude(pk=p.project_id)
+        .select_related("quartier")
+        .only(*ProjectQuerySet.CARD_FIELDS)
+        .order_by("-publish_at", "pk")[:MORE_PROJECTS_LIMIT]
+    )
+)
+PROJECT_OPPORTUNITIES = Prepared(
+    lambda p: (
+        Opportunity.objects.published_row_by_row()
+        .filter(project_id=p.project_id)
+        .free_places_first()
+        .for_cards()
+    )
+)
+
+
 class ProjectDetailView(DraftPreviewMixin, BreadcrumbMixin, DetailView):
     model = Project
     template_name = "quartiere/project_detail.html"
@@ -112,25 +154,13 @@ class ProjectDetailView(DraftPreviewMixin, BreadcrumbMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         project = self.object
-        more_projects = list(
-            Project.objects.published()
-            .in_quartier(project.quartier)
-            .exclude(pk=project.pk)
-            .select_related("quartier")
-            .only(*ProjectQuerySet.CARD_FIELDS)
-            .order_by("-publish_at", "pk")[:MORE_PROJECTS_LIMIT]
-        )
+        more_projects = MORE_PROJECTS(quartier_id=project.quartier_id, project_id=project.pk)
         # Topics and pictures of this project and of the "more" cards in one go.
         Project.objects.prefetch_cards([project, *more_projects])
         context = super().get_context_data(**kwargs)
         context.update(
             more_projects=more_projects,
-            opportunities=list(
-                Opportunity.objects.published_row_by_row()
-                .filter(project=project)
-                .free_places_first()
-                .for_cards()
-            ),
+            opportunities=PROJECT_OPPORTUNITIES(project_id=project.pk),
             quartier_query=urlencode({"quartier": project.quartier.slug}),
             sections=sections.render_list("project", project),
         )

@@ -30,3 +30,5 @@ PAGE_CACHE = False
 KERN_FIELDS_CHECK = True
 # The same for every card and picture (engagierte_stadt/cards.py against their templates).
 CARDS_CHECK = True
+# The same for the queries compiled once per process (engagierte_stadt/prepared.py).
+PREPARED_CHECK = True

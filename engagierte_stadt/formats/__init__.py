@@ -6,6 +6,9 @@ Besides Django's names, WEEKDAY_DATE_FORMAT and WEEKDAY_DATETIME_FORMAT, used th
 without a module here takes the German ones.
 """
 
+import datetime
+import functools
+
 from django.utils import formats, translation
 
 
@@ -16,3 +19,19 @@ def local_format(name: str) -> str:
             if hasattr(module, name):
                 return getattr(module, name)
     return formats.get_format(name)
+
+
+def date_text(value, format_string: str, *, time: bool = False) -> str:
+    """`formats.date_format(value, format_string)` (`time_format` with `time`) of a date or a
+    local time, worked out once per value, format and language in a process: a list page
+    writes the same few dates on many cards, and each took about 40 µs (issue #17). Pure
+    formatting, no data: the result depends on nothing else."""
+    offset = value.utcoffset() if isinstance(value, datetime.datetime) else None
+    return _date_text(value, offset, format_string, time, translation.get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_text(value, _offset, format_string, time, _language) -> str:
+    if time:
+        return formats.time_format(value, format_string)
+    return formats.date_format(value, format_string)

@@ -5,13 +5,13 @@ from urllib.parse import quote
 
 from django import template
 from django.urls import get_script_prefix, reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from engagierte_stadt.formats import local_format
+from engagierte_stadt.formats import date_text, local_format
 from engagierte_stadt.markup import render_markdown
 
 register = template.Library()
@@ -20,13 +20,13 @@ register = template.Library()
 @register.filter(expects_localtime=True)
 def weekday_date(value):
     """ "Dienstag, 22. Dezember 2026" / "Tuesday 22 December 2026"."""
-    return formats.date_format(value, local_format("WEEKDAY_DATE_FORMAT")) if value else ""
+    return date_text(value, local_format("WEEKDAY_DATE_FORMAT")) if value else ""
 
 
 @register.filter(expects_localtime=True)
 def weekday_datetime(value):
     """ "Dienstag, 22. Dezember 2026, 18:00" / "Tuesday 22 December 2026, 18:00"."""
-    return formats.date_format(value, local_format("WEEKDAY_DATETIME_FORMAT")) if value else ""
+    return date_text(value, local_format("WEEKDAY_DATETIME_FORMAT")) if value else ""
 
 
 @register.filter

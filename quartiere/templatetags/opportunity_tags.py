@@ -12,6 +12,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from engagierte_stadt.formats import date_text
 from engagierte_stadt.templatetags.site_tags import machine_time, weekday_date
 
 register = template.Library()
@@ -28,7 +29,7 @@ def _translated(message: str, **values):
 
 
 def _time(value):
-    return _translated(_("%(time)s o'clock"), time=formats.time_format(_local(value), "H:i"))
+    return _translated(_("%(time)s o'clock"), time=date_text(_local(value), "H:i", time=True))
 
 
 @register.simple_tag

@@ -39,3 +39,27 @@ def test_meeting_page_shows_the_date_the_english_way_on_en(demo, client):
     assert english_day(meeting.starts_at) in english
     day = timezone.localtime(meeting.starts_at)
     assert f"{day.day}. {day:%B}" not in english  # not the German pattern with English names
+
+
+def test_date_text_is_djangos_formatting_per_language_and_offset():
+    """`date_text` works each text out once (issue #17); it must stay Django's text for the
+    active language and for the value's own offset, however often it is asked."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from django.utils import formats, translation
+
+    from engagierte_stadt.formats import date_text
+
+    moment = dt.datetime(2026, 12, 22, 17, 0, tzinfo=dt.UTC)
+    berlin = moment.astimezone(ZoneInfo("Europe/Berlin"))
+    for language in ("de", "en", "de"):
+        with translation.override(language):
+            for value in (moment, berlin, moment.date()):
+                assert date_text(value, "DATE_FORMAT") == formats.date_format(value, "DATE_FORMAT")
+            assert date_text(berlin, "H:i", time=True) == "18:00"
+            assert date_text(moment, "H:i", time=True) == "17:00"
+    with translation.override("de"):
+        assert date_text(moment.date(), "l, j. F Y") == "Dienstag, 22. Dezember 2026"
+    with translation.override("en"):
+        assert date_text(moment.date(), "l, j. F Y") == "Tuesday, 22. December 2026"

@@ -1,0 +1,149 @@
+"""Queries compiled once per process and run with each call's values
+(engagierte_stadt/prepared.py, issue #17): every call asks the database, with its own values
+and the time of the call; a builder that computes with a value falls back to building its
+query on every call, and the check of the test settings catches one that branches on it."""
+
+from datetime import date, timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from engagierte_stadt.models import Article
+from engagierte_stadt.prepared import Prepared, query_now, query_today
+from quartiere.models import Opportunity, Project, Quartier
+from tests.factories import ArticleFactory, OpportunityFactory, ProjectFactory, QuartierFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(rows) -> list[str]:
+    return [row.title for row in rows]
+
+
+def test_each_call_gets_its_own_quartiers_rows_from_the_database():
+    welper, blankenstein = QuartierFactory(slug="welper"), QuartierFactory(slug="blankenstein")
+    ProjectFactory(title="Welper 1", quartier=welper)
+    ProjectFactory(title="Blankenstein 1", quartier=blankenstein)
+    in_quartier = Prepared(
+        lambda p: (
+            Project.objects.published()
+            .in_quartier(Quartier(pk=p.quartier_id))
+            .for_cards()
+            .order_by("title")
+        )
+    )
+    assert titles(in_quartier(quartier_id=welper.pk)) == ["Welper 1"]
+    assert titles(in_quartier(quartier_id=blankenstein.pk)) == ["Blankenstein 1"]
+    ProjectFactory(title="Welper 2", quartier=welper)
+    with CaptureQueriesContext(connection) as queries:
+        rows = in_quartier(quartier_id=welper.pk)
+    assert titles(rows) == ["Welper 1", "Welper 2"]
+    # The card's row: its Quartier joined, its topics and pictures prefetched as usual.
+    assert rows[0].quartier.name == welper.name
+    assert len(queries) == 3
+    assert len(in_quartier._compiled) == 1  # one shape, compiled once
+
+
+def test_the_time_is_the_time_of_each_call():
+    now = timezone.now()
+    ArticleFactory(title="Schon da", publish_at=now - timedelta(days=1))
+    ArticleFactory(title="Morgen", publish_at=now + timedelta(days=1))
+    published = Prepared(lambda p: Article.objects.published().latest_first())
+    assert titles(published()) == ["Schon da"]
+    with time_machine.travel(now + timedelta(days=2), tick=False):
+        assert titles(published()) == ["Morgen", "Schon da"]
+    assert titles(published()) == ["Schon da"]
+    assert list(published._compiled.values())[0].names == ("now",)
+
+
+def test_today_and_a_date_value_reach_the_query():
+    """A date stand-in (as SQLite receives it: a string) and `query_today()`."""
+    today = timezone.localdate()
+    OpportunityFactory(title="Bis gestern", signup_deadline=today - timedelta(days=1))
+    OpportunityFactory(title="Bis morgen", signup_deadline=today + timedelta(days=1))
+    OpportunityFactory(title="Ohne Frist")
+    open_until = Prepared(
+        lambda p: Opportunity.objects.open().filter(signup_deadline__lte=p.until).order_by("title")
+    )
+    assert titles(open_until(until=today + timedelta(days=5))) == ["Bis morgen"]
+    assert titles(open_until(until=today)) == []
+    with time_machine.travel(timezone.now() + timedelta(days=3), tick=False):
+        assert query_today() > today
+        assert titles(open_until(until=today + timedelta(days=5))) == []
+    assert list(open_until._compiled.values())[0].names == ("today", "until")
+
+
+def test_a_value_none_is_part_of_the_shape():
+    OpportunityFactory(title="Im Projekt")
+    OpportunityFactory(title="Ohne Projekt", project=None, quartier=QuartierFactory())
+    by_project = Prepared(
+        lambda p: Opportunity.objects.filter(project_id=p.project_id).order_by("title")
+    )
+    project = Project.objects.get()
+    assert titles(by_project(project_id=None)) == ["Ohne Projekt"]
+    assert titles(by_project(project_id=project.pk)) == ["Im Projekt"]
+    assert len(by_project._compiled) == 2
+
+
+def test_a_value_the_builder_computes_with_is_built_on_every_call():
+    now = timezone.now()
+    ArticleFactory(title="Vor 10 Tagen", publish_at=now - timedelta(days=10))
+    ArticleFactory(title="Vor 40 Tagen", publish_at=now - timedelta(days=40))
+    last_month = Prepared(
+        lambda p: Article.objects.filter(publish_at__gte=query_now() - timedelta(days=30))
+    )
+    assert titles(last_month()) == ["Vor 10 Tagen"]
+    assert list(last_month._compiled.values()) == [None]  # falls back, still right
+    assert titles(last_month()) == ["Vor 10 Tagen"]
+
+
+def test_the_check_fails_on_a_builder_that_branches_on_a_value():
+    ArticleFactory(title="Eins")
+    branching = Prepared(
+        lambda p: (
+            Article.objects.filter(title=p.title)
+            if len(p.title) > 3
+            else Article.objects.filter(title__startswith=p.title)
+        )
+    )
+    assert titles(branching(title="Eins")) == ["Eins"]
+    with pytest.raises(AssertionError, match="differs from the usual one"):
+        branching(title="Ei")
+
+
+def test_without_the_check_no_second_query_is_built(settings, monkeypatch):
+    settings.PREPARED_CHECK = False
+    ArticleFactory(title="Eins")
+    builds = []
+
+    def build(p):
+        builds.append(p)
+        return Article.objects.filter(title=p.title)
+
+    by_title = Prepared(build)
+    assert titles(by_title(title="Eins")) == ["Eins"]
+    assert titles(by_title(title="Zwei")) == []
+    assert titles(by_title(title="Eins")) == ["Eins"]
+    assert len(builds) == 1
+
+
+def test_query_time_outside_a_prepared_query_is_the_clock():
+    assert abs((query_now() - timezone.now()).total_seconds()) < 5
+    assert query_today() == timezone.localdate()
+    assert isinstance(query_today(), date)
+
+
+def test_the_quartier_page_reads_its_lists_with_prepared_queries(client):
+    """The Quartier page's own lists come from prepared queries: a new project of the
+    Quartier shows at once (nothing read is kept), an unpublished one does not."""
+    welper = QuartierFactory(slug="welper", name="Welper")
+    ProjectFactory(title="Erstes Projekt", quartier=welper)
+    assert "Erstes Projekt" in client.get("/quartiere/welper/").content.decode()
+    ProjectFactory(title="Zweites Projekt", quartier=welper)
+    ProjectFactory(title="Entwurf", quartier=welper, publication="draft")
+    html = client.get("/quartiere/welper/").content.decode()
+    assert "Zweites Projekt" in html and "Entwurf" not in html
+    assert client.get("/quartiere/gibt-es-nicht/").status_code == 404
