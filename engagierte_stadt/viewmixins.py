@@ -5,14 +5,34 @@ A shared building block (see "Architecture" in the design notes): it imports no 
 the site-wide views in `engagierte_stadt.views`.
 """
 
+import threading
+
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt import pagecache
 from engagierte_stadt.pagination import CappedCountList, CappedCountPaginator
+from engagierte_stadt.prepared import Prepared
+
+# Django's own message (and translation) for a detail page without its row.
+NOT_FOUND = "No %(verbose_name)s found matching the query"
+# The detail lookups of visitors, one per view class and URL argument (`_get_object`).
+_LOOKUPS: dict = {}
+_building = threading.local()
+
+
+def _object_lookup(p):
+    """The query of `DetailView.get_object()` for the view being served: by pk or slug."""
+    view = _building.view
+    if view.pk_url_kwarg in view.kwargs:
+        rows = view.get_queryset().filter(pk=p.value)
+    else:
+        rows = view.get_queryset().filter(**{view.get_slug_field(): p.value})
+    return rows[:2]
 
 
 class BreadcrumbMixin:
@@ -30,7 +50,36 @@ class BreadcrumbMixin:
         """A detail page's object, read as a keyed lookup: the page cache keeps the page until
         this row (or what came with it, or a row pointing to it) changes, not any row of its
         table (`engagierte_stadt.pagecache`)."""
-        return pagecache.lookup(lambda: super(BreadcrumbMixin, self).get_object(queryset))
+        return pagecache.lookup(lambda: self._get_object(queryset))
+
+    def _get_object(self, queryset):
+        """`DetailView.get_object()`; for a visitor (not logged in, not a preview) through a
+        lookup compiled once per view class (engagierte_stadt.prepared), with the same
+        queryset, the same 404 and the same error for more than one row."""
+        key = self.slug_url_kwarg if self.slug_url_kwarg in self.kwargs else None
+        if self.pk_url_kwarg in self.kwargs:
+            key = self.pk_url_kwarg
+        if (
+            queryset is not None
+            or key is None
+            or getattr(self, "preview", False)
+            or self.request.user.is_authenticated
+        ):
+            return super().get_object(queryset)
+        prepared = _LOOKUPS.get((type(self), key))
+        if prepared is None:
+            prepared = _LOOKUPS[(type(self), key)] = Prepared(_object_lookup)
+        _building.view = self
+        try:
+            found = prepared(value=self.kwargs[key])
+        finally:
+            _building.view = None
+        if not found:
+            model = self.get_queryset().model
+            raise Http404(gettext(NOT_FOUND) % {"verbose_name": model._meta.verbose_name})
+        if len(found) > 1:
+            raise found[0].MultipleObjectsReturned
+        return found[0]
 
     def get_page_title(self):
         if self.page_title:

@@ -60,6 +60,38 @@ class OverviewView(BreadcrumbMixin, TemplateView):
         return context
 
 
+# The lists of a conference's and a meeting's page, compiled once per process
+# (engagierte_stadt.prepared).
+def _meeting_rows(p):
+    return (
+        Meeting.objects.filter(conference_id=p.conference_id)
+        .select_related("venue")
+        .only(*MEETING_ROW_FIELDS)
+    )
+
+
+PAST_MEETINGS = Prepared(lambda p: _meeting_rows(p).past()[: CONFERENCE_PAST_MEETINGS + 1])
+UPCOMING_MEETINGS = Prepared(
+    lambda p: _meeting_rows(p).upcoming()[: CONFERENCE_UPCOMING_MEETINGS + 1]
+)
+OPEN_ACTION_ITEMS = Prepared(
+    lambda p: (
+        ActionItem.objects.not_done()
+        .of_conference(Conference(pk=p.conference_id))
+        .only(*ACTION_ITEM_ROW)
+    )
+)
+OPEN_BEFORE = Prepared(
+    lambda p: (
+        ActionItem.objects.open_before(
+            Meeting(conference_id=p.conference_id, starts_at=p.starts_at)
+        )
+        .select_related("meeting__conference")
+        .only(*ACTION_ITEM_ROW)
+    )
+)
+
+
 class ConferenceDetailView(BreadcrumbMixin, DetailView):
     template_name = "konferenzen/conference_detail.html"
     context_object_name = "conference"
@@ -73,13 +105,8 @@ class ConferenceDetailView(BreadcrumbMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         conference = self.object
-        meetings = (
-            Meeting.objects.filter(conference=conference)
-            .select_related("venue")
-            .only(*MEETING_ROW_FIELDS)
-        )
-        past = list(meetings.past()[: CONFERENCE_PAST_MEETINGS + 1])
-        upcoming = list(meetings.upcoming()[: CONFERENCE_UPCOMING_MEETINGS + 1])
+        past = PAST_MEETINGS(conference_id=conference.pk)
+        upcoming = UPCOMING_MEETINGS(conference_id=conference.pk)
         for meeting in [*upcoming, *past]:
             meeting.conference = conference  # for its address, without a query each
         kwargs.update(
@@ -87,12 +114,15 @@ class ConferenceDetailView(BreadcrumbMixin, DetailView):
             more_upcoming_meetings=len(upcoming) > CONFERENCE_UPCOMING_MEETINGS,
             past_meetings=past[:CONFERENCE_PAST_MEETINGS],
             more_past_meetings=len(past) > CONFERENCE_PAST_MEETINGS,
-            open_action_items=list(
-                ActionItem.objects.not_done().of_conference(conference).only(*ACTION_ITEM_ROW)
-            ),
+            open_action_items=OPEN_ACTION_ITEMS(conference_id=conference.pk),
             contact=conference.contact(site=SiteSettings.for_request(self.request)),
         )
         return super().get_context_data(**kwargs)
+
+
+MEETING_BY_ADDRESS = Prepared(
+    lambda p: Meeting.objects.for_detail().filter(conference__slug=p.conference, slug=p.slug)[:1]
+)
 
 
 class MeetingDetailView(BreadcrumbMixin, DetailView):
@@ -109,12 +139,21 @@ class MeetingDetailView(BreadcrumbMixin, DetailView):
         return Meeting.objects.for_detail()
 
     def get_object(self, queryset=None):
-        queryset = self.get_queryset() if queryset is None else queryset
-        return pagecache.lookup(
-            lambda: get_object_or_404(
-                queryset, conference__slug=self.kwargs["conference"], slug=self.kwargs["slug"]
+        if queryset is not None:
+            return pagecache.lookup(
+                lambda: get_object_or_404(
+                    queryset, conference__slug=self.kwargs["conference"], slug=self.kwargs["slug"]
+                )
             )
-        )
+        return pagecache.lookup(self._find_meeting)
+
+    def _find_meeting(self):
+        """The meeting by its conference's address and its own, through a query compiled
+        once per process (engagierte_stadt.prepared); no row is a 404."""
+        found = MEETING_BY_ADDRESS(conference=self.kwargs["conference"], slug=self.kwargs["slug"])
+        if not found:
+            raise Http404(_("This page does not exist."))
+        return found[0]
 
     def get_page_title(self):
         return f"{self.object.display_title} – {self.object.conference.in_language('title')}"
@@ -140,10 +179,8 @@ class MeetingDetailView(BreadcrumbMixin, DetailView):
         # Open items from earlier meetings belong on the pages of meetings still to come.
         open_before = []
         if not meeting.is_past:
-            open_before = list(
-                ActionItem.objects.open_before(meeting)
-                .select_related("meeting__conference")
-                .only(*ACTION_ITEM_ROW)
+            open_before = OPEN_BEFORE(
+                conference_id=meeting.conference_id, starts_at=meeting.starts_at
             )
         minutes = {}
         if meeting.minutes_published:
