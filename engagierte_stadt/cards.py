@@ -22,9 +22,11 @@ from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from engagierte_stadt.formats import date_text
+from engagierte_stadt.memo import settings_memo
 from engagierte_stadt.templatetags.content_tags import german_only_note, translated
 
 
@@ -36,7 +38,12 @@ def e(value) -> str:
 
 
 def t(message: str) -> str:
-    """`{% translate "…" %}`."""
+    """`{% translate "…" %}`: a card's fixed words, looked up once per language."""
+    return _translated_words(message, get_language())
+
+
+@settings_memo(maxsize=512)
+def _translated_words(message: str, _language: str) -> str:
     return conditional_escape(_(message))
 
 
@@ -46,6 +53,21 @@ def date(value, arg: str = "DATE_FORMAT") -> str:
     if isinstance(value, datetime.date):
         return e(date_text(value, arg))
     return e(defaultfilters.date(value, arg))
+
+
+def label(obj, name: str) -> str:
+    """`obj.get_<name>_display()`: the labels of the field's choices are looked up once per
+    language (Django builds a dict of all choices for every call)."""
+    value = getattr(obj, name)
+    try:
+        return _choice_labels(type(obj), name, get_language())[value]
+    except (KeyError, TypeError):
+        return getattr(obj, f"get_{name}_display")()
+
+
+@settings_memo(maxsize=256)
+def _choice_labels(model, name: str, _language: str) -> dict:
+    return {value: str(text) for value, text in model._meta.get_field(name).flatchoices}
 
 
 def capfirst(value) -> str:
@@ -124,9 +146,12 @@ def card_tag(library, template_name: str):
 
         @functools.wraps(render)
         def tag(*args, **kwargs):
+            html = render(*args, **kwargs)
+            if not settings.CARDS_CHECK:
+                return mark_safe(html)  # noqa: S308 - built from escaped parts
             bound = signature.bind(*args, **kwargs)
             bound.apply_defaults()
-            return checked(render(*args, **kwargs), template_name, dict(bound.arguments))
+            return checked(html, template_name, dict(bound.arguments))
 
         library.simple_tag(tag, name=render.__name__)
         return render

@@ -3,7 +3,7 @@
 
 from django.template.defaultfilters import truncatewords
 
-from engagierte_stadt.cards import capfirst, card, e, t
+from engagierte_stadt.cards import capfirst, card, e, label, t
 from engagierte_stadt.templatetags.image_tags import responsive_image
 
 SIZES = "(min-width: 75em) 22rem, (min-width: 40em) 45vw, 100vw"
@@ -23,7 +23,7 @@ def idea_card(idea, heading_level=None) -> str:
     quartier = idea.quartier
     return card(
         media=media,
-        preline=f"{e(quartier.name if quartier else None)} · {capfirst(idea.get_status_display())}",
+        preline=f"{e(quartier.name if quartier else None)} · {capfirst(label(idea, 'status'))}",
         url=e(idea.get_absolute_url()),
         title=e(idea.title),
         body=f'<p class="kern-body">{e(truncatewords(idea.description, 30))}</p>\n      {topic}',

@@ -1,7 +1,7 @@
 """The meeting card in Python: exactly `konferenzen/includes/meeting_card.html` (see
 `engagierte_stadt.cards`; the tag is in `engagierte_stadt.templatetags.card_tags`)."""
 
-from engagierte_stadt.cards import card, date, e, t, text_of
+from engagierte_stadt.cards import card, date, e, label, t, text_of
 from engagierte_stadt.templatetags.content_tags import marked
 from konferenzen.templatetags.konferenzen_tags import meeting_time
 
@@ -21,7 +21,7 @@ def meeting_card(meeting, heading_level=None, show_conference=False) -> str:
     if cancelled:
         badge = (
             '<p class="kern-body"><span class="kern-badge kern-badge--danger">'
-            f'<span class="kern-label">{e(meeting.get_status_display())}</span></span></p>'
+            f'<span class="kern-label">{e(label(meeting, "status"))}</span></span></p>'
         )
     own_title = ""
     if show_conference and meeting.title:

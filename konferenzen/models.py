@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt.documents import random_pdf_name, validate_pdf
+from engagierte_stadt.formats import date_text
 from engagierte_stadt.models import EasyLanguageMixin
 from engagierte_stadt.prepared import query_now
 from engagierte_stadt.search import SearchableModel
@@ -695,7 +696,7 @@ class Meeting(
     @property
     def display_title(self) -> str:
         """Its title in the page's language (`in_language`), else its date."""
-        return self.in_language("title") or date_format(
+        return self.in_language("title") or date_text(
             timezone.localtime(self.starts_at), "DATE_FORMAT"
         )
 

@@ -1,7 +1,7 @@
 """The partner card in Python: exactly `partner/includes/partner_card.html` (see
 `engagierte_stadt.cards`; the tag is in `engagierte_stadt.templatetags.card_tags`)."""
 
-from engagierte_stadt.cards import capfirst, card, e, language_note, listed, t, text_of
+from engagierte_stadt.cards import capfirst, card, e, label, language_note, listed, t, text_of
 
 
 def logo(partner, loading=None) -> str:
@@ -46,7 +46,7 @@ def partner_card(partner, heading_level=None, show_quartiere=False) -> str:
     return card(
         modifiers=" site-partner-card",
         media=f'<div class="kern-card__media site-logo-box">{sign}</div>\n  ',
-        preline=capfirst(partner.get_kind_display()),
+        preline=capfirst(label(partner, "kind")),
         url=e(partner.get_absolute_url()),
         title=e(partner.name),
         body=body,

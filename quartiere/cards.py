@@ -12,6 +12,7 @@ from engagierte_stadt.cards import (
     date,
     e,
     joined,
+    label,
     language_note,
     listed,
     t,
@@ -98,7 +99,7 @@ def project_card(project, heading_level=None) -> str:
     )
     return card(
         media=media,
-        preline=f"{e(quartier.name if quartier else None)} · {e(project.get_status_display())}",
+        preline=f"{e(quartier.name if quartier else None)} · {e(label(project, 'status'))}",
         url=e(project.get_absolute_url()),
         title=text_of(project, "title"),
         body=body,
@@ -127,7 +128,7 @@ def quartier_card(district, heading_level=None) -> str:
             + "</p>\n      "
         )
     return card(
-        preline=capfirst(district.get_kind_display()),
+        preline=capfirst(label(district, "kind")),
         url=e(district.get_absolute_url()),
         title=e(district.name),
         body=f"{teaser}\n      {links}",

@@ -7,9 +7,10 @@ without a module here takes the German ones.
 """
 
 import datetime
-import functools
 
 from django.utils import formats, translation
+
+from engagierte_stadt.memo import settings_memo
 
 
 def local_format(name: str) -> str:
@@ -30,7 +31,7 @@ def date_text(value, format_string: str, *, time: bool = False) -> str:
     return _date_text(value, offset, format_string, time, translation.get_language())
 
 
-@functools.lru_cache(maxsize=4096)
+@settings_memo(maxsize=4096)
 def _date_text(value, _offset, format_string, time, _language) -> str:
     if time:
         return formats.time_format(value, format_string)

@@ -15,7 +15,7 @@ gave before.
 """
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -42,7 +42,7 @@ def translated(obj, name: str):
     text = _text(obj, name)
     if text.fallback:
         return format_html('<span lang="{}">{}</span>', text.language, text)
-    return format_html("{}", text)
+    return conditional_escape(text)  # as format_html("{}", text)
 
 
 @register.filter

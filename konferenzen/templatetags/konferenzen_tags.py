@@ -4,13 +4,13 @@ for search engines, and absolute portal addresses for calendars and printed noti
 from django import template
 from django.template.defaultfilters import time as time_filter
 from django.urls import reverse
-from django.utils import dateformat, timezone
-from django.utils.formats import date_format, time_format
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from engagierte_stadt.formats import local_format
+from engagierte_stadt.formats import date_text, local_format
 from engagierte_stadt.sharing import jsonld_script
 from engagierte_stadt.templatetags.site_tags import machine_time, weekday_date
 from konferenzen import calendar
@@ -66,27 +66,27 @@ def webcal_url(path: str) -> str:
 def meeting_time(meeting):
     """Date and time of a meeting as `<time>` in words ("Dienstag, 9. März 2027, 18:00 bis
     20:00 Uhr"), for cards and the meeting page. A tag rather than an included template:
-    a list shows it on every card."""
-    start = timezone.localtime(meeting.starts_at)
-    end = timezone.localtime(meeting.ends_at) if meeting.ends_at else None
+    a list shows it on every card; its dates are formatted once per value and language
+    (`formats.date_text`)."""
+    zone = timezone.get_current_timezone()
+    start = meeting.starts_at.astimezone(zone)
+    end = meeting.ends_at.astimezone(zone) if meeting.ends_at else None
     if end is None:
-        text = _("from %(start)s o'clock") % {"start": time_format(start, "H:i")}
-    elif dateformat.format(end, "Ymd") == dateformat.format(start, "Ymd"):
+        text = _("from %(start)s o'clock") % {"start": date_text(start, "H:i", time=True)}
+    elif end.date() == start.date():
         text = _("%(start)s to %(end)s o'clock") % {
-            "start": time_format(start, "H:i"),
-            "end": time_format(end, "H:i"),
+            "start": date_text(start, "H:i", time=True),
+            "end": date_text(end, "H:i", time=True),
         }
     else:
         text = _("%(start)s until %(end_day)s, %(end)s o'clock") % {
-            "start": time_format(start, "H:i"),
-            "end_day": conditional_escape(date_format(end, "DATE_FORMAT")),
-            "end": time_format(end, "H:i"),
+            "start": date_text(start, "H:i", time=True),
+            "end_day": conditional_escape(date_text(end, "DATE_FORMAT")),
+            "end": date_text(end, "H:i", time=True),
         }
-    return format_html(
-        '<time datetime="{}">{}, {}</time>',
-        machine_time(meeting.starts_at),
-        weekday_date(start),
-        mark_safe(text),  # noqa: S308 - a trusted translation with escaped values, as blocktranslate
+    return mark_safe(  # noqa: S308 - a trusted translation with escaped values, as blocktranslate
+        f'<time datetime="{conditional_escape(machine_time(start))}">'
+        f"{conditional_escape(weekday_date(start))}, {text}</time>"
     )
 
 

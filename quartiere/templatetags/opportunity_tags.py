@@ -5,15 +5,16 @@ and as templates they were about half of a card's rendering time.
 """
 
 from django import template
-from django.utils import dateformat, formats, timezone
-from django.utils.html import conditional_escape, format_html
+from django.utils import formats, timezone
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from engagierte_stadt.formats import date_text
-from engagierte_stadt.templatetags.site_tags import machine_time, weekday_date
+from engagierte_stadt.formats import date_text, local_format
+from engagierte_stadt.memo import settings_memo
+from engagierte_stadt.templatetags.site_tags import machine_time
 
 register = template.Library()
 
@@ -32,48 +33,85 @@ def _time(value):
     return _translated(_("%(time)s o'clock"), time=date_text(_local(value), "H:i", time=True))
 
 
+@settings_memo(maxsize=64)
+def _words(_language: str) -> dict:
+    """The fixed words of the two lines in one language, looked up once (a list page writes
+    them on every card; through gettext and lazy labels each card took about 100 µs)."""
+    from quartiere.models import Opportunity
+
+    return {
+        "kinds": {
+            value: conditional_escape(capfirst(str(label)))
+            for value, label in Opportunity.Commitment.choices
+        },
+        "weekdays": {value: str(label) for value, label in Opportunity.Weekday.choices},
+        "oclock": _("%(time)s o'clock"),
+        "until": conditional_escape(_("until")),
+        "whenever": _translated(_("whenever it suits you")),
+        "weekday_date": local_format("WEEKDAY_DATE_FORMAT"),
+        "unlimited": _translated(_("Places: unlimited")),
+        "booked": _translated(_("Fully booked – waiting list")),
+    }
+
+
+def _local_in(value, zone):
+    """`_local()` with the time zone already looked up."""
+    return value.astimezone(zone) if value.utcoffset() is not None else value
+
+
 @register.simple_tag
 def commitment(opportunity):
     """ "Einmalig: <time>Dienstag, 22. Dezember 2026, 18:00 Uhr</time> bis 20:00 Uhr",
     "Regelmäßig, etwa 4 Stunden im Monat (Montag, Mittwoch)" or "Flexibel – wann es passt"."""
-    kind = capfirst(opportunity.get_commitment_display())
+    words = _words(get_language())
+    kind = words["kinds"].get(opportunity.commitment)
+    if kind is None:  # not one of the choices: as `get_commitment_display()` shows it
+        kind = conditional_escape(capfirst(opportunity.get_commitment_display()))
     if opportunity.commitment == "einmalig":
         starts, ends = opportunity.starts_at, opportunity.ends_at
         if not starts:
-            return conditional_escape(kind)
-        when = format_html(
-            '{}: <time datetime="{}">{}, {}</time>',
-            kind,
-            machine_time(starts),
-            weekday_date(_local(starts)),
-            _time(starts),
+            return kind
+        zone = timezone.get_current_timezone()
+        start = _local_in(starts, zone)
+        when = (
+            f'{kind}: <time datetime="{conditional_escape(machine_time(start))}">'
+            f"{conditional_escape(date_text(start, words['weekday_date']))}, "
+            f"{_clock(start, words)}</time>"
         )
         if not ends:
-            return when
+            return mark_safe(when)  # noqa: S308 - every part escaped above
+        end = _local_in(ends, zone)
         end_day = ""
-        if dateformat.format(_local(ends), "Ymd") != dateformat.format(_local(starts), "Ymd"):
-            end_day = f"{weekday_date(_local(ends))}, "
-        return format_html("{} {} {}{}", when, _("until"), end_day, _time(ends))
+        if end.date() != start.date():
+            end_day = conditional_escape(f"{date_text(end, words['weekday_date'])}, ")
+        return mark_safe(f"{when} {words['until']} {end_day}{_clock(end, words)}")  # noqa: S308
     if opportunity.commitment == "regelmaessig":
-        text = conditional_escape(kind)
+        text = kind
         if opportunity.hours_per_month:
             hours = opportunity.hours_per_month
             text += ", " + _translated(
                 ngettext("about %(hours)s hour a month", "about %(hours)s hours a month", hours),
                 hours=formats.localize(hours),
             )
-        days = opportunity.weekday_labels
-        if days:
-            text += conditional_escape(" (" + ", ".join(str(day) for day in days) + ")")
+        if opportunity.weekdays:
+            labels = words["weekdays"]
+            days = [labels[value] for value in labels if value in opportunity.weekdays]
+            if days:
+                text += conditional_escape(" (" + ", ".join(days) + ")")
         return mark_safe(text)  # noqa: S308 - every part escaped above
-    return format_html("{} – {}", kind, _translated(_("whenever it suits you")))
+    return mark_safe(f"{kind} – {words['whenever']}")  # noqa: S308 - both escaped
+
+
+def _clock(value, words) -> str:
+    """`_time()` of a value already in local time."""
+    return _translated(words["oclock"], time=date_text(value, "H:i", time=True))
 
 
 @register.simple_tag
 def places(opportunity):
     """ "Plätze: unbegrenzt", "3 von 5 Plätzen frei" or "Ausgebucht – Warteliste"."""
     if opportunity.places is None:
-        return _translated(_("Places: unlimited"))
+        return _words(get_language())["unlimited"]
     if opportunity.free_places > 0:
         return _translated(
             ngettext(
@@ -84,7 +122,7 @@ def places(opportunity):
             free=formats.localize(opportunity.free_places),
             places=formats.localize(opportunity.places),
         )
-    return _translated(_("Fully booked – waiting list"))
+    return _words(get_language())["booked"]
 
 
 # --- The cards (quartiere/cards.py), after the facts above that they use ----------------------

@@ -1,0 +1,69 @@
+"""The memos of pure work on the pages' hot paths (issue #17): a row's address without
+`reverse()` each time, choice labels and a card's fixed words once per language. Each must
+give exactly what the slow way gives, in every language, and forget when settings change."""
+
+import pytest
+from django.test import override_settings
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+
+from engagierte_stadt.cards import label, t
+from engagierte_stadt.urlwords import address
+from quartiere.models import Opportunity, Project
+from tests.factories import MeetingFactory, OpportunityFactory, ProjectFactory, QuartierFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_addresses_are_those_of_reverse(language):
+    quartier = QuartierFactory(slug="welper")
+    project = ProjectFactory(slug="garten-2026", quartier=quartier)
+    offer = OpportunityFactory(project=project, slug="kaffee_und_kuchen")
+    meeting = MeetingFactory()
+    with translation.override(language):
+        for row in (quartier, project, offer, meeting):
+            expected = reverse(row.DETAIL_ROUTE, kwargs=row.url_kwargs())
+            assert row.get_absolute_url() == expected
+            assert address(row.DETAIL_ROUTE, row.url_kwargs()) == expected  # the memo's turn
+        assert project.get_absolute_url().startswith("/en/" if language == "en" else "/projekte/")
+
+
+def test_a_value_that_is_not_plain_takes_reverse():
+    """A value outside letters, digits, "-" and "_" goes to `reverse()`, which quotes it or,
+    as here for a slug, refuses it: the same error as before."""
+    with pytest.raises(NoReverseMatch):
+        address("quartiere:project_detail", {"slug": "straße"})
+    with pytest.raises(NoReverseMatch):
+        address("quartiere:project_detail", {"slug": "a{0}b"})
+
+
+def test_addresses_follow_a_changed_urlconf():
+    with override_settings(ROOT_URLCONF="tests.engagierte_stadt.urlwords_urls"):
+        assert address("dinge:detail", {"slug": "tisch"}) == "/dinge/tisch/"
+        assert address("dinge:picture", {"slug": "tisch", "number": 3}) == "/dinge/tisch/bilder/3/"
+    assert address("quartiere:detail", {"slug": "welper"}) == reverse(
+        "quartiere:detail", kwargs={"slug": "welper"}
+    )
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_choice_labels_are_djangos(language):
+    project = ProjectFactory()
+    offer = OpportunityFactory(project=project, commitment=Opportunity.Commitment.REGULAR)
+    with translation.override(language):
+        for status, _text in Project.Status.choices:
+            project.status = status
+            assert label(project, "status") == project.get_status_display()
+        assert label(offer, "commitment") == offer.get_commitment_display()
+    project.status = "gibt-es-nicht"  # not a choice: shown as it is, as Django does
+    assert label(project, "status") == "gibt-es-nicht"
+
+
+def test_fixed_words_are_translated_per_language():
+    with translation.override("de"):
+        assert t("Topics:") == "Themenfelder:"
+    with translation.override("en"):
+        assert t("Topics:") == "Topics:"
+    with translation.override("de"):
+        assert t("Topics:") == "Themenfelder:"
