@@ -22,6 +22,9 @@ SETTINGS = {
     "USE_TZ",
     "ROOT_URLCONF",
     "FORCE_SCRIPT_NAME",
+    "MEDIA_URL",
+    "STATIC_URL",
+    "STORAGES",
 }
 
 _memos = []
@@ -34,6 +37,25 @@ def settings_memo(maxsize: int = 1024):
         return memo
 
     return decorate
+
+
+class Table(dict):
+    """A memo keyed by the caller (where the arguments are not all hashable or should not be
+    kept): at most `maxsize` entries, emptied when full, and on the same setting changes."""
+
+    def __init__(self, maxsize: int):
+        super().__init__()
+        self.maxsize = maxsize
+        _memos.append(self)
+
+    def put(self, key, value):
+        if len(self) >= self.maxsize:
+            self.clear()
+        self[key] = value
+        return value
+
+    def cache_clear(self):
+        self.clear()
 
 
 @receiver(setting_changed)

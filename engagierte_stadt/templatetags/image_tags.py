@@ -1,10 +1,13 @@
 """Responsive images: `{% responsive_image picture "card" sizes="..." %}`."""
 
 from django import template
+from django.conf import settings
 from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 from engagierte_stadt.cards import checked
 from engagierte_stadt.images import RENDITION_FORMATS, picture_parts, renditions
+from engagierte_stadt.memo import Table
 
 register = template.Library()
 
@@ -13,8 +16,25 @@ register = template.Library()
 def responsive_image(picture, variant="detail", sizes="100vw", alt=None, loading="lazy"):
     """The markup of `components/responsive_image.html` (the reference, compared with
     `CARDS_CHECK`) for `picture_context()`: a card page shows a picture on most cards."""
-    context = picture_context(picture, variant, sizes, alt, loading)
-    return checked(picture_html(context), "components/responsive_image.html", context)
+    if settings.CARDS_CHECK:
+        context = picture_context(picture, variant, sizes, alt, loading)
+        return checked(picture_html(context), "components/responsive_image.html", context)
+    image, width, height, alt_text = picture_parts(picture)
+    if not (image and width and height):
+        return mark_safe(picture_html(picture_context(picture, variant, sizes, alt, loading)))  # noqa: S308
+    # The markup of a picture with known dimensions follows from these values alone (its
+    # renditions' names and URLs from the original's name, see `images.renditions`): worked
+    # out once per process, not six rendition URLs per card and request (issue #17).
+    key = (image.name, width, height, variant, sizes, alt_text if alt is None else alt, loading)
+    html = _PICTURES.get(key)
+    if html is None:
+        html = _PICTURES.put(
+            key, picture_html(picture_context(picture, variant, sizes, alt, loading))
+        )
+    return mark_safe(html)  # noqa: S308 - picture_html escapes every value
+
+
+_PICTURES = Table(maxsize=5000)
 
 
 def picture_html(context: dict) -> str:

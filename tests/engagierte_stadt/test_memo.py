@@ -67,3 +67,30 @@ def test_fixed_words_are_translated_per_language():
         assert t("Topics:") == "Topics:"
     with translation.override("de"):
         assert t("Topics:") == "Themenfelder:"
+
+
+def test_a_pictures_markup_is_that_of_its_template_when_the_check_is_off(settings):
+    """`responsive_image` keeps a picture's markup per picture and arguments when the cards
+    check is off (production); it must be the markup of the check's reference each time."""
+    from django.template.loader import get_template
+
+    from engagierte_stadt.templatetags.image_tags import (
+        picture_context,
+        picture_html,
+        responsive_image,
+    )
+    from tests.factories import ProjectImageFactory
+
+    picture = ProjectImageFactory(alt_text="Beet im Garten")
+    settings.CARDS_CHECK = False
+    reference = get_template("components/responsive_image.html").render(
+        picture_context(picture, "card", sizes="100vw")
+    )
+    assert responsive_image(picture, "card", sizes="100vw") == reference
+    assert responsive_image(picture, "card", sizes="100vw") == reference  # from the memo
+    assert reference == picture_html(picture_context(picture, "card", sizes="100vw"))
+    assert 'alt="Beet im Garten"' in reference and "<source" in reference
+    other = responsive_image(picture, "card", sizes="100vw", alt="Anderer Text")
+    assert 'alt="Anderer Text"' in other and other.replace("Anderer Text", "Beet im Garten") == (
+        reference
+    )
