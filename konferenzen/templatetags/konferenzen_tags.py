@@ -2,17 +2,17 @@
 for search engines, and absolute portal addresses for calendars and printed notices."""
 
 from django import template
-from django.template.defaultfilters import time as time_filter
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from engagierte_stadt.formats import date_text, local_format
 from engagierte_stadt.sharing import jsonld_script
+from engagierte_stadt.templatetags.content_tags import translated
 from engagierte_stadt.templatetags.site_tags import machine_time, weekday_date
+from engagierte_stadt.urlwords import address
 from konferenzen import calendar
 
 register = template.Library()
@@ -108,18 +108,35 @@ def next_date(conference):
         html = conditional_escape(_("Next date to be announced"))
     else:
         local = timezone.template_localtime(starts)
-        url = reverse(
+        url = address(
             "konferenzen:meeting_detail",
-            kwargs={"conference": conference.slug, "slug": conference.next_slug},
+            {"conference": conference.slug, "slug": conference.next_slug},
         )
         # As {% blocktranslate %}: the value escaped, the translation as it is.
-        clock = _("%(start)s o'clock") % {"start": conditional_escape(time_filter(local, "H:i"))}
-        html = format_html(
-            '{} <a class="kern-link" href="{}"><time datetime="{}">{}, {}</time></a>',
-            _("Next date:"),
-            url,
-            machine_time(starts),
-            weekday_date(local),
-            mark_safe(clock),  # noqa: S308 - a translation with an escaped value
+        clock = _("%(start)s o'clock") % {
+            "start": conditional_escape(date_text(local, "H:i", time=True))
+        }
+        e = conditional_escape
+        html = mark_safe(  # noqa: S308 - every value escaped, the translation as it is
+            f'{e(_("Next date:"))} <a class="kern-link" href="{e(url)}">'
+            f'<time datetime="{e(machine_time(local))}">'
+            f"{e(weekday_date(local))}, {clock}</time></a>"
         )
     return checked(html, "konferenzen/includes/next_date.html", {"conference": conference})
+
+
+@register.simple_tag
+def conference_link(conference, here):
+    """`konferenzen/includes/conference_link.html` (the reference, compared under
+    `CARDS_CHECK`): the overview and a Quartier page list a conference per row."""
+    e = conditional_escape
+    html = f'<a class="kern-link" href="{e(conference.get_absolute_url())}">'
+    html += f"{translated(conference, 'title')}</a>"
+    if conference.quartier_id != here:
+        quartier = conference.quartier
+        html += " " + _("(in %(name)s)") % {"name": e(quartier.name if quartier else "")}
+    return checked(
+        html,
+        "konferenzen/includes/conference_link.html",
+        {"conference": conference, "here": here},
+    )
