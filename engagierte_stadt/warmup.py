@@ -100,6 +100,10 @@ def warm_up() -> dict[str, int]:
     return {"templates": compiled, "languages": len(settings.LANGUAGES), "modules": modules}
 
 
+# What Django configures when a project has no database at all.
+DUMMY_ENGINE = "django.db.backends.dummy"
+
+
 def connect_worker() -> None:
     """In a freshly forked worker (gunicorn's `post_fork`), before it takes a request: open
     its own database and cache connections, which its first request would otherwise wait for
@@ -112,6 +116,8 @@ def connect_worker() -> None:
         return
     try:
         for connection in connections.all(initialized_only=False):
+            if connection.settings_dict.get("ENGINE") == DUMMY_ENGINE:
+                continue  # no database configured (the benchmark's bare app): nothing to open
             connection.ensure_connection()
         cache.get("warm-up")
     except Exception:  # noqa: BLE001 - the worker must start even with the database down

@@ -104,3 +104,19 @@ def test_a_new_worker_starts_even_when_the_database_is_down(caplog, monkeypatch)
     monkeypatch.setattr(connection, "ensure_connection", refuse)
     warmup.connect_worker()
     assert "could not connect the new worker" in caplog.text
+
+
+def test_a_worker_without_a_database_has_nothing_to_connect(caplog, monkeypatch):
+    """The benchmark's bare app has no database (the dummy backend, which refuses every
+    call): its workers start without a warning."""
+    from django.db import connection
+
+    from engagierte_stadt import warmup
+
+    def refuse():
+        raise AssertionError("the dummy backend was asked to connect")
+
+    monkeypatch.setitem(connection.settings_dict, "ENGINE", warmup.DUMMY_ENGINE)
+    monkeypatch.setattr(connection, "ensure_connection", refuse)
+    warmup.connect_worker()
+    assert "could not connect" not in caplog.text
