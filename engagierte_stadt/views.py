@@ -103,6 +103,9 @@ class ArticleDetailView(DraftPreviewMixin, BreadcrumbMixin, DetailView):
         return [(_("News"), "article_list"), (self.object.in_language("title"), None)]
 
 
+PAGE_BY_SLUG = Prepared(lambda p: Page.objects.filter(slug=p.slug).order_by("pk")[:1])
+
+
 class PageView(BreadcrumbMixin, TemplateView):
     """An editable page under its fixed German address.
 
@@ -116,7 +119,8 @@ class PageView(BreadcrumbMixin, TemplateView):
         slug = self.kwargs["slug"]
         if slug not in Page.Slug.values:
             raise Http404
-        page = Page.objects.filter(slug=slug).first()
+        found = PAGE_BY_SLUG(slug=slug)
+        page = found[0] if found else None
         if page is None:
             page = Page(slug=slug, title=str(Page.Slug(slug).label))
         return page

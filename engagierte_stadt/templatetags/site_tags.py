@@ -4,6 +4,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 from django import template
+from django.conf import settings
+from django.template.loader import get_template
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -13,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt.formats import date_text, local_format
 from engagierte_stadt.markup import render_markdown
+from engagierte_stadt.memo import Table
 
 register = template.Library()
 
@@ -142,3 +145,24 @@ def site_footer(context):
     settings = context.get("site_settings")
     values = tuple(str(getattr(settings, name, "") or "") for name in FOOTER_FIELDS)
     return mark_safe(_footer(get_language(), get_script_prefix(), values))  # noqa: S308
+
+
+@register.simple_tag
+def fixed_include(template_name: str, **values):
+    """`{% include template_name with values only %}` for a fragment that depends on these
+    values, the language and the code alone (no row, no request, no token): rendered once
+    per process and language, not on every page (issue #17: the head's static and feed
+    links, the header's search form). With `CARDS_CHECK` (the test settings) it is rendered
+    every time and fails when it comes out different from before: a fragment that depends
+    on anything else shows up."""
+    key = (template_name, tuple(sorted(values.items())), get_language())
+    html = _FIXED.get(key)
+    if html is None or settings.CARDS_CHECK:
+        fresh = get_template(template_name).render(values)
+        if html is not None and fresh != html:
+            raise AssertionError(f"{template_name} is not fixed:\n{html}\n---\n{fresh}")
+        html = _FIXED.put(key, fresh)
+    return mark_safe(html)  # noqa: S308 - a rendered template
+
+
+_FIXED = Table(maxsize=256)

@@ -94,3 +94,44 @@ def test_a_pictures_markup_is_that_of_its_template_when_the_check_is_off(setting
     assert 'alt="Anderer Text"' in other and other.replace("Anderer Text", "Beet im Garten") == (
         reference
     )
+
+
+def test_a_fixed_fragment_is_rendered_once_per_language(settings, monkeypatch):
+    from django.template.loader import get_template
+
+    from engagierte_stadt.templatetags import site_tags
+
+    settings.CARDS_CHECK = False
+    renders = []
+
+    def counting(name):
+        renders.append(name)
+        return get_template(name)
+
+    monkeypatch.setattr(site_tags, "get_template", counting)
+    form = "includes/search_form.html"
+    with translation.override("de"):
+        german = site_tags.fixed_include(form, field_id="kopf-suche-test", compact=True)
+        assert site_tags.fixed_include(form, field_id="kopf-suche-test", compact=True) == german
+    with translation.override("en"):
+        english = site_tags.fixed_include(form, field_id="kopf-suche-test", compact=True)
+    assert "Suchbegriff" in german
+    assert "Search term" in english and english != german
+    assert 'id="kopf-suche-test"' in german and "site-search--compact" in german
+    assert renders == [form, form]  # once per language
+
+
+def test_the_check_fails_on_a_fragment_that_is_not_fixed(settings, monkeypatch):
+    from engagierte_stadt.templatetags import site_tags
+
+    settings.CARDS_CHECK = True
+    outputs = iter(["<p>eins</p>", "<p>zwei</p>"])
+
+    class Changing:
+        def render(self, context):
+            return next(outputs)
+
+    monkeypatch.setattr(site_tags, "get_template", lambda name: Changing())
+    assert site_tags.fixed_include("gibt/es-nur-hier.html") == "<p>eins</p>"
+    with pytest.raises(AssertionError, match="is not fixed"):
+        site_tags.fixed_include("gibt/es-nur-hier.html")

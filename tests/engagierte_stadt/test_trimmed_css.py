@@ -69,9 +69,17 @@ def test_the_committed_trimmed_stylesheet_is_what_the_script_writes_from_the_sou
     )
 
 
+def head_of_every_page() -> str:
+    """base.html and the fixed links of its head (includes/head_links.html, which base.html
+    takes in through `{% fixed_include %}`)."""
+    base = (ROOT / "templates" / "base.html").read_text(encoding="utf-8")
+    assert '{% fixed_include "includes/head_links.html" %}' in base
+    return base + (ROOT / "templates" / "includes" / "head_links.html").read_text(encoding="utf-8")
+
+
 def test_the_trimmed_stylesheet_is_much_smaller_and_the_pages_link_it():
     assert len(TRIMMED) < len(FULL) / 2
-    base = (ROOT / "templates" / "base.html").read_text(encoding="utf-8")
+    base = head_of_every_page()
     assert "vendor/kern/kern.trimmed.css" in base
     assert "kern.min.css" not in base
 
@@ -219,7 +227,7 @@ def test_no_stylesheet_of_the_pages_switches_on_a_font_feature_the_subsets_dropp
 
 
 def test_the_fonts_the_base_template_preloads_are_faces_of_the_stylesheet():
-    base = (ROOT / "templates" / "base.html").read_text(encoding="utf-8")
+    base = head_of_every_page()
     preloaded = re.findall(r"rel=\"preload\" href=\"\{% static '([^']+)' %\}\" as=\"font\"", base)
     assert len(preloaded) == 3
     sources = {
