@@ -33,6 +33,7 @@ import threading
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone, translation
 
@@ -71,6 +72,12 @@ class _StandIns:
         if name in self._given:
             return self._given[name]
         number = len(self._given)
+        if isinstance(value, tuple):
+            # A tuple (the ids of an `__in`): a stand-in for each item, its length is part
+            # of the shape. Its items must differ (`__in` drops repeated values).
+            stand_in = [self._stand_in(f"{name}[{i}]", item) for i, item in enumerate(value)]
+            self._given[name] = stand_in
+            return stand_in
         if value is None or isinstance(value, bool):
             stand_in = value  # part of the shape (IS NULL, a flag): the key holds it
         elif isinstance(value, int):
@@ -170,6 +177,16 @@ def _looks_derived(param) -> bool:
     return False
 
 
+def _shape_of(value):
+    """What of a value is part of a query's shape: None and flags themselves, a tuple's
+    length, nothing of other values (they become parameters)."""
+    if value is None or type(value) is bool:
+        return value
+    if type(value) is tuple:
+        return (len(value), tuple(type(item).__name__ for item in value))
+    return 0
+
+
 class Prepared:
     def __init__(self, build):
         self.build = build
@@ -178,10 +195,7 @@ class Prepared:
     def _key(self, values: dict):
         connection = connections[DEFAULT_DB_ALIAS]
         shape = tuple(
-            sorted(
-                (name, type(value).__name__, value if value is None or type(value) is bool else 0)
-                for name, value in values.items()
-            )
+            sorted((name, type(value).__name__, _shape_of(value)) for name, value in values.items())
         )
         return (connection.vendor, translation.get_language(), shape)
 
@@ -191,10 +205,13 @@ class Prepared:
             queryset = self.build(stand_ins)
         connection = connections[DEFAULT_DB_ALIAS]
         compiler = queryset.query.get_compiler(using=DEFAULT_DB_ALIAS)
-        sql, params = compiler.as_sql()
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            return None
         wanted = {}
         for name, stand_in in stand_ins._given.items():
-            if stand_in is None or isinstance(stand_in, bool):
+            if stand_in is None or isinstance(stand_in, bool | list):
                 continue
             for adapt, form in _adapters(connection.ops, stand_in):
                 wanted[(type(form), form)] = (name, adapt, None)
@@ -229,8 +246,14 @@ class Prepared:
             values["now"] = timezone.now()
         if "today" in compiled.names and "today" not in values:
             values["today"] = timezone.localdate()
+        items = {
+            f"{name}[{i}]": item
+            for name, value in values.items()
+            if type(value) is tuple
+            for i, item in enumerate(value)
+        }
         params = tuple(
-            constant if name is None else adapt(values[name])
+            constant if name is None else adapt(items[name] if name in items else values[name])
             for name, adapt, constant in compiled.slots
         )
         if getattr(settings, "PREPARED_CHECK", False):

@@ -18,6 +18,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
+from engagierte_stadt.prepared import Prepared
 from engagierte_stadt.preview import DraftPreviewMixin
 from engagierte_stadt.submissions import services as submission_services
 from engagierte_stadt.submissions.capacity import CONFIRMATION_HOURS
@@ -64,6 +65,34 @@ class DirectoryView(BreadcrumbMixin, FilteredListMixin, ListView):
         return Partner.objects.published().for_cards().directory_order()
 
 
+# The partner page's lists, compiled once per process (engagierte_stadt.prepared).
+PARTNER_ROLES = Prepared(
+    lambda p: (
+        ProjectPartner.objects.filter(partner_id=p.partner_id)
+        .filter(project__in=Project.objects.published())
+        .select_related("project__quartier")
+        # The list names each project (title, link) and its Quartier, no more.
+        .only(
+            "role",
+            "partner",
+            "project__title",
+            "project__title_en",
+            "project__slug",
+            "project__quartier__name",
+        )
+        .by_role()
+    )
+)
+PROJECTS_OPPORTUNITIES = Prepared(
+    lambda p: (
+        Opportunity.objects.published_row_by_row()
+        .filter(project__in=p.project_ids)
+        .open_free_places_first()
+        .for_cards()
+    )
+)
+
+
 class PartnerDetailView(DraftPreviewMixin, BreadcrumbMixin, DetailView):
     """A partner's page: who they are, their projects and roles, Quartiere, ways to help."""
 
@@ -86,31 +115,12 @@ class PartnerDetailView(DraftPreviewMixin, BreadcrumbMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        roles = list(
-            ProjectPartner.objects.filter(partner=self.object)
-            .filter(project__in=Project.objects.published())
-            .select_related("project__quartier")
-            # The list names each project (title, link) and its Quartier, no more.
-            .only(
-                "role",
-                "partner",
-                "project__title",
-                "project__title_en",
-                "project__slug",
-                "project__quartier__name",
-            )
-            .by_role()
-        )
+        roles = PARTNER_ROLES(partner_id=self.object.pk)
+        # Each project once (a partner may have two roles in one): `__in` drops repeats.
+        projects = tuple(dict.fromkeys(role.project_id for role in roles))
         context.update(
             roles=roles,
-            opportunities=list(
-                Opportunity.objects.published_row_by_row()
-                .filter(project__in=[role.project_id for role in roles])
-                .open_free_places_first()
-                .for_cards()
-            )
-            if roles
-            else [],
+            opportunities=PROJECTS_OPPORTUNITIES(project_ids=projects) if roles else [],
         )
         return context
 

@@ -147,3 +147,37 @@ def test_the_quartier_page_reads_its_lists_with_prepared_queries(client):
     html = client.get("/quartiere/welper/").content.decode()
     assert "Zweites Projekt" in html and "Entwurf" not in html
     assert client.get("/quartiere/gibt-es-nicht/").status_code == 404
+
+
+def test_a_tuple_of_ids_is_one_value_per_item_and_its_length_is_the_shape():
+    first, second, third = (ProjectFactory(title=f"Projekt {n}") for n in (1, 2, 3))
+    for project in (first, second, third):
+        OpportunityFactory(project=project, title=f"Angebot in {project.title}")
+    in_projects = Prepared(
+        lambda p: Opportunity.objects.filter(project__in=p.project_ids).order_by("title")
+    )
+    assert titles(in_projects(project_ids=(first.pk, third.pk))) == [
+        "Angebot in Projekt 1",
+        "Angebot in Projekt 3",
+    ]
+    assert titles(in_projects(project_ids=(second.pk, third.pk))) == [
+        "Angebot in Projekt 2",
+        "Angebot in Projekt 3",
+    ]
+    assert titles(in_projects(project_ids=(second.pk,))) == ["Angebot in Projekt 2"]
+    assert len(in_projects._compiled) == 2  # two lengths, two shapes
+    # No ids: Django knows the answer without asking; so does the fallback.
+    assert in_projects(project_ids=()) == []
+
+
+def test_the_partner_page_lists_the_offers_of_its_projects(client):
+    from partner.models import ProjectPartner
+    from tests.partner.factories import PartnerFactory
+
+    partner = PartnerFactory(slug="verein", name="Verein")
+    for number in (1, 2):
+        project = ProjectFactory(title=f"Projekt {number}")
+        OpportunityFactory(project=project, title=f"Angebot {number}")
+        ProjectPartner.objects.create(partner=partner, project=project, role="traeger")
+    html = client.get("/partner/verein/").content.decode()
+    assert "Angebot 1" in html and "Angebot 2" in html
