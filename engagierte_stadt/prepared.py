@@ -47,6 +47,8 @@ _INT_BASE = 1_987_650_000
 _DATE_BASE = datetime.date(1001, 1, 1)
 _DATETIME_BASE = datetime.datetime(1001, 1, 1, tzinfo=datetime.UTC)
 _STRING_MARK = "\u27e6prepared-"
+# The most shapes one query keeps compiled (a tuple of ids has one shape per length).
+MAX_SHAPES = 256
 
 
 def query_now() -> datetime.datetime:
@@ -235,6 +237,8 @@ class Prepared:
         try:
             compiled = self._compiled[key]
         except KeyError:
+            if len(self._compiled) >= MAX_SHAPES:  # bounded: tuples of many lengths
+                self._compiled.clear()
             compiled = self._compiled[key] = self._compile(values)
             if compiled is None:
                 logger.info("Prepared %s: built on every call", self.build)

@@ -181,3 +181,15 @@ def test_the_partner_page_lists_the_offers_of_its_projects(client):
         ProjectPartner.objects.create(partner=partner, project=project, role="traeger")
     html = client.get("/partner/verein/").content.decode()
     assert "Angebot 1" in html and "Angebot 2" in html
+
+
+def test_the_shapes_kept_are_bounded(monkeypatch):
+    from engagierte_stadt import prepared
+
+    monkeypatch.setattr(prepared, "MAX_SHAPES", 2)
+    projects = [ProjectFactory() for _ in range(3)]
+    in_projects = Prepared(lambda p: Project.objects.filter(pk__in=p.ids).order_by("pk"))
+    for length in (1, 2, 3):
+        ids = tuple(project.pk for project in projects[:length])
+        assert [project.pk for project in in_projects(ids=ids)] == list(ids)
+    assert len(in_projects._compiled) == 1  # emptied when full, then the third shape
