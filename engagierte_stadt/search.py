@@ -46,6 +46,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
+from engagierte_stadt.prepared import Prepared
+
 CONFIG = "german"
 
 # Query words beyond these are ignored: a search box is no place for a paragraph.
@@ -351,12 +353,14 @@ KIND_WINDOW = 100
 RECENT_ROWS = 1000
 
 
-def _matching(model, words: list[str]):
+def _matching(model, words: list[str], *, text: str | None = None):
     """The public rows of `model` that match all words (unordered), and the full-text query
-    to rank them by (None on SQLite)."""
+    to rank them by (None on SQLite). `text`: the words' `tsquery_text()`, if known."""
     queryset = model.search_queryset()
     if uses_full_text():
-        query = SearchQuery(tsquery_text(words), search_type="raw", config=CONFIG)
+        query = SearchQuery(
+            tsquery_text(words) if text is None else text, search_type="raw", config=CONFIG
+        )
         return queryset.filter(search_vector=query), query
     # SQLite (make run): substrings of title and text, in the spellings a German writer uses.
     condition = Q()
@@ -401,11 +405,11 @@ def _rows(model, ids):
     return rows
 
 
-def _ranked(model, words: list[str], *, floor: int, window: int, snippets: bool = True):
+def _ranked(model, words: list[str], *, floor: int, window: int, snippets: bool = True, text=None):
     """The matches of `model`, best first (by rank; on SQLite by title), with their `snippet`
     on PostgreSQL: the newest `window` + 1 of them from the rows from id `floor` on (one more
     than are ranked tells whether there are more), or all of them where `floor` is 0."""
-    matching, query = _matching(model, words)
+    matching, query = _matching(model, words, text=text)
     if floor:
         recent = matching.filter(pk__gte=floor).order_by("-pk")
         rows = _rows(model, recent.values("pk")[: window + 1])
@@ -523,16 +527,12 @@ def site_search(query: str, *, kind: str | None = None, page=1, per_group=5, per
 def _overview_group(model, words: list[str], floor: int, *, per_group: int) -> KindResult:
     """A kind's best few hits, and how many matches it looked at."""
     window = OVERVIEW_WINDOW
-    found_rows = Window(Count("*"))
-    shown = list(
-        _ranked(model, words, floor=floor, window=window).annotate(found=found_rows)[:per_group]
-    )
+    shown = _best_hits(model, words, floor, per_group)
     found = shown[0].found if shown else 0
     more = bool(floor) and found > window
     if floor and not more:
         # Few matches among the recent rows: all of them.
-        everything = _ranked(model, words, floor=0, window=window).annotate(found=found_rows)
-        shown = list(everything[:per_group])
+        shown = _best_hits(model, words, 0, per_group)
         found = shown[0].found if shown else 0
     return KindResult(
         kind=model.SEARCH_KIND,
@@ -540,6 +540,29 @@ def _overview_group(model, words: list[str], floor: int, *, per_group: int) -> K
         count=window if more else found,
         hits=[_hit(row) for row in shown],
         more=more,
+    )
+
+
+def _best_hits(model, words: list[str], floor: int, per_group: int) -> list:
+    """The best `per_group` hits of a kind on the overview, each with `found` (the matches
+    looked at). On PostgreSQL through a query compiled once per kind and shape
+    (engagierte_stadt.prepared): the words go in as the one tsquery text (issue #17: the
+    overview compiled eight ranking queries on every search)."""
+    if not uses_full_text():
+        ranked = _ranked(model, words, floor=floor, window=OVERVIEW_WINDOW)
+        return list(ranked.annotate(found=Window(Count("*")))[:per_group])
+    values = {"text": tsquery_text(words)}
+    if floor:
+        values["floor"] = floor
+    return _best_hits_query(model, bool(floor), per_group, OVERVIEW_WINDOW)(**values)
+
+
+@functools.cache
+def _best_hits_query(model, from_floor: bool, per_group: int, window: int):
+    return Prepared(
+        lambda p: _ranked(
+            model, [], floor=p.floor if from_floor else 0, window=window, text=p.text
+        ).annotate(found=Window(Count("*")))[:per_group]
     )
 
 

@@ -460,3 +460,19 @@ def test_highlighted_snippet_escapes_everything_but_its_own_marks():
 def test_query_words_carry_no_search_operators():
     assert search.query_words("Garten & | ! :* (Welper) <-> x") == ["garten", "welper"]
     assert search.tsquery_text(["nachbarn"]) == "(nachbarn:* | nachbar:*)"
+
+
+@postgres_only
+def test_the_overview_asks_the_database_on_every_search(client):
+    """The overview's ranking queries are compiled once per kind (issue #17,
+    engagierte_stadt.prepared); every search still reads the rows: a new match shows at once,
+    with its own words, and another word finds other rows."""
+    project("Gartentag am Fluss", slug="gartentag-am-fluss")
+    assert hit_titles(search_page(client, "Gartentag")) == ["Gartentag am Fluss"]
+    project("Gartentag im Park", slug="gartentag-im-park")
+    assert sorted(hit_titles(search_page(client, "Gartentag"))) == [
+        "Gartentag am Fluss",
+        "Gartentag im Park",
+    ]
+    assert hit_titles(search_page(client, "Park")) == ["Gartentag im Park"]
+    assert hit_titles(search_page(client, "Wüste")) == []
