@@ -411,6 +411,15 @@ class MeetingQuerySet(models.QuerySet):
         "venue__name",
     )
 
+    def rows_of_conference(self, conference_id):
+        """A conference's own meetings as cards and table rows: the card's columns without
+        the conference's (the page has the conference and hands it to each meeting)."""
+        return (
+            self.filter(conference_id=conference_id)
+            .select_related("venue")
+            .only(*(name for name in self.CARD_FIELDS if not name.startswith("conference__")))
+        )
+
     def for_cards(self):
         """What a meeting card shows: conference, Quartier and venue, in the list's query."""
         return self.select_related("conference__quartier", "venue").only(*self.CARD_FIELDS)

@@ -14,7 +14,7 @@ from engagierte_stadt.prepared import Prepared
 from engagierte_stadt.viewmixins import BreadcrumbMixin
 from konferenzen.coverage import district_coverage
 from konferenzen.forms import RegistrationForm
-from konferenzen.models import ActionItem, Conference, Meeting, MeetingQuerySet
+from konferenzen.models import ActionItem, Conference, Meeting
 
 # How many dates the overview lists, and how many past meetings a conference page lists
 # before pointing to the archive.
@@ -24,11 +24,6 @@ CONFERENCE_PAST_MEETINGS = 20
 ARCHIVE_PAGE_SIZE = 50
 MIN_YEAR, MAX_YEAR = 1900, 2999
 
-# A conference's own meetings as cards and table rows: the card's columns without the
-# conference's (the page has the conference and hands it to each meeting).
-MEETING_ROW_FIELDS = tuple(
-    name for name in MeetingQuerySet.CARD_FIELDS if not name.startswith("conference__")
-)
 # What a row of the action items table shows, with the address of the meeting that agreed it.
 ACTION_ITEM_ROW = (
     "title",
@@ -62,17 +57,15 @@ class OverviewView(BreadcrumbMixin, TemplateView):
 
 # The lists of a conference's and a meeting's page, compiled once per process
 # (engagierte_stadt.prepared).
-def _meeting_rows(p):
-    return (
-        Meeting.objects.filter(conference_id=p.conference_id)
-        .select_related("venue")
-        .only(*MEETING_ROW_FIELDS)
-    )
-
-
-PAST_MEETINGS = Prepared(lambda p: _meeting_rows(p).past()[: CONFERENCE_PAST_MEETINGS + 1])
+PAST_MEETINGS = Prepared(
+    lambda p: Meeting.objects.rows_of_conference(p.conference_id).past()[
+        : CONFERENCE_PAST_MEETINGS + 1
+    ]
+)
 UPCOMING_MEETINGS = Prepared(
-    lambda p: _meeting_rows(p).upcoming()[: CONFERENCE_UPCOMING_MEETINGS + 1]
+    lambda p: Meeting.objects.rows_of_conference(p.conference_id).upcoming()[
+        : CONFERENCE_UPCOMING_MEETINGS + 1
+    ]
 )
 OPEN_ACTION_ITEMS = Prepared(
     lambda p: (
