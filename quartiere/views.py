@@ -1,5 +1,4 @@
 from django.db.models import Prefetch
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -47,13 +46,6 @@ CHILD_LINKS = Quartier.objects.only("name", "slug", "parent").order_by("name")
 
 
 # The Quartier page's own queries, each compiled once per process (engagierte_stadt.prepared).
-QUARTIER_BY_SLUG = Prepared(
-    lambda p: (
-        Quartier.objects.with_parent()
-        .prefetch_related(Prefetch("children", queryset=CHILD_LINKS))
-        .filter(slug=p.slug)[:1]
-    )
-)
 QUARTIER_PROJECTS = Prepared(
     lambda p: (
         Project.objects.published()
@@ -75,12 +67,10 @@ QUARTIER_OPPORTUNITIES = Prepared(
 class QuartierDetailView(BreadcrumbMixin, DetailView):
     template_name = "quartiere/quartier_detail.html"
     context_object_name = "quartier"
-
-    def get_object(self, queryset=None):
-        found = QUARTIER_BY_SLUG(slug=self.kwargs["slug"])
-        if not found:
-            raise Http404
-        return found[0]
+    # Read through BreadcrumbMixin's prepared lookup (a keyed lookup for the page cache).
+    queryset = Quartier.objects.with_parent().prefetch_related(
+        Prefetch("children", queryset=CHILD_LINKS)
+    )
 
     def get_breadcrumbs(self):
         crumbs = [(_("Districts and neighbourhoods"), "quartiere:list")]
