@@ -109,6 +109,11 @@ def hold_lock_elsewhere():
             assert cursor.fetchone()[0]
 
         def release():
+            # Unlock before closing: the server ends a closed session (and frees its locks)
+            # a moment later, and the next run could still find the lock taken.
+            with other.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [jobs.ADVISORY_LOCK_KEY])
+                assert cursor.fetchone()[0]
             other.close()
             del connections["other"]
 
