@@ -57,16 +57,23 @@ class OpenEndedPage(Page):
 class CappedCountList:
     """A queryset for `CappedCountPaginator`: counted only up to `count_limit` + 1 rows (one
     query that stops there), sliced as it is. What the filtered lists page through, so that
-    their cost does not grow with the number of rows (issue #17)."""
+    their cost does not grow with the number of rows (issue #17).
+
+    The queryset may also be a `PreparedRows` (engagierte_stadt.prepared): the count is read
+    as up to 101 ids rather than asked as a `COUNT(*)` of them, so that it, too, is a row
+    query compiled once."""
 
     ordered = True  # for the Paginator: the queryset's own order
     count_limit = 100
 
     def __init__(self, queryset):
         self.queryset = queryset
+        self._count = None
 
     def count(self) -> int:
-        return self.queryset.order_by().values("pk")[: self.count_limit + 1].count()
+        if self._count is None:
+            self._count = len(self.queryset.order_by().values_list("pk")[: self.count_limit + 1])
+        return self._count
 
     def __len__(self) -> int:
         return self.count()

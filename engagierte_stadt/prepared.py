@@ -22,6 +22,12 @@ back to building and compiling on every call, which is always correct. With `PRE
 on (the test settings), every call also builds its query the usual way and fails unless the
 SQL and parameters are the same, so a builder that uses a value for anything else than a
 parameter (an `if`, a length) shows up in the first test that reaches it.
+
+A value wrapped in `Fixed` is part of the shape instead: the builder gets it as it is and
+the query is compiled once per such value (a page's LIMIT and OFFSET, a choice the builder
+branches on). `prepared.rows(...)` gives a `PreparedRows`: a queryset-like chain whose
+methods and slices are noted as part of the shape and compiled once per chain, for code
+that pages and counts a list (engagierte_stadt.pagination, the filtered lists).
 """
 
 from __future__ import annotations
@@ -51,6 +57,14 @@ _STRING_MARK = "\u27e6prepared-"
 MAX_SHAPES = 256
 
 
+@dataclass(frozen=True)
+class Fixed:
+    """A value that is part of a prepared query's shape: given to the builder as it is (not
+    as a stand-in) and compiled into the query once per value. It must be hashable."""
+
+    value: object
+
+
 def query_now() -> datetime.datetime:
     """`timezone.now()` for a queryset method: a stand-in while `Prepared` builds a query."""
     clock = getattr(_local, "clock", None)
@@ -66,11 +80,15 @@ def query_today() -> datetime.date:
 class _StandIns:
     """The builder's `p` on the first call: a stand-in for each value, by its type."""
 
-    def __init__(self, values: dict):
+    def __init__(self, values: dict, context=None, chain=()):
         self._values = values
         self._given = {}
+        self.context = context  # what the builder needs besides the values; not in the key
+        self.chain = chain
 
     def _stand_in(self, name: str, value):
+        if isinstance(value, Fixed):
+            return value.value
         if name in self._given:
             return self._given[name]
         number = len(self._given)
@@ -117,16 +135,19 @@ class _Values:
     """The builder's `p` with the request's values, and the clock pinned to them (the
     check builds the usual query with exactly the values the prepared one was given)."""
 
-    def __init__(self, values: dict):
+    def __init__(self, values: dict, context=None, chain=()):
         self._values = values
+        self.context = context
+        self.chain = chain
 
     def __getattr__(self, name: str):
         if name.startswith("_"):
             raise AttributeError(name)
         try:
-            return self._values[name]
+            value = self._values[name]
         except KeyError:
             raise AttributeError(f"Prepared: no value {name!r} given") from None
+        return value.value if isinstance(value, Fixed) else value
 
     def _clock_now(self):
         return self._values.setdefault("now", timezone.now())
@@ -184,6 +205,8 @@ def _shape_of(value):
     length, nothing of other values (they become parameters)."""
     if value is None or type(value) is bool:
         return value
+    if type(value) is Fixed:
+        return ("fixed", value.value)
     if type(value) is tuple:
         return (len(value), tuple(type(item).__name__ for item in value))
     return 0
@@ -193,18 +216,30 @@ class Prepared:
     def __init__(self, build):
         self.build = build
         self._compiled: dict = {}
+        self._queryset_class = None  # the builder's queryset class (for PreparedRows)
 
-    def _key(self, values: dict):
+    def _key(self, values: dict, chain: tuple):
         connection = connections[DEFAULT_DB_ALIAS]
         shape = tuple(
             sorted((name, type(value).__name__, _shape_of(value)) for name, value in values.items())
         )
-        return (connection.vendor, translation.get_language(), shape)
+        return (connection.vendor, translation.get_language(), shape, chain)
 
-    def _compile(self, values: dict):
-        stand_ins = _StandIns(values)
+    def _build(self, p):
+        """The builder's queryset, with the steps of a `PreparedRows` chain after it."""
+        queryset = self.build(p)
+        self._queryset_class = type(queryset)
+        for name, args, kwargs in p.chain:
+            if name == "slice":
+                queryset = queryset[args[0] : args[1]]
+            else:
+                queryset = getattr(queryset, name)(*args, **dict(kwargs))
+        return queryset
+
+    def _compile(self, values: dict, context, chain):
+        stand_ins = _StandIns(values, context, chain)
         with _Clock(stand_ins):
-            queryset = self.build(stand_ins)
+            queryset = self._build(stand_ins)
         connection = connections[DEFAULT_DB_ALIAS]
         compiler = queryset.query.get_compiler(using=DEFAULT_DB_ALIAS)
         try:
@@ -233,19 +268,27 @@ class Prepared:
         return _Compiled(queryset, compiler, sql, tuple(slots), tuple(sorted(needed)))
 
     def __call__(self, **values) -> list:
-        key = self._key(values)
+        return self._call(values, None, ())
+
+    def rows(self, context=None, **values) -> PreparedRows:
+        """The rows of the builder's queryset as a `PreparedRows` chain; `context` is given
+        to the builder as `p.context` (what it needs besides the values, not in the key)."""
+        return PreparedRows(self, values, context)
+
+    def _call(self, values: dict, context, chain: tuple) -> list:
+        key = self._key(values, chain)
         try:
             compiled = self._compiled[key]
         except KeyError:
             if len(self._compiled) >= MAX_SHAPES:  # bounded: tuples of many lengths
                 self._compiled.clear()
-            compiled = self._compiled[key] = self._compile(values)
+            compiled = self._compiled[key] = self._compile(values, context, chain)
             if compiled is None:
                 logger.info("Prepared %s: built on every call", self.build)
         if compiled is None:
-            given = _Values(values)
+            given = _Values(values, context, chain)
             with _Clock(given):
-                return list(self.build(given))
+                return list(self._build(given))
         if "now" in compiled.names and "now" not in values:
             values["now"] = timezone.now()
         if "today" in compiled.names and "today" not in values:
@@ -261,8 +304,14 @@ class Prepared:
             for name, adapt, constant in compiled.slots
         )
         if getattr(settings, "PREPARED_CHECK", False):
-            self._check(compiled, values, params)
+            self._check(compiled, values, context, chain, params)
         return self._run(compiled, params)
+
+    def queryset(self, values: dict, context=None, chain: tuple = ()):
+        """The usual queryset for these values (built and compiled as Django does)."""
+        given = _Values(dict(values), context, chain)
+        with _Clock(given):
+            return self._build(given)
 
     @staticmethod
     def _run(compiled: _Compiled, params: tuple) -> list:
@@ -274,12 +323,68 @@ class Prepared:
         queryset.query.get_compiler = lambda *args, **kwargs: compiler
         return list(queryset)
 
-    def _check(self, compiled: _Compiled, values: dict, params: tuple) -> None:
-        given = _Values(dict(values))
+    def _check(self, compiled: _Compiled, values: dict, context, chain, params: tuple) -> None:
+        given = _Values(dict(values), context, chain)
         with _Clock(given):
-            usual = self.build(given).query.get_compiler(using=DEFAULT_DB_ALIAS).as_sql()
+            usual = self._build(given).query.get_compiler(using=DEFAULT_DB_ALIAS).as_sql()
         if usual != (compiled.sql, params):
             raise AssertionError(
                 f"Prepared query {self.build} differs from the usual one.\n"
                 f"prepared: {compiled.sql} {params!r}\nusual:    {usual[0]} {usual[1]!r}"
             )
+
+
+class PreparedRows:
+    """The rows of a prepared query as a queryset a paginator can use: a method of the
+    model's queryset (`order_by()`, `values_list()`, `open_free_places_first()` …) or a
+    slice notes a step, and the chain of steps is part of the shape, so each chain is
+    compiled once per process. Iterating (or `len()`) runs it once; `count()` counts with
+    the usual query. The steps' arguments must be hashable (names, numbers)."""
+
+    def __init__(self, prepared: Prepared, values: dict, context=None, chain: tuple = ()):
+        self._prepared = prepared
+        self._values = values
+        self._context = context
+        self._chain = chain
+        self._rows = None
+
+    def _then(self, step) -> PreparedRows:
+        return PreparedRows(self._prepared, self._values, self._context, (*self._chain, step))
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        queryset_class = self._prepared._queryset_class or type(self.queryset())
+        if not callable(getattr(queryset_class, name, None)):
+            raise AttributeError(name)
+
+        def step(*args, **kwargs):
+            return self._then((name, args, tuple(sorted(kwargs.items()))))
+
+        return step
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice) or key.step is not None:
+            raise TypeError("PreparedRows takes a slice without step")
+        return self._then(("slice", (key.start, key.stop), ()))
+
+    def _fetch(self) -> list:
+        if self._rows is None:
+            self._rows = self._prepared._call(dict(self._values), self._context, self._chain)
+        return self._rows
+
+    def __iter__(self):
+        return iter(self._fetch())
+
+    def __len__(self) -> int:
+        return len(self._fetch())
+
+    def __bool__(self) -> bool:
+        return bool(self._fetch())
+
+    def queryset(self):
+        """The usual queryset of this chain (not run)."""
+        return self._prepared.queryset(self._values, self._context, self._chain)
+
+    def count(self) -> int:
+        return self.queryset().count()

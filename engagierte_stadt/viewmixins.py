@@ -6,17 +6,23 @@ the site-wide views in `engagierte_stadt.views`.
 """
 
 import threading
+from dataclasses import dataclass
 
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
+from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
-from django.utils.translation import gettext
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
 
 from engagierte_stadt import pagecache
+from engagierte_stadt.memo import Table
 from engagierte_stadt.pagination import CappedCountList, CappedCountPaginator
-from engagierte_stadt.prepared import Prepared
+from engagierte_stadt.prepared import Fixed, Prepared
 
 # Django's own message (and translation) for a detail page without its row.
 NOT_FOUND = "No %(verbose_name)s found matching the query"
@@ -110,11 +116,52 @@ class BreadcrumbMixin:
         return context
 
 
+@dataclass(frozen=True)
+class FilterState:
+    """What a list page needs of its filters for one query: the same for every request with
+    that query, language and choice rows (`FilteredListMixin.get_filter_state()`)."""
+
+    data: object  # the filter parameters of the query (a QueryDict), or None: no query
+    applied: tuple  # ((name, value), …): the valid values that filter, in the form's order
+    summary: str  # the labels of the applied filters ("Welper, läuft")
+    has_errors: bool
+    form_html: str  # the form's fields as `{{ form|crispy }}` renders them
+
+
+# The filter states by filter class, language, choice rows and query: building a FilterSet
+# and its form, validating and rendering it took about a quarter of /mitmachen/ without the
+# page cache (issue #17). Bounded: any query a visitor makes up only replaces entries.
+_FILTER_STATES = Table(maxsize=256)
+# The choice rows, once per content, so that the states' keys share them.
+_CHOICE_ROWS = Table(maxsize=32)
+# A filtered list's query per view class, compiled once per shape (engagierte_stadt.prepared).
+_FILTERED_ROWS: dict = {}
+
+
+def _filtered_rows(p):
+    """The filtered list of the view being served (`p.context`): its base queryset with the
+    filters of its state applied, each given its value from `p`."""
+    view = p.context
+    state = view.filter_state
+    # The choice rows this request read: building the query asks the database nothing.
+    kwargs = {} if view.filter_choices is None else {"choices": view.filter_choices}
+    filterset = view.filterset_class(
+        state.data, queryset=view.get_base_queryset(), request=view.request, **kwargs
+    )
+    filterset.form.cleaned_data = {name: getattr(p, name) for name, _value in state.applied}
+    return filterset.filter_queryset(filterset.queryset.all())
+
+
 class FilteredListMixin:
     """A paginated list narrowed by a FilterSet from the GET parameters.
 
     Values the filter does not know are left out (the form explains them); a page
     "number" that is no number shows the first page, one beyond the end is a 404.
+
+    The form (validated and rendered) and the applied values come from a `FilterState`
+    kept per query (`get_filter_state()`), the list from a query compiled once per view
+    and shape (`PreparedRows`): the filters named in the FilterSet's `prepared_params`
+    are parameters of it, the others part of its shape.
     """
 
     filterset_class = None
@@ -123,11 +170,70 @@ class FilteredListMixin:
     def get_base_queryset(self):
         raise NotImplementedError
 
-    def get_queryset(self):
-        self.filterset = self.filterset_class(
-            self.request.GET or None, queryset=self.get_base_queryset(), request=self.request
+    def get_filter_state(self) -> FilterState:
+        filterset_class = self.filterset_class
+        get = self.request.GET
+        data = None
+        if get:
+            data = QueryDict(mutable=True)
+            for name in filterset_class.base_filters:
+                if name in get:
+                    data.setlist(name, get.getlist(name))
+        choices = None
+        choice_key = ()
+        if hasattr(filterset_class, "choice_data"):
+            choices = filterset_class.choice_data()
+            choice_key = tuple((kind, tuple(rows)) for kind, rows in choices.items())
+            choice_key = _CHOICE_ROWS.get(choice_key) or _CHOICE_ROWS.put(choice_key, choice_key)
+        self.filter_choices = choices
+        query = None if data is None else tuple((name, tuple(data.getlist(name))) for name in data)
+        key = (filterset_class, get_language(), choice_key, query)
+        state = _FILTER_STATES.get(key)
+        if state is None or settings.CARDS_CHECK:
+            fresh = self._filter_state(data, choices)
+            if state is not None and fresh != state:
+                raise AssertionError(f"The filter state of {key} changed:\n{state}\n{fresh}")
+            state = _FILTER_STATES.put(key, fresh)
+        return state
+
+    def _filter_state(self, data, choices) -> FilterState:
+        kwargs = {} if choices is None else {"choices": choices}
+        filterset = self.filterset_class(
+            data, queryset=self.filterset_class._meta.model.objects.none(), **kwargs
         )
-        return self.filterset.qs
+        form = filterset.form
+        applied, labels = [], []
+        if form.is_bound:
+            form.is_valid()  # unknown values drop out of cleaned_data
+            for name, value in form.cleaned_data.items():
+                if value in EMPTY_VALUES:
+                    continue
+                applied.append(
+                    (name, tuple(dict.fromkeys(value)) if isinstance(value, list) else value)
+                )
+                field = form.fields[name]
+                if not hasattr(field, "choices"):
+                    continue
+                choices = dict(field.choices)
+                for item in value if isinstance(value, list) else [value]:
+                    if item in choices:
+                        labels.append(str(choices[item]))
+        return FilterState(
+            data=data,
+            applied=tuple(applied),
+            summary=", ".join(labels),
+            has_errors=bool(form.errors),
+            form_html=str(as_crispy_form(form)),
+        )
+
+    def get_queryset(self):
+        self.filter_state = state = self.get_filter_state()
+        params = getattr(self.filterset_class, "prepared_params", ())
+        values = {name: value if name in params else Fixed(value) for name, value in state.applied}
+        prepared = _FILTERED_ROWS.get(type(self))
+        if prepared is None:
+            prepared = _FILTERED_ROWS[type(self)] = Prepared(_filtered_rows)
+        return prepared.rows(context=self, **values)
 
     # Counted up to 100 rows ("mehr als 100"), then paged on without a last page: the count
     # of a long list no longer grows with it (engagierte_stadt/pagination.py).
@@ -162,31 +268,14 @@ class FilteredListMixin:
             ]
         )
 
-    def get_filter_summary(self) -> str:
-        """The labels of the applied filters ("Welper, läuft"), for the page title."""
-        form = self.filterset.form
-        if not form.is_bound:
-            return ""
-        form.is_valid()  # unknown values drop out of cleaned_data
-        cleaned = form.cleaned_data
-        labels = []
-        for name, field in form.fields.items():
-            values = cleaned.get(name)
-            if not values or name in form.errors or not hasattr(field, "choices"):
-                continue
-            choices = dict(field.choices)
-            for value in values if isinstance(values, list) else [values]:
-                if value in choices:
-                    labels.append(str(choices[value]))
-        return ", ".join(labels)
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         query = self.get_filter_query()
+        state = self.filter_state
         context.update(
-            filter_summary=self.get_filter_summary(),
-            filter=self.filterset,
-            filter_form=self.filterset.form,
+            filter_summary=state.summary,
+            filter_form_html=mark_safe(state.form_html),  # noqa: S308 - rendered by crispy
+            filter_has_errors=state.has_errors,
             query=query,
             is_filtered=bool(query),
             result_count=context["paginator"].count,

@@ -8,10 +8,10 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from partner.models import Partner, PartnerKind
-from quartiere.filters import UNKNOWN_VALUE, quartier_choices, quartier_filter
+from quartiere.filters import UNKNOWN_VALUE, ChoicesFromDatabaseMixin, quartier_filter
 
 
-class PartnerFilter(django_filters.FilterSet):
+class PartnerFilter(ChoicesFromDatabaseMixin, django_filters.FilterSet):
     art = django_filters.ChoiceFilter(
         label=_("Kind of organisation"),
         empty_label=_("All kinds"),
@@ -25,10 +25,8 @@ class PartnerFilter(django_filters.FilterSet):
         model = Partner
         fields = []
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # A list, not a queryset: validating and rendering cost no further query.
-        self.filters["quartier"].extra["choices"] = quartier_choices()
+    # The Quartiere as a list, not a queryset: validating and rendering cost no further query.
+    choice_kinds = ("quartier",)
 
     def filter_quartier(self, queryset, name, value):
         return queryset.active_in_quartier_slug(value)

@@ -152,11 +152,22 @@ class ChoicesFromDatabaseMixin:
 
     # The filters whose choices are rows of `CHOICE_MODELS`, named as those are.
     choice_kinds = ("quartier", "topic")
+    # The filters whose values go into a prepared list query as parameters (any address of
+    # a row); the others are few choices and part of its shape (engagierte_stadt.prepared).
+    prepared_params = ("quartier", "topic", "skill")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, choices=None, **kwargs):
         super().__init__(*args, **kwargs)
-        for kind, rows in choice_rows(*self.choice_kinds).items():
+        if choices is None:
+            choices = self.choice_data()
+        for kind, rows in choices.items():
             self.filters[kind].extra["choices"] = labelled(kind, rows)
+
+    @classmethod
+    def choice_data(cls) -> dict[str, list[tuple]]:
+        """The rows the choices are made of (`choice_rows()`): with the query and the
+        language, what the form looks like depends on (`FilteredListMixin`)."""
+        return choice_rows(*cls.choice_kinds)
 
     def filter_quartier(self, queryset, name, value):
         return queryset.in_quartier_slug(value)

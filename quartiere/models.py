@@ -804,6 +804,20 @@ class OpportunityQuerySet(models.QuerySet):
             | models.Q(models.lookups.LessThan(deadline_key(), query_today()))
         )
 
+    def closed_in_open_order(self):
+        """`closed()` in the order of the open offers (`open_order()`): the second part of
+        `OpenFirstList`."""
+        return self.closed().annotate_places().order_by(*open_order())
+
+    def open_first_window(self, start: int, open_count: int, stop: int):
+        """Rows `start`..`stop` of `OpenFirstList` where the open offers (`open_count` of
+        them) end and the closed ones begin: the last open and the first closed offers, each
+        found by its index, in one query."""
+        return self.filter(
+            models.Q(pk__in=self.open_free_places_first()[start:open_count].values("pk"))
+            | models.Q(pk__in=self.closed_in_open_order()[: stop - open_count].values("pk"))
+        ).free_places_first()
+
     def free_places_first_list(self):
         """The offers in the order of `free_places_first()`, as a list a Paginator pages
         through without sorting all of them: see `OpenFirstList`."""
@@ -901,31 +915,26 @@ class OpenFirstList:
         self._open_count = None
 
     def _parts(self):
-        return [
-            self.queryset.open_free_places_first(),
-            self.queryset.closed().annotate_places().order_by(*open_order()),
-        ]
+        return [self.queryset.open_free_places_first(), self.queryset.closed_in_open_order()]
 
     def counts(self) -> tuple[int | None, int]:
         """(open offers, all offers), in one query that stops after `count_limit` + 1 offers:
-        beyond that, the number of open ones is not known (None)."""
+        beyond that, the number of open ones is not known (None). The offers' two columns
+        are read and counted here (not a `COUNT` in SQL): so the query is a row query that a
+        `PreparedRows` compiles once, and "open" is `open()`'s question of the same day."""
         if self._counts is None:
             today = timezone.localdate()
-            open_now = models.Q(is_open=True) & models.Q(
-                models.lookups.GreaterThanOrEqual(deadline_key(), today)
-            )
-            figures = (
+            rows = list(
                 self.queryset.order_by()
                 # Columns of the index `opportunity_published_count`, so that the count reads
                 # that narrow index alone, not the wide rows of the table.
-                .values("is_open", "signup_deadline")[: self.count_limit + 1]
-                .aggregate(
-                    all=models.Count("*"),
-                    open=models.Count("is_open", filter=open_now),
-                )
+                .values_list("is_open", "signup_deadline")[: self.count_limit + 1]
             )
-            total = figures["all"]
-            self._counts = (figures["open"] if total <= self.count_limit else None, total)
+            total = len(rows)
+            open_now = sum(
+                1 for is_open, deadline in rows if is_open and (deadline or NO_DEADLINE) >= today
+            )
+            self._counts = (open_now if total <= self.count_limit else None, total)
         return self._counts
 
     def count(self) -> int:
@@ -943,6 +952,8 @@ class OpenFirstList:
         stop = key.stop
         if stop is None or total <= self.count_limit:
             stop = total if stop is None else min(stop, total)
+        if stop <= start:
+            return []  # nothing to read (an empty list, or a slice beyond its end)
         open_part, closed_part = self._parts()
         if open_count is None:
             open_count = self._open_count
@@ -963,12 +974,7 @@ class OpenFirstList:
             return list(closed_part[start - open_count : stop - open_count])
         # The page where the open offers end and the closed ones begin: its rows are the
         # last open and the first closed ones, each found by its index; one query still.
-        return list(
-            self.queryset.filter(
-                models.Q(pk__in=open_part[start:open_count].values("pk"))
-                | models.Q(pk__in=closed_part[: stop - open_count].values("pk"))
-            ).free_places_first()
-        )
+        return list(self.queryset.open_first_window(start, open_count, stop))
 
 
 def _past_q(now) -> models.Q:

@@ -19,7 +19,14 @@ from quartiere import finder, sections
 from quartiere.alert_views import alert_url
 from quartiere.filters import OpportunityFilter, ProjectFilter, finder_list_query
 from quartiere.forms import FinderForm, OpportunitySignupForm
-from quartiere.models import Opportunity, Project, ProjectQuerySet, Quartier, Signup
+from quartiere.models import (
+    OpenFirstList,
+    Opportunity,
+    Project,
+    ProjectQuerySet,
+    Quartier,
+    Signup,
+)
 
 # How many projects and opportunities a Quartier page shows before linking to the full list.
 QUARTIER_PAGE_LIMIT = 6
@@ -168,7 +175,7 @@ class OpportunityListView(BreadcrumbMixin, FilteredListMixin, ListView):
 
     def get_queryset(self):
         # Open offers first, then the closed ones, each part read in index order.
-        return super().get_queryset().free_places_first_list()
+        return OpenFirstList(super().get_queryset())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from engagierte_stadt.models import Article
-from engagierte_stadt.prepared import Prepared, query_now, query_today
+from engagierte_stadt.prepared import Fixed, Prepared, query_now, query_today
 from quartiere.models import Opportunity, Project, Quartier
 from tests.factories import ArticleFactory, OpportunityFactory, ProjectFactory, QuartierFactory
 
@@ -193,3 +193,57 @@ def test_the_shapes_kept_are_bounded(monkeypatch):
         ids = tuple(project.pk for project in projects[:length])
         assert [project.pk for project in in_projects(ids=ids)] == list(ids)
     assert len(in_projects._compiled) == 1  # emptied when full, then the third shape
+
+
+def test_fixed_values_are_part_of_the_shape_and_reach_the_builder_as_they_are():
+    welper = QuartierFactory(slug="welper")
+    for number in range(5):
+        ProjectFactory(title=f"Projekt {number}", quartier=welper)
+    page = Prepared(
+        lambda p: Project.objects.filter(quartier_id=p.quartier_id).order_by("title")[
+            p.start : p.start + 2
+        ]
+    )
+    assert titles(page(quartier_id=welper.pk, start=Fixed(0))) == ["Projekt 0", "Projekt 1"]
+    assert titles(page(quartier_id=welper.pk, start=Fixed(2))) == ["Projekt 2", "Projekt 3"]
+    assert titles(page(quartier_id=welper.pk, start=Fixed(4))) == ["Projekt 4"]
+    # One compiled query per page (the LIMIT and OFFSET are in the SQL), none built anew.
+    assert len(page._compiled) == 3
+    assert all(compiled is not None for compiled in page._compiled.values())
+
+
+def test_prepared_rows_compile_each_chain_once_and_run_it_with_the_calls_values(
+    settings, django_assert_num_queries
+):
+    settings.PREPARED_CHECK = False  # the check builds every query again: count the builds
+    welper, blankenstein = QuartierFactory(slug="welper"), QuartierFactory(slug="blankenstein")
+    for number in range(3):
+        OpportunityFactory(title=f"Welper {number}", quartier=welper, project=None)
+    OpportunityFactory(title="Blankenstein", quartier=blankenstein, project=None)
+    builds = []
+
+    def build(p):
+        builds.append(p.quartier_id)
+        return Opportunity.objects.filter(quartier_id=p.quartier_id).order_by("title")
+
+    offers = Prepared(build)
+    for _ in range(2):
+        rows = offers.rows(quartier_id=welper.pk)
+        with django_assert_num_queries(1):
+            window = rows[1:3]
+            assert titles(window) == ["Welper 1", "Welper 2"]
+            assert len(window) == 2 and window  # run once, then its rows
+        with django_assert_num_queries(1):
+            assert titles(rows[0:2]) == ["Welper 0", "Welper 1"]
+        assert len(rows.order_by().values_list("pk")[:10]) == 3
+        assert rows.count() == 3  # the usual query
+    assert titles(offers.rows(quartier_id=blankenstein.pk)[0:2]) == ["Blankenstein"]
+    # Each chain built once with stand-ins (and the usual query of `count()` twice); the
+    # Blankenstein page is the shape of the Welper one.
+    assert len([b for b in builds if b not in (welper.pk, blankenstein.pk)]) == 3
+    assert builds.count(welper.pk) == 2
+    assert len(offers._compiled) == 3
+    with pytest.raises(AttributeError):
+        offers.rows(quartier_id=welper.pk).no_such_method  # noqa: B018
+    with pytest.raises(TypeError):
+        offers.rows(quartier_id=welper.pk)[2]

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from engagierte_stadt.prepared import Prepared
 from quartiere.models import Opportunity, Skill
 from tests.factories import OpportunityFactory, ProjectFactory, QuartierFactory, TopicFactory
 from tests.html import card_titles, find_all
@@ -168,3 +169,50 @@ def test_several_topics_or_skills_in_the_address_find_offers_with_any_of_them(of
     response = client.get("/mitmachen/?topic=umwelt&topic=zaubern")
     assert len(card_titles(response.content.decode())) == 4
     assert "Themenfeld – Diesen Wert kennen wir nicht" in response.content.decode()
+
+
+# --- the filters kept per query, the list compiled once (issue #17) ---------------------------
+
+
+def test_filters_are_built_once_per_query_and_follow_new_choices_at_once(
+    offers, client, settings, monkeypatch
+):
+    settings.CARDS_CHECK = settings.PREPARED_CHECK = False  # they build everything again
+    from engagierte_stadt import viewmixins
+
+    forms = []
+    state = viewmixins.FilteredListMixin._filter_state
+
+    def counting_state(self, data, choices):
+        forms.append(data)
+        return state(self, data, choices)
+
+    monkeypatch.setattr(viewmixins.FilteredListMixin, "_filter_state", counting_state)
+    compiled = []
+    compile_ = Prepared._compile
+
+    def counting_compile(self, values, context, chain):
+        compiled.append(chain)
+        return compile_(self, values, context, chain)
+
+    monkeypatch.setattr(Prepared, "_compile", counting_compile)
+    monkeypatch.setattr(viewmixins, "_FILTERED_ROWS", {})
+    query = "quartier=welper&neighbours=on&topic=umwelt"
+    for _ in range(3):
+        assert titles(client, query) == ["Burg zeigen", "Ufer putzen"]
+    assert len(forms) == 1  # the form, its validation and markup: once for this query
+    list_queries = len(compiled)
+    assert list_queries >= 2  # the count and the page, compiled on the first request
+    # Another Stadtteil is the same query shape: the same compiled list, its own rows.
+    assert titles(client, "quartier=holthausen&neighbours=on&topic=umwelt") == []
+    assert titles(client, "quartier=blankenstein&neighbours=on&topic=umwelt") == [
+        "Burg zeigen",
+        "Ufer putzen",
+    ]
+    assert len(forms) == 3
+    assert len(compiled) == list_queries
+    # A new topic is a choice at once (the choice rows are part of what the form is kept by).
+    TopicFactory(name="Sport", slug="sport")
+    html = client.get("/mitmachen/?topic=sport").content.decode()
+    assert '<option value="sport" selected>Sport</option>' in html
+    assert "We do not know this value" not in html and "Wir kennen diesen Wert nicht" not in html
