@@ -2,13 +2,15 @@
 
 A memo here keeps what a function computes from its arguments and from settings, never data
 from the database: dates formatted per value and language, a card's fixed words per language,
-the pattern of a row's address per route and language. `settings_memo` is `lru_cache` that
-also forgets when a setting they depend on changes (tests switch languages, formats, time
-zones and URLconfs with `override_settings`).
+the pattern of a row's address per route and language. Where the work depends on rows (a
+filter form's choices), the rows read on this request are part of the key (`Table.kept`).
+`settings_memo` is `lru_cache` that also forgets when a setting they depend on changes (tests
+switch languages, formats, time zones and URLconfs with `override_settings`).
 """
 
 import functools
 
+from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
@@ -54,8 +56,32 @@ class Table(dict):
         self[key] = value
         return value
 
+    def kept(self, key, build):
+        """The value for `key`, built once (`build()`). With `CARDS_CHECK` (the test
+        settings) it is built every time and must come out the same as the kept one: a
+        value that depends on anything but its key shows up in the first test that
+        reaches it twice."""
+        value = self.get(key)
+        if value is None or settings.CARDS_CHECK:
+            fresh = build()
+            if value is not None and fresh != value:
+                raise AssertionError(
+                    f"Memo of {key!r} changed (not fixed by its key):\n{value!r}\n---\n{fresh!r}"
+                )
+            value = self.put(key, fresh)
+        return value
+
     def cache_clear(self):
         self.clear()
+
+
+_INTERNED = Table(maxsize=64)
+
+
+def interned(value):
+    """One object for equal values (rows read on every request and used in keys): the keys
+    of many entries share it instead of each holding its own copy."""
+    return _INTERNED.get(value) or _INTERNED.put(value, value)
 
 
 @receiver(setting_changed)

@@ -9,7 +9,6 @@ import threading
 from dataclasses import dataclass
 
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
-from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import Http404, QueryDict
 from django.urls import NoReverseMatch, reverse
@@ -20,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
 from engagierte_stadt import pagecache
-from engagierte_stadt.memo import Table
+from engagierte_stadt.memo import Table, interned
 from engagierte_stadt.pagination import CappedCountList, CappedCountPaginator
 from engagierte_stadt.prepared import Fixed, Prepared
 
@@ -132,8 +131,6 @@ class FilterState:
 # and its form, validating and rendering it took about a quarter of /mitmachen/ without the
 # page cache (issue #17). Bounded: any query a visitor makes up only replaces entries.
 _FILTER_STATES = Table(maxsize=256)
-# The choice rows, once per content, so that the states' keys share them.
-_CHOICE_ROWS = Table(maxsize=32)
 # A filtered list's query per view class, compiled once per shape (engagierte_stadt.prepared).
 _FILTERED_ROWS: dict = {}
 
@@ -183,18 +180,11 @@ class FilteredListMixin:
         choice_key = ()
         if hasattr(filterset_class, "choice_data"):
             choices = filterset_class.choice_data()
-            choice_key = tuple((kind, tuple(rows)) for kind, rows in choices.items())
-            choice_key = _CHOICE_ROWS.get(choice_key) or _CHOICE_ROWS.put(choice_key, choice_key)
+            choice_key = interned(tuple((kind, tuple(rows)) for kind, rows in choices.items()))
         self.filter_choices = choices
         query = None if data is None else tuple((name, tuple(data.getlist(name))) for name in data)
         key = (filterset_class, get_language(), choice_key, query)
-        state = _FILTER_STATES.get(key)
-        if state is None or settings.CARDS_CHECK:
-            fresh = self._filter_state(data, choices)
-            if state is not None and fresh != state:
-                raise AssertionError(f"The filter state of {key} changed:\n{state}\n{fresh}")
-            state = _FILTER_STATES.put(key, fresh)
-        return state
+        return _FILTER_STATES.kept(key, lambda: self._filter_state(data, choices))
 
     def _filter_state(self, data, choices) -> FilterState:
         kwargs = {} if choices is None else {"choices": choices}

@@ -30,12 +30,14 @@ database over all open offers.
 
 from dataclasses import dataclass, field
 
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from engagierte_stadt.memo import Table, interned
+from engagierte_stadt.pagination import CappedCountPaginator
 from engagierte_stadt.submissions.counters import is_full_expression
 from quartiere.filters import choice_rows
 from quartiere.models import (
@@ -52,6 +54,9 @@ from quartiere.models import (
     open_order,
     time_fits_q,
 )
+
+# The questions' choices by the rows they are made of (engagierte_stadt.memo).
+_CHOICES = Table(maxsize=16)
 
 PLACE_POINTS = 3
 NEAR_POINTS = 2
@@ -94,11 +99,18 @@ class Choices:
     places: list[Place]
     topics: list[tuple[int, str, str]]  # (pk, slug, name)
     skills: list[tuple[int, str, str]]
+    # The rows they were made of: what the questions (and their markup) depend on.
+    key: tuple = ()
 
     @classmethod
     def load(cls) -> "Choices":
-        """In one query (`filters.choice_rows`)."""
+        """In one query (`filters.choice_rows`); made once per content of those rows."""
         rows = choice_rows("quartier", "topic", "skill")
+        key = interned(tuple((kind, tuple(found)) for kind, found in rows.items()))
+        return _CHOICES.kept(key, lambda: cls._made(rows, key))
+
+    @classmethod
+    def _made(cls, rows, key) -> "Choices":
         return cls(
             places=[
                 Place(pk, slug, name, parent_id)
@@ -106,6 +118,7 @@ class Choices:
             ],
             topics=[(pk, slug, name) for pk, slug, name, *_parent in rows["topic"]],
             skills=[(pk, slug, name) for pk, slug, name, *_parent in rows["skill"]],
+            key=key,
         )
 
     def place_label(self, place: Place) -> str:
@@ -153,7 +166,8 @@ class Match:
 @dataclass
 class Result:
     matches: list[Match]
-    match_count: int
+    match_count: int  # up to MatchList.count_limit
+    more_matches: bool  # more than match_count ("mehr als 100")
     page: object  # django.core.paginator.Page of the matches
     alternatives: list[Match]
     projects: list[Project]  # projects looking for people near the chosen Stadtteil
@@ -396,21 +410,24 @@ def time_text(opportunity: Opportunity) -> str:
     return _("flexible, whenever you have time")
 
 
-def open_offers():
+def open_offers(*, row_by_row=False):
     """The offers the finder looks at: published, open for sign-ups, not over (the rows
-    alone, for counting)."""
+    alone, for counting). `row_by_row`: for reads that stop after a few offers (a page, a
+    count up to its limit), each offer's project is asked of its joined row rather than
+    every published project collected first (`published_row_by_row()`)."""
     now = timezone.now()
+    offers = Opportunity.objects
     return (
-        Opportunity.objects.published()
+        (offers.published_row_by_row() if row_by_row else offers.published())
         .open()
         .exclude(commitment=Opportunity.Commitment.ONCE, starts_at__lt=now)
     )
 
 
-def candidates():
+def candidates(*, row_by_row=False):
     """`open_offers()` with what a result card shows."""
     return (
-        open_offers()
+        open_offers(row_by_row=row_by_row)
         .annotate_places()
         .annotate(is_full=is_full_expression())
         .select_related("quartier", "project")
@@ -427,50 +444,61 @@ ORDER = ("-finder_score", *open_order())
 
 
 class MatchList:
-    """The matches of a `Ranking` in the order of ORDER, for a Paginator.
+    """The matches of a `Ranking` in the order of ORDER, for a `CappedCountPaginator`.
 
     Ranking every match (a third of all offers for a Stadtteil and its neighbours) and
     sorting them cost more the more offers there are. The matches are read instead group by
     group of equal score (`Ranking.match_groups()`), each in the order of the index
     `opportunity_open_order`: a page is one query reading a page's worth of that index, two
-    groups' parts where a page crosses from one group to the next are still one query. The
-    counts of the groups are one query too, which reads the narrow index `opportunity_finder`
-    alone.
+    groups' parts where a page crosses from one group to the next are still one query.
+
+    Each group is counted only up to `count_limit` + 1 matches, one query per group that
+    reads the narrow index `opportunity_finder` and stops there (issue #17: counting the
+    8 000 matches of a Stadtteil and its neighbours at ten times the demo data took longer
+    than all the rest of the page's queries). Beyond the limit the finder says "mehr als 100"
+    and pages on without a last page; only a page behind the first hundred matches of a
+    group that has more counts that group in full, to know where the next one begins.
     """
 
     ordered = True  # for the Paginator: the order is ORDER
+    count_limit = 100
 
     def __init__(self, ranking: "Ranking"):
         self.ranking = ranking
         self.groups = ranking.match_groups()
         self.match_q = ranking.match_q()
-        self.matches = candidates().filter(self.match_q)
+        self.matches = candidates(row_by_row=True).filter(self.match_q)
         self._counts = None
+        self._sizes = {}
+
+    def _group(self, n: int):
+        return open_offers(row_by_row=True).filter(self.match_q & self.groups[n]).order_by()
 
     def counts(self) -> list[int]:
-        """The number of matches in each group, in one query."""
+        """The matches of each group, each counted up to `count_limit` + 1."""
         if self._counts is None:
-            figures = (
-                open_offers()
-                .filter(self.match_q)
-                .order_by()
-                .aggregate(
-                    # A column of the index `opportunity_finder`, so that the count reads it
-                    # alone (is_open, of its condition, is not one).
-                    **{
-                        f"group_{n}": models.Count("pk", filter=group)
-                        for n, group in enumerate(self.groups)
-                    }
-                )
-            )
-            self._counts = [figures[f"group_{n}"] for n in range(len(self.groups))]
+            self._counts = [
+                len(self._group(n).values_list("pk")[: self.count_limit + 1])
+                for n in range(len(self.groups))
+            ]
         return self._counts
 
     def count(self) -> int:
+        """All matches, as far as counted (more than `count_limit`: "mehr als 100")."""
         return sum(self.counts())
 
     def __len__(self) -> int:
         return self.count()
+
+    def _size(self, n: int, needed: int) -> int:
+        """The size of group `n` as a slice needs it: its count, or where it is cut off, the
+        whole group counted when the slice reaches beyond that."""
+        counted = self.counts()[n]
+        if counted <= self.count_limit or needed <= counted:
+            return counted
+        if n not in self._sizes:
+            self._sizes[n] = self._group(n).count()
+        return self._sizes[n]
 
     def _part(self, n: int, start: int, stop: int):
         return self.matches.filter(self.groups[n]).order_by(*open_order())[start:stop]
@@ -480,10 +508,15 @@ class MatchList:
             raise TypeError("MatchList takes a slice without step")
         start, stop = key.start or 0, self.count() if key.stop is None else key.stop
         parts, offset = [], 0
-        for n, count in enumerate(self.counts()):
-            if start < offset + count and stop > offset:
-                parts.append((n, max(start - offset, 0), min(stop, offset + count) - offset))
-            offset += count
+        for n in range(len(self.groups)):
+            last = n == len(self.groups) - 1
+            # The last group ends where the matches end: its size is never needed.
+            end = stop if last else offset + self._size(n, stop - offset)
+            if start < end and stop > offset:
+                parts.append((n, max(start - offset, 0), min(stop, end) - offset))
+            if end >= stop:
+                break
+            offset = end
         if not parts:
             return []
         if len(parts) == 1:
@@ -493,7 +526,7 @@ class MatchList:
         rows = models.Q()
         for n, part_start, part_stop in parts:
             ids = (
-                open_offers()
+                open_offers(row_by_row=True)
                 .filter(self.match_q & self.groups[n])
                 .order_by(*open_order())
                 .values("pk")[part_start:part_stop]
@@ -513,14 +546,19 @@ class MatchList:
 def find(answers: Answers, choices: Choices, *, page_number=1) -> Result:
     """The finder's results for `answers`: a page of matches, and alternatives when few match.
 
-    Reads only; the same answers give the same result. At most 7 queries whatever the
-    number of offers: neighbours, count, page of matches, alternatives, the topics (their
-    own and their projects') and the skills of the shown offers when topics or skills were
-    asked for (one query each), projects looking for people.
+    Reads only; the same answers give the same result. At most 8 queries whatever the
+    number of offers: neighbours, the count of the matches (one per group, each up to
+    `MatchList.count_limit` + 1), page of matches, alternatives, the topics (their own and
+    their projects') and the skills of the shown offers when topics or skills were asked for
+    (one query each), projects looking for people.
     """
     ranking = Ranking(answers, choices)
     ranked = ranking.annotate(candidates())
-    page = Paginator(MatchList(ranking), PAGE_SIZE).get_page(page_number)
+    paginator = CappedCountPaginator(MatchList(ranking), PAGE_SIZE)
+    try:
+        page = paginator.get_page(page_number)
+    except EmptyPage:  # beyond the end of more matches than counted: the first page
+        page = paginator.page(1)
     shown = list(page.object_list)
     alternatives = []
     projects = []
@@ -541,6 +579,7 @@ def find(answers: Answers, choices: Choices, *, page_number=1) -> Result:
     return Result(
         matches=[ranking.explain(o) for o in shown],
         match_count=page.paginator.count,
+        more_matches=page.paginator.open_ended,
         page=page,
         alternatives=[ranking.explain(o) for o in alternatives],
         projects=projects,

@@ -201,10 +201,10 @@ class FinderView(BreadcrumbMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         choices = finder.Choices.load()
-        form = FinderForm(self.request.GET or None, choices=choices)
-        context["form"] = form
-        if form.is_bound:
-            answers = form.answers()
+        form = FinderForm.state(self.request.GET, choices)
+        context.update(form_html=form.html, form_has_errors=form.has_errors)
+        if form.answers is not None:
+            answers = form.answers
             result = finder.find(answers, choices, page_number=self.request.GET.get("page"))
             other_ways = []
             if result.few and result.place is not None:

@@ -4,7 +4,6 @@ from pathlib import Path
 from urllib.parse import quote
 
 from django import template
-from django.conf import settings
 from django.template.loader import get_template
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
@@ -156,12 +155,7 @@ def fixed_include(template_name: str, **values):
     every time and fails when it comes out different from before: a fragment that depends
     on anything else shows up."""
     key = (template_name, tuple(sorted(values.items())), get_language())
-    html = _FIXED.get(key)
-    if html is None or settings.CARDS_CHECK:
-        fresh = get_template(template_name).render(values)
-        if html is not None and fresh != html:
-            raise AssertionError(f"{template_name} is not fixed:\n{html}\n---\n{fresh}")
-        html = _FIXED.put(key, fresh)
+    html = _FIXED.kept(key, lambda: get_template(template_name).render(values))
     return mark_safe(html)  # noqa: S308 - a rendered template
 
 

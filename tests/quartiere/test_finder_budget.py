@@ -20,9 +20,10 @@ from tests.factories import ConferenceFactory, MeetingFactory
 
 BUDGETS = {
     # site settings, Quartiere, topics and skills (the questions, one query), neighbours of
-    # Welper, count of matches, page of matches, topics of the shown offers and of their
-    # projects (one query; no skills asked for, so none read)
-    "many": ("stadtteil=welper&nachbarn=on&zeit=monatlich&thema=thema-1", 6),
+    # Welper, the matches in Welper and next door counted (one query each, up to 101 rows),
+    # page of matches, topics of the shown offers and of their projects (one query; no
+    # skills asked for, so none read)
+    "many": ("stadtteil=welper&nachbarn=on&zeit=monatlich&thema=thema-1", 7),
     # site settings, the questions, neighbours, count, page, the nearest alternatives,
     # skills of the shown offers (no topics asked for), projects looking for people, and
     # Welper's conference with its next meeting (konferenzen section)

@@ -9,6 +9,7 @@ last), title and id.
 
 import datetime
 import itertools
+import re
 
 import pytest
 from django.db import connection, models
@@ -141,14 +142,48 @@ def test_a_page_across_the_groups_is_one_query(town):
     assert [o.pk for o in rows] == reference(answers)[here - 2 : here + 3]
 
 
-def test_the_counts_of_the_groups_are_one_query(town):
+def test_each_group_is_counted_in_one_query_that_stops_at_the_limit(town):
     answers = finder.Answers(place="welper", neighbours=True, time=finder.WEEKLY)
     matches = finder.MatchList(finder.Ranking(answers, finder.Choices.load()))
     with CaptureQueriesContext(connection) as queries:
         count = matches.count()
         matches.counts()
-    assert len(queries) == 1
+    assert len(queries) == len(matches.groups) == 2
+    assert all("LIMIT 101" in query["sql"] for query in queries)
     assert count == len(reference(answers))
+
+
+def test_beyond_the_limit_the_finder_says_more_and_pages_on_in_order(town, client, monkeypatch):
+    """More matches than counted: "Mehr als …", pages without a last one, and every match
+    in the order of the ranking, also across the group cut off by the limit."""
+    monkeypatch.setattr(finder.MatchList, "count_limit", 5)
+    answers = finder.Answers(place="welper", neighbours=True)
+    expected = reference(answers)
+    matches = finder.MatchList(finder.Ranking(answers, finder.Choices.load()))
+    here = matches._group(0).count()
+    # Both groups are cut off at 6, and the first has more than a page.
+    assert matches.counts() == [6, 6]
+    assert here > finder.PAGE_SIZE and len(expected) - here > 6
+    shown, number = [], 1
+    while True:
+        html = client.get(
+            "/mitmachen/finden/", {"stadtteil": "welper", "nachbarn": "on", "page": number}
+        ).content.decode()
+        assert "Mehr als 5 Angebote passen zu Ihren Angaben" in html
+        assert f'<span aria-current="page">Seite {number}</span>' in html
+        slugs = re.findall(
+            r'class="kern-link kern-link--stretched" href="/mitmachen/([^/]+)/"', html
+        )
+        assert slugs, number
+        shown += slugs
+        if 'rel="next"' not in html:
+            break
+        number += 1
+    slug_of = dict(Opportunity.objects.values_list("pk", "slug"))
+    assert shown == [slug_of[pk] for pk in expected]
+    # A page behind the end (an old link) shows the first page, not an error.
+    html = client.get("/mitmachen/finden/", {"stadtteil": "welper", "page": 99}).content.decode()
+    assert '<span aria-current="page">Seite 1</span>' in html
 
 
 @pytest.mark.parametrize(
