@@ -29,6 +29,7 @@ database over all open offers.
 """
 
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.core.paginator import EmptyPage
 from django.db import models
@@ -38,6 +39,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from engagierte_stadt.memo import Table, interned
 from engagierte_stadt.pagination import CappedCountPaginator
+from engagierte_stadt.prepared import Fixed, Prepared, query_now
 from engagierte_stadt.submissions.counters import is_full_expression
 from quartiere.filters import choice_rows
 from quartiere.models import (
@@ -209,93 +211,143 @@ class Ranking:
         self.topic_ids: dict[int, set[int]] = {}
 
     # --- conditions, as database expressions --------------------------------------------
+    #
+    # Built from `v`, the answers as values (`query_values()`): the ids of the chosen and the
+    # neighbouring Stadtteile, topics and skills as tuples, the rest as given. So the same
+    # code builds a query with this request's values or, once per shape, with the stand-ins
+    # of a prepared query (engagierte_stadt.prepared): nothing here reads the answers or the
+    # ids in any other way.
 
-    def _in(self, pks) -> models.Q:
-        return models.Q(quartier_id__in=sorted(pks))
+    def query_values(self) -> dict:
+        """The values the conditions are built from: the ids (parameters of a prepared
+        query; None where there are none) and the other answers (its shape)."""
+        answers = self.answers
 
-    def _time_q(self) -> models.Q:
-        return time_fits_q(self.answers.time)
+        def ids(pks):
+            return tuple(sorted(pks)) if pks else None
 
-    def _when_q(self) -> models.Q:
-        return at_times_q(self.answers.when)
+        return {
+            # A prepared query must use every id it is given: the flags say which exist.
+            "has_place": bool(self.place_pks),
+            "has_near": bool(self.near_pks),
+            "place": ids(self.place_pks),
+            "near": ids(self.near_pks),
+            "here": ids(self.place_pks | self.near_pks),
+            "topics": ids(self.topic_pks),
+            "skills": ids(self.skill_pks),
+            "neighbours": bool(answers.neighbours),
+            "time": Fixed(answers.time),
+            "when": Fixed(tuple(answers.when)),
+            "suits": Fixed(tuple(answers.suits)),
+        }
 
-    def _topic_q(self) -> models.Q:
+    @property
+    def values(self):
+        """`query_values()` as they are, for the conditions of an ordinary query."""
+        return SimpleNamespace(
+            **{
+                name: value.value if isinstance(value, Fixed) else value
+                for name, value in self.query_values().items()
+            }
+        )
+
+    @staticmethod
+    def _in(pks) -> models.Q:
+        return models.Q(quartier_id__in=pks)
+
+    @staticmethod
+    def _topic_q(v) -> models.Q:
         own = Opportunity.topics.through.objects.filter(
-            opportunity_id=models.OuterRef("pk"), topic_id__in=self.topic_pks
+            opportunity_id=models.OuterRef("pk"), topic_id__in=v.topics
         )
         of_project = Project.topics.through.objects.filter(
-            project_id=models.OuterRef("project_id"), topic_id__in=self.topic_pks
+            project_id=models.OuterRef("project_id"), topic_id__in=v.topics
         )
         return models.Q(models.Exists(own)) | models.Q(models.Exists(of_project))
 
-    def _skill_q(self) -> models.Q:
+    @staticmethod
+    def _skill_q(v) -> models.Q:
         return models.Q(
             models.Exists(
                 Opportunity.skills.through.objects.filter(
-                    opportunity_id=models.OuterRef("pk"), skill_id__in=self.skill_pks
+                    opportunity_id=models.OuterRef("pk"), skill_id__in=v.skills
                 )
             )
         )
 
-    def conditions(self) -> list[tuple[models.Q, int, models.Q | None, int]]:
+    def conditions(self, v=None, *, place_q=None, with_near=True):
         """(condition, points, partly, points when partly) of every answered question.
 
         `partly` is the neighbouring Stadtteil: points, but a match only when neighbours
-        were asked for.
+        were asked for. `place_q` stands for the Stadtteil's condition, and `with_near`
+        False leaves `partly` out, where a query has no use for them (a prepared query must
+        use every id it reads from `v`).
         """
-        answers, found = self.answers, []
-        if self.place is not None:
-            found.append(
-                (self._in(self.place_pks), PLACE_POINTS, self._in(self.near_pks), NEAR_POINTS)
-            )
-        if answers.time:
-            found.append((self._time_q(), TIME_POINTS, None, 0))
-        if self.topic_pks:
-            found.append((self._topic_q(), TOPIC_POINTS, None, 0))
-        for key in answers.suits:
+        v = self.values if v is None else v
+        found = []
+        if v.has_place:
+            near = self._in(v.near) if with_near and v.has_near else None
+            place = self._in(v.place) if place_q is None else place_q
+            found.append((place, PLACE_POINTS, near, NEAR_POINTS))
+        if v.time:
+            found.append((time_fits_q(v.time), TIME_POINTS, None, 0))
+        if v.topics is not None:
+            found.append((self._topic_q(v), TOPIC_POINTS, None, 0))
+        for key in v.suits:
             found.append(
                 (models.Q(**{Opportunity.SUITABILITY_FIELDS[key]: True}), SUIT_POINTS, None, 0)
             )
-        if answers.when:
-            found.append((self._when_q(), WHEN_POINTS, None, 0))
-        if self.skill_pks:
-            found.append((self._skill_q(), SKILL_POINTS, None, 0))
+        if v.when:
+            found.append((at_times_q(v.when), WHEN_POINTS, None, 0))
+        if v.skills is not None:
+            found.append((self._skill_q(v), SKILL_POINTS, None, 0))
         return found
 
-    def match_q(self) -> models.Q:
+    def match_q(self, v=None) -> models.Q:
         """Every condition met (`finder_misses` = 0), as a filter the database can answer
         from an index: the same conditions as `annotate()`, without the CASE around them."""
+        v = self.values if v is None else v
+        # With the neighbours asked for: one list of Stadtteile (an index condition), not an
+        # OR of two.
+        here = self._in(v.here) if v.has_place and v.neighbours and v.has_near else None
         found = models.Q()
-        for condition, _points, partly, _partly_points in self.conditions():
-            if partly is not None and self.near_pks and self.answers.neighbours:
-                # One list of Stadtteile (an index condition), not an OR of two.
-                condition = self._in(self.place_pks | self.near_pks)
+        for condition, *_rest in self.conditions(v, place_q=here, with_near=False):
             found &= condition
         return found
 
-    def match_groups(self) -> list[models.Q]:
-        """The matches in descending score, as groups of equal score.
+    def group_count(self, v=None) -> int:
+        v = self.values if v is None else v
+        return 2 if v.has_place and v.neighbours and v.has_near else 1
+
+    def match_group(self, n: int, v=None) -> models.Q:
+        """The matches in descending score come in groups of equal score; this is group `n`.
 
         A match meets every condition, so all its points but the Stadtteil's are the same
         for every match: only "in the chosen Stadtteil" (3) and "next door" (2) tell them
         apart. Within a group the order is the one of the open offers (`open_order()`), which
         the index `opportunity_open_order` holds: a page is the first rows of an index scan,
         not a sort of every match."""
-        if self.place is not None and self.answers.neighbours and self.near_pks:
-            return [self._in(self.place_pks), self._in(self.near_pks)]
-        return [models.Q()]
+        v = self.values if v is None else v
+        if self.group_count(v) == 1:
+            return models.Q()
+        return self._in(v.place if n == 0 else v.near)
 
-    def annotate(self, queryset):
+    def match_groups(self, v=None) -> list[models.Q]:
+        """Every group of `match_group()`, best first."""
+        return [self.match_group(n, v) for n in range(self.group_count(v))]
+
+    def annotate(self, queryset, v=None):
         """`finder_score` and `finder_misses` (conditions not met) on every row."""
+        v = self.values if v is None else v
         score = models.Value(0)
         misses = models.Value(0)
-        for condition, points, partly, partly_points in self.conditions():
+        for condition, points, partly, partly_points in self.conditions(v):
             whens = [models.When(condition, then=models.Value(points))]
-            if partly is not None and self.near_pks:
+            if partly is not None:
                 whens.append(models.When(partly, then=models.Value(partly_points)))
             score = score + models.Case(*whens, default=models.Value(0))
             met = condition
-            if partly is not None and self.near_pks and self.answers.neighbours:
+            if partly is not None and v.neighbours:
                 met = condition | partly
             misses = misses + models.Case(
                 models.When(met, then=models.Value(0)), default=models.Value(1)
@@ -415,7 +467,7 @@ def open_offers(*, row_by_row=False):
     alone, for counting). `row_by_row`: for reads that stop after a few offers (a page, a
     count up to its limit), each offer's project is asked of its joined row rather than
     every published project collected first (`published_row_by_row()`)."""
-    now = timezone.now()
+    now = query_now()
     offers = Opportunity.objects
     return (
         (offers.published_row_by_row() if row_by_row else offers.published())
@@ -475,10 +527,13 @@ class MatchList:
         return open_offers(row_by_row=True).filter(self.match_q & self.groups[n]).order_by()
 
     def counts(self) -> list[int]:
-        """The matches of each group, each counted up to `count_limit` + 1."""
+        """The matches of each group, each counted up to `count_limit` + 1 (a query compiled
+        once per shape of the answers)."""
         if self._counts is None:
+            values = self.ranking.query_values()
+            limit = Fixed(self.count_limit + 1)
             self._counts = [
-                len(self._group(n).values_list("pk")[: self.count_limit + 1])
+                len(GROUP_IDS(**values, group=Fixed(n), limit=limit))
                 for n in range(len(self.groups))
             ]
         return self._counts
@@ -501,7 +556,8 @@ class MatchList:
         return self._sizes[n]
 
     def _part(self, n: int, start: int, stop: int):
-        return self.matches.filter(self.groups[n]).order_by(*open_order())[start:stop]
+        values = self.ranking.query_values()
+        return GROUP_PAGE(**values, group=Fixed(n), start=Fixed(start), stop=Fixed(stop))
 
     def __getitem__(self, key):
         if not isinstance(key, slice) or key.step is not None:
@@ -520,7 +576,7 @@ class MatchList:
         if not parts:
             return []
         if len(parts) == 1:
-            return list(self._part(*parts[0]))
+            return self._part(*parts[0])
         # A page across groups: its rows, each part found by its index, in one query. The
         # parts are plain ids (no score, no joins): cheaper to build than the ranking.
         rows = models.Q()
@@ -541,6 +597,19 @@ class MatchList:
             .alias(finder_group=group)
             .order_by("finder_group", *open_order())
         )
+
+
+def _group_matches(p, row=open_offers):
+    """The matches of group `p.group` of the answers `p` (`Ranking.query_values()`)."""
+    ranking = Ranking.__new__(Ranking)  # the conditions read only `p`
+    return row(row_by_row=True).filter(ranking.match_q(p)).filter(ranking.match_group(p.group, p))
+
+
+# MatchList's queries, compiled once per shape of the answers (engagierte_stadt.prepared).
+GROUP_IDS = Prepared(lambda p: _group_matches(p).order_by().values_list("pk")[: p.limit])
+GROUP_PAGE = Prepared(
+    lambda p: _group_matches(p, candidates).order_by(*open_order())[p.start : p.stop]
+)
 
 
 def find(answers: Answers, choices: Choices, *, page_number=1) -> Result:
