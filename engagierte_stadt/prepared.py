@@ -41,6 +41,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Prefetch
+from django.db.models.constants import LOOKUP_SEP
+from django.db.models.query import ModelIterable
 from django.utils import timezone, translation
 
 logger = logging.getLogger(__name__)
@@ -321,7 +324,17 @@ class Prepared:
         sql = compiled.sql
         compiler.as_sql = lambda *args, **kwargs: (sql, params)
         queryset.query.get_compiler = lambda *args, **kwargs: compiler
-        return list(queryset)
+        lookups = queryset._prefetch_related_lookups
+        prepared = [lookup for lookup in lookups if isinstance(lookup, PreparedPrefetch)]
+        if not prepared or queryset._iterable_class is not ModelIterable:
+            return list(queryset)
+        queryset._prefetch_related_lookups = tuple(
+            lookup for lookup in lookups if not isinstance(lookup, PreparedPrefetch)
+        )
+        rows = list(queryset)
+        for lookup in prepared:
+            lookup.fetch(rows)
+        return rows
 
     def _check(self, compiled: _Compiled, values: dict, context, chain, params: tuple) -> None:
         given = _Values(dict(values), context, chain)
@@ -388,3 +401,85 @@ class PreparedRows:
 
     def count(self) -> int:
         return self.queryset().count()
+
+
+class PreparedPrefetch(Prefetch):
+    """A `Prefetch` of a many-to-many or a reverse foreign key relation, one level deep,
+    that a prepared query runs as a prepared query of its own, compiled once per model and
+    number of rows (`fetch()`); in any other queryset it is an ordinary `Prefetch`. The rows
+    are put where Django's own prefetch puts them (the relation's cache or `to_attr`).
+
+    Make one per relation and keep it (a module constant): its compiled queries live in it.
+    """
+
+    def __init__(self, lookup, queryset=None, to_attr=None):
+        super().__init__(lookup, queryset, to_attr)
+        if LOOKUP_SEP in lookup:
+            raise ValueError("PreparedPrefetch takes one level (no __ in the lookup)")
+        self._query = Prepared(self._build)
+        self._relations = {}
+
+    def _relation(self, model):
+        """(the reverse foreign key or None for a many-to-many, the value of a related row
+        and of an instance to match them by, the relation's cache name), once per model."""
+        found = self._relations.get(model)
+        if found is None:
+            manager = getattr(model(pk=0), self.prefetch_through)
+            if hasattr(manager, "through"):  # many-to-many: its own way of matching
+                _qs, rel_obj_attr, instance_attr, _single, cache_name, _descriptor = (
+                    manager.get_prefetch_querysets([model(pk=0)], None)
+                )
+                found = (None, rel_obj_attr, instance_attr, cache_name)
+            else:
+                field = manager.field
+                found = (
+                    field,
+                    field.get_local_related_value,
+                    field.get_foreign_related_value,
+                    field.remote_field.cache_name,
+                )
+            self._relations[model] = found
+        return found
+
+    def _build(self, p):
+        model = p.model
+        field = self._relation(model)[0]
+        if field is None:  # many-to-many: Django builds it (without running it)
+            instances = [model(pk=pk) for pk in p.ids]
+            manager = getattr(instances[0], self.prefetch_through)
+            querysets = [self.queryset] if self.queryset is not None else None
+            return manager.get_prefetch_querysets(instances, querysets)[0]
+        queryset = self.queryset if self.queryset is not None else field.model._default_manager
+        return queryset.filter(**{f"{field.name}__in": list(p.ids)})
+
+    def fetch(self, instances) -> None:
+        """Prefetch this relation for `instances` (rows of one model) in one query."""
+        instances = [instance for instance in instances if instance is not None]
+        if not instances:
+            return
+        model = type(instances[0])
+        ids = tuple(dict.fromkeys(instance.pk for instance in instances))
+        rows = self._query(model=Fixed(model), ids=ids)
+        field, rel_obj_attr, instance_attr, cache_name = self._relation(model)
+        found = {}
+        for row in rows:
+            found.setdefault(rel_obj_attr(row), []).append(row)
+        for instance in instances:
+            values = found.get(instance_attr(instance), [])
+            if field is not None:
+                for row in values:  # as Django does: the row's own foreign key is the instance
+                    if not field.is_cached(row):
+                        setattr(row, field.name, instance)
+            if self.to_attr:
+                setattr(instance, self.to_attr, values)
+                continue
+            related = getattr(instance, self.prefetch_to)
+            if self.queryset is not None:
+                queryset = related._apply_rel_filters(self.queryset)
+            else:
+                queryset = related.get_queryset()
+            queryset._result_cache = values
+            queryset._prefetch_done = True
+            if not hasattr(instance, "_prefetched_objects_cache"):
+                instance._prefetched_objects_cache = {}
+            instance._prefetched_objects_cache[cache_name] = queryset

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt.images import CleanImageField
 from engagierte_stadt.models import EasyLanguageMixin, PublicContactMixin, site_contact
-from engagierte_stadt.prepared import query_now, query_today
+from engagierte_stadt.prepared import PreparedPrefetch, query_now, query_today
 from engagierte_stadt.search import SearchableModel
 from engagierte_stadt.sharing import ShareableMixin, image_object, organisation_data
 from engagierte_stadt.submissions.capacity import (
@@ -302,16 +302,10 @@ class ProjectQuerySet(models.QuerySet):
 
     @staticmethod
     def card_prefetches():
-        """The prefetches behind a project card (topics, gallery as `project.gallery`)."""
-        return [
-            # A topic's name and address; its description is for the topic filter only.
-            models.Prefetch("topics", queryset=Topic.objects.only("name", "slug")),
-            models.Prefetch(
-                "images",
-                queryset=ProjectImage.objects.order_by("position", "pk"),
-                to_attr="gallery",
-            ),
-        ]
+        """The prefetches behind a project card (topics, gallery as `project.gallery`): the
+        same two objects every time, so that a prepared list query runs them as queries
+        compiled once (engagierte_stadt.prepared.PreparedPrefetch)."""
+        return _PROJECT_CARD_PREFETCHES
 
     # The columns a project card reads (title, teaser, status, address, the Quartier's name).
     # Only these: a list sorts all its rows before it cuts out a page, so long texts would be
@@ -343,7 +337,9 @@ class ProjectQuerySet(models.QuerySet):
         The detail page fetches the project and "more from this Quartier" apart; this
         prefetches the topics and galleries of both lists together.
         """
-        models.prefetch_related_objects(list(projects), *ProjectQuerySet.card_prefetches())
+        projects = list(projects)
+        for lookup in ProjectQuerySet.card_prefetches():
+            lookup.fetch(projects)
 
 
 class Project(
@@ -1782,3 +1778,13 @@ class QuartierAssignment(models.Model):
 
     def is_current(self, now=None) -> bool:
         return self.valid_until is None or self.valid_until > (now or timezone.now())
+
+
+# The prefetches behind a project card (`ProjectQuerySet.card_prefetches()`), made once.
+_PROJECT_CARD_PREFETCHES = [
+    # A topic's name and address; its description is for the topic filter only.
+    PreparedPrefetch("topics", queryset=Topic.objects.only("name", "slug")),
+    PreparedPrefetch(
+        "images", queryset=ProjectImage.objects.order_by("position", "pk"), to_attr="gallery"
+    ),
+]

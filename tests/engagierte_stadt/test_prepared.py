@@ -247,3 +247,36 @@ def test_prepared_rows_compile_each_chain_once_and_run_it_with_the_calls_values(
         offers.rows(quartier_id=welper.pk).no_such_method  # noqa: B018
     with pytest.raises(TypeError):
         offers.rows(quartier_id=welper.pk)[2]
+
+
+def test_card_prefetches_run_compiled_and_fill_what_the_cards_read(
+    settings, django_assert_num_queries
+):
+    """Topics and gallery of project cards: read with prepared queries of their own (once
+    compiled per number of rows), put where Django's prefetch puts them, fresh every call."""
+    from quartiere.models import ProjectQuerySet
+    from tests.factories import ProjectImageFactory, TopicFactory
+
+    settings.PREPARED_CHECK = False  # the check builds every query again: count the builds
+    umwelt, kultur = TopicFactory(name="Umwelt"), TopicFactory(name="Kultur")
+    first = ProjectFactory(title="A", topics=[umwelt, kultur])
+    second = ProjectFactory(title="B")
+    ProjectImageFactory(project=first, position=2, alt_text="zwei")
+    ProjectImageFactory(project=first, position=1, alt_text="eins")
+    cards = Prepared(lambda p: Project.objects.filter(pk__in=p.ids).for_cards().order_by("title"))
+    ids = (first.pk, second.pk)
+    with django_assert_num_queries(3):  # the projects, their topics, their pictures
+        rows = cards(ids=ids)
+    with django_assert_num_queries(0):
+        assert [topic.name for topic in rows[0].topics.all()] == ["Kultur", "Umwelt"]
+        assert [picture.alt_text for picture in rows[0].gallery] == ["eins", "zwei"]
+        assert rows[0].gallery[0].project is rows[0]
+        assert list(rows[1].topics.all()) == [] and rows[1].gallery == []
+    second.topics.add(umwelt)
+    rows = cards(ids=ids)
+    assert [topic.name for topic in rows[1].topics.all()] == ["Umwelt"]
+    # Still the relation: narrowing the prefetched topics asks about this project only.
+    assert [topic.name for topic in rows[1].topics.filter(name="Umwelt")] == ["Umwelt"]
+    assert list(rows[1].topics.filter(name="Kultur")) == []
+    for lookup in ProjectQuerySet.card_prefetches():
+        assert all(compiled is not None for compiled in lookup._query._compiled.values())
