@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from engagierte_stadt.documents import random_pdf_name, validate_pdf
 from engagierte_stadt.formats import date_text
 from engagierte_stadt.models import EasyLanguageMixin
-from engagierte_stadt.prepared import query_now
+from engagierte_stadt.prepared import PreparedPrefetch, query_now
 from engagierte_stadt.search import SearchableModel
 from engagierte_stadt.sharing import ShareableMixin
 from engagierte_stadt.submissions.capacity import (
@@ -429,11 +429,7 @@ class MeetingQuerySet(models.QuerySet):
         return (
             self.select_related("conference__quartier", "venue")
             .annotate_places()
-            .prefetch_related(
-                models.Prefetch(
-                    "agenda_items", queryset=AgendaItem.objects.order_by("position", "pk")
-                )
-            )
+            .prefetch_related(_MEETING_AGENDA)
         )
 
     def year_counts(self):
@@ -1025,3 +1021,10 @@ class ConferenceWish(SignupBase):
         fulfilled = models.Q(quartier__conferences__created_at__lt=cutoff)
         stale = models.Q(confirmed_at__lt=cutoff - timedelta(days=WISH_MAX_DAYS))
         return fulfilled | stale
+
+
+# A meeting page's agenda, made once: its prepared lookup runs it as a query compiled once
+# (engagierte_stadt.prepared.PreparedPrefetch).
+_MEETING_AGENDA = PreparedPrefetch(
+    "agenda_items", queryset=AgendaItem.objects.order_by("position", "pk")
+)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from engagierte_stadt.images import CleanImageField
 from engagierte_stadt.models import PublicContactMixin
+from engagierte_stadt.prepared import PreparedPrefetch
 from engagierte_stadt.search import SearchableModel
 from engagierte_stadt.sharing import ShareableMixin, organisation_data
 from engagierte_stadt.submissions.submission import SubmissionBase, SubmissionQuerySet
@@ -81,9 +82,7 @@ class PartnerQuerySet(models.QuerySet):
 
     def for_cards(self):
         """What a partner card shows: the Quartiere where it is active, in one more query."""
-        return self.card_columns().prefetch_related(
-            models.Prefetch("quartiere", queryset=Quartier.objects.order_by("name").only("name"))
-        )
+        return self.card_columns().prefetch_related(_PARTNER_CARD_QUARTIERE)
 
 
 class Partner(
@@ -694,3 +693,10 @@ class PartnerAssignment(models.Model):
             _("%(user)s for %(partner)s")
             % {"user": self.user.get_username(), "partner": self.partner.name}
         )
+
+
+# The Quartiere of a partner card, made once: a prepared list query runs it as a query
+# compiled once (engagierte_stadt.prepared.PreparedPrefetch).
+_PARTNER_CARD_QUARTIERE = PreparedPrefetch(
+    "quartiere", queryset=Quartier.objects.order_by("name").only("name")
+)

@@ -1,4 +1,3 @@
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -6,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
 
 from engagierte_stadt.models import SiteSettings
-from engagierte_stadt.prepared import Prepared
+from engagierte_stadt.prepared import Prepared, PreparedPrefetch
 from engagierte_stadt.preview import DraftPreviewMixin
 from engagierte_stadt.submissions.views import (
     SignupCheckMailView,
@@ -42,7 +41,7 @@ class QuartierListView(BreadcrumbMixin, ListView):
         return (
             Quartier.objects.filter(parent__isnull=True)
             .only("name", "slug", "kind", "teaser", "teaser_en")
-            .prefetch_related(Prefetch("children", queryset=CHILD_LINKS))
+            .prefetch_related(CHILDREN)
             .order_by("name")
         )
 
@@ -50,6 +49,8 @@ class QuartierListView(BreadcrumbMixin, ListView):
 # A Quartier's neighbourhoods as the pages link them: name and address (and the parent the
 # prefetch sorts them by), not their texts and contacts.
 CHILD_LINKS = Quartier.objects.only("name", "slug", "parent").order_by("name")
+# ... read by a query compiled once where the page's own query is prepared.
+CHILDREN = PreparedPrefetch("children", queryset=CHILD_LINKS)
 
 
 # The Quartier page's own queries, each compiled once per process (engagierte_stadt.prepared).
@@ -75,9 +76,7 @@ class QuartierDetailView(BreadcrumbMixin, DetailView):
     template_name = "quartiere/quartier_detail.html"
     context_object_name = "quartier"
     # Read through BreadcrumbMixin's prepared lookup (a keyed lookup for the page cache).
-    queryset = Quartier.objects.with_parent().prefetch_related(
-        Prefetch("children", queryset=CHILD_LINKS)
-    )
+    queryset = Quartier.objects.with_parent().prefetch_related(CHILDREN)
 
     def get_breadcrumbs(self):
         crumbs = [(_("Districts and neighbourhoods"), "quartiere:list")]
