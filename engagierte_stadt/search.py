@@ -172,6 +172,8 @@ class SearchableModel(models.Model):
     SEARCH_LABEL: ClassVar[str]  # plural, for the group heading and the filter
     SEARCH_ORDER: ClassVar[int] = 100
     SEARCH_TITLE_FIELD: ClassVar[str] = "title"
+    # Columns a hit never shows and the search does not read (personal data, tokens).
+    SEARCH_DEFER: ClassVar[tuple[str, ...]] = ()
 
     search_text = models.TextField(editable=False, blank=True, default="")
     search_vector = SearchVectorField(editable=False, null=True)
@@ -400,7 +402,7 @@ def _recent_floors_sql(models: tuple, recent_rows: int, vendor: str) -> tuple[st
 def _rows(model, ids):
     """The rows of `ids` (public matches already) with `search_queryset()`'s joins, without
     its filters a second time and without the search vector no page shows."""
-    rows = model._base_manager.filter(pk__in=ids).defer("search_vector")
+    rows = model._base_manager.filter(pk__in=ids).defer("search_vector", *model.SEARCH_DEFER)
     rows.query.select_related = model.search_queryset().query.select_related
     return rows
 
@@ -414,7 +416,7 @@ def _ranked(model, words: list[str], *, floor: int, window: int, snippets: bool 
         recent = matching.filter(pk__gte=floor).order_by("-pk")
         rows = _rows(model, recent.values("pk")[: window + 1])
     else:
-        rows = matching.defer("search_vector")
+        rows = matching.defer("search_vector", *model.SEARCH_DEFER)
     if query is None:
         return rows.order_by(model.SEARCH_TITLE_FIELD, "pk")
     rows = rows.annotate(rank=SearchRank(F("search_vector"), query)).order_by("-rank", "pk")

@@ -320,6 +320,15 @@ class Idea(SubmissionBase, SearchableModel):
     SEARCH_KIND = "ideen"
     SEARCH_LABEL = _("Ideas")
     SEARCH_ORDER = 35
+    # A hit shows title, Quartier and text: the proposer's data and the tokens stay unread.
+    SEARCH_DEFER = (
+        *PERSONAL_FIELDS,
+        "consent_at",
+        "token_hash",
+        "link_key",
+        "code_hash",
+        "code_tries",
+    )
 
     @classmethod
     def search_queryset(cls):

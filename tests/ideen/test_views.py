@@ -6,6 +6,8 @@ import time
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from engagierte_stadt.submissions.forms import fill_stamp
 from ideen import services
@@ -243,6 +245,18 @@ def test_a_moderated_idea_appears_everywhere(client, welper, status):
     assert client.get(idea.get_absolute_url()).status_code == 200
     for url in ("/ideen/", "/quartiere/welper/", "/suche/?q=Wasserspiel", "/sitemap-ideen.xml"):
         assert f"/ideen/{idea.pk}/" in client.get(url).content.decode(), url
+
+
+@pytest.mark.parametrize("url", ["/suche/?q=Wasserspiel", "/suche/?q=Wasserspiel&art=ideen"])
+def test_the_search_finds_an_idea_without_reading_its_proposers_data(client, welper, url):
+    idea = published(welper, title="Geheimprojekt Wasserspiel", show_name=True)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(url).content.decode()
+    assert f'href="/ideen/{idea.pk}/"' in html and "Geheimprojekt Wasserspiel" in html
+    read = " ".join(query["sql"] for query in queries if '"ideen_idea"' in query["sql"])
+    assert read  # the ideas were searched
+    for column in ("email", "name", "token_hash", "link_key", "code_hash"):
+        assert f'"ideen_idea"."{column}"' not in read, column
 
 
 def test_the_name_is_shown_only_if_the_proposer_chose_so(client, welper):
