@@ -22,6 +22,7 @@ from engagierte_stadt import pagecache
 from engagierte_stadt.memo import Table, interned
 from engagierte_stadt.pagination import CappedCountList, CappedCountPaginator
 from engagierte_stadt.prepared import Fixed, Prepared
+from engagierte_stadt.search import SearchableModel
 
 # Django's own message (and translation) for a detail page without its row.
 NOT_FOUND = "No %(verbose_name)s found matching the query"
@@ -33,10 +34,14 @@ _building = threading.local()
 def _object_lookup(p):
     """The query of `DetailView.get_object()` for the view being served: by pk or slug."""
     view = _building.view
+    rows = view.get_queryset()
+    if issubclass(rows.model, SearchableModel):
+        # The search's own columns (its text and vector): no page shows them.
+        rows = rows.defer("search_text", "search_vector")
     if view.pk_url_kwarg in view.kwargs:
-        rows = view.get_queryset().filter(pk=p.value)
+        rows = rows.filter(pk=p.value)
     else:
-        rows = view.get_queryset().filter(**{view.get_slug_field(): p.value})
+        rows = rows.filter(**{view.get_slug_field(): p.value})
     return rows[:2]
 
 
