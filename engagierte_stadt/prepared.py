@@ -270,8 +270,10 @@ class Prepared:
             return None
         return _Compiled(queryset, compiler, sql, tuple(slots), tuple(sorted(needed)))
 
-    def __call__(self, **values) -> list:
-        return self._call(values, None, ())
+    def __call__(self, context=None, **values) -> list:
+        """The rows for these values; `context` is given to the builder as `p.context`
+        (what it needs besides the values, not in the key), as for `rows()`."""
+        return self._call(values, context, ())
 
     def rows(self, context=None, **values) -> PreparedRows:
         """The rows of the builder's queryset as a `PreparedRows` chain; `context` is given

@@ -34,6 +34,7 @@ from types import SimpleNamespace
 from django.core.paginator import EmptyPage
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -517,11 +518,22 @@ class MatchList:
 
     def __init__(self, ranking: "Ranking"):
         self.ranking = ranking
-        self.groups = ranking.match_groups()
-        self.match_q = ranking.match_q()
-        self.matches = candidates(row_by_row=True).filter(self.match_q)
         self._counts = None
         self._sizes = {}
+
+    # The usual querysets, only for what is not a prepared query (a group counted in full,
+    # a page across two groups): built when asked for, not on every request.
+    @cached_property
+    def groups(self) -> list[models.Q]:
+        return self.ranking.match_groups()
+
+    @cached_property
+    def match_q(self) -> models.Q:
+        return self.ranking.match_q()
+
+    @cached_property
+    def matches(self):
+        return candidates(row_by_row=True).filter(self.match_q)
 
     def _group(self, n: int):
         return open_offers(row_by_row=True).filter(self.match_q & self.groups[n]).order_by()
@@ -533,8 +545,8 @@ class MatchList:
             values = self.ranking.query_values()
             limit = Fixed(self.count_limit + 1)
             self._counts = [
-                len(GROUP_IDS(**values, group=Fixed(n), limit=limit))
-                for n in range(len(self.groups))
+                len(GROUP_IDS(self.ranking, **values, group=Fixed(n), limit=limit))
+                for n in range(self.ranking.group_count())
             ]
         return self._counts
 
@@ -557,15 +569,18 @@ class MatchList:
 
     def _part(self, n: int, start: int, stop: int):
         values = self.ranking.query_values()
-        return GROUP_PAGE(**values, group=Fixed(n), start=Fixed(start), stop=Fixed(stop))
+        return GROUP_PAGE(
+            self.ranking, **values, group=Fixed(n), start=Fixed(start), stop=Fixed(stop)
+        )
 
     def __getitem__(self, key):
         if not isinstance(key, slice) or key.step is not None:
             raise TypeError("MatchList takes a slice without step")
         start, stop = key.start or 0, self.count() if key.stop is None else key.stop
         parts, offset = [], 0
-        for n in range(len(self.groups)):
-            last = n == len(self.groups) - 1
+        groups = self.ranking.group_count()
+        for n in range(groups):
+            last = n == groups - 1
             # The last group ends where the matches end: its size is never needed.
             end = stop if last else offset + self._size(n, stop - offset)
             if start < end and stop > offset:
@@ -601,7 +616,7 @@ class MatchList:
 
 def _group_matches(p, row=open_offers):
     """The matches of group `p.group` of the answers `p` (`Ranking.query_values()`)."""
-    ranking = Ranking.__new__(Ranking)  # the conditions read only `p`
+    ranking = p.context  # its conditions read only `p`, not its own answers
     return row(row_by_row=True).filter(ranking.match_q(p)).filter(ranking.match_group(p.group, p))
 
 
@@ -622,7 +637,6 @@ def find(answers: Answers, choices: Choices, *, page_number=1) -> Result:
     (one query each), projects looking for people.
     """
     ranking = Ranking(answers, choices)
-    ranked = ranking.annotate(candidates())
     paginator = CappedCountPaginator(MatchList(ranking), PAGE_SIZE)
     try:
         page = paginator.get_page(page_number)
@@ -633,6 +647,7 @@ def find(answers: Answers, choices: Choices, *, page_number=1) -> Result:
     projects = []
     few = page.paginator.count < ALTERNATIVES_BELOW and bool(answers)
     if few:
+        ranked = ranking.annotate(candidates())  # every open offer scored: only when few
         alternatives = list(
             ranked.filter(finder_misses__gt=0).order_by("finder_misses", *ORDER)[:ALTERNATIVES]
         )
