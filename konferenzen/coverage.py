@@ -25,6 +25,31 @@ class DistrictCoverage:
     wishes: int = 0
     more: int = 0  # active conferences beyond `CONFERENCES_PER_DISTRICT` (on its page)
 
+    def content(self) -> tuple:
+        """Everything of the row that the overview's table shows: the key of its rendered
+        markup (`konferenzen_tags.coverage_table`)."""
+        district = self.district
+        return (
+            district.pk,
+            district.name,
+            district.slug,
+            self.wishes,
+            self.more,
+            tuple(
+                (
+                    c.pk,
+                    c.slug,
+                    c.title,
+                    c.title_en,
+                    c.quartier_id,
+                    c.quartier.name if c.quartier_id != district.pk and c.quartier else "",
+                    c.next_starts_at,
+                    c.next_slug,
+                )
+                for c in self.conferences
+            ),
+        )
+
 
 # The overview names at most this many conferences per Stadtteil and links to the Stadtteil's
 # page for the rest, so its size does not grow with the number of conferences.

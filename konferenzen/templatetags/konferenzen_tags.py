@@ -2,13 +2,17 @@
 for search engines, and absolute portal addresses for calendars and printed notices."""
 
 from django import template
+from django.template.loader import get_template
+from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from engagierte_stadt.formats import date_text, local_format
+from engagierte_stadt.memo import Table
 from engagierte_stadt.sharing import jsonld_script
 from engagierte_stadt.templatetags.content_tags import translated
 from engagierte_stadt.templatetags.site_tags import machine_time, weekday_date
@@ -140,3 +144,28 @@ def conference_link(conference, here):
         "konferenzen/includes/conference_link.html",
         {"conference": conference, "here": here},
     )
+
+
+@register.simple_tag
+def coverage_table(coverage):
+    """The overview's table of every Stadtteil (`konferenzen/includes/coverage_table.html`),
+    rendered once per content, language and time zone: its rows are the same for every
+    visitor until a conference, meeting, wish or Quartier changes, and their content is the
+    key (`DistrictCoverage.content`), so a change is a new key, never a stale table. About
+    half of the overview's work at 10x data was this table's template."""
+    key = (
+        get_language(),
+        timezone.get_current_timezone_name(),
+        get_script_prefix(),
+        tuple(row.content() for row in coverage),
+    )
+    html = _COVERAGE.kept(
+        key,
+        lambda: get_template("konferenzen/includes/coverage_table.html").render(
+            {"coverage": coverage}
+        ),
+    )
+    return mark_safe(html)  # noqa: S308 - a rendered template
+
+
+_COVERAGE = Table(maxsize=16)

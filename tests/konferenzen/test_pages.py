@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.core.files.base import ContentFile
+from django.test import override_settings
 from django.utils import timezone
 
 from konferenzen.models import ActionItem, ConferenceWish, Meeting
@@ -211,6 +212,45 @@ def test_coverage_counts_one_wish_in_the_singular_and_wishes_of_neighbourhoods(d
     assert "2 Menschen wünschen sich eine." in rows["Hattingen-Mitte"]
     assert "1 Mensch wünscht sich eine." in rows["Welper"]
     assert "Rauendahl" not in rows  # a neighbourhood is no row of its own
+
+
+@override_settings(CARDS_CHECK=False)
+def test_coverage_table_is_kept_but_shows_every_change_at_once(db, client):
+    """The table is rendered once per content (`coverage_table`): with the memo as in
+    production, a renamed conference, a moved date, a new wish and the language show at
+    once, and a change back brings the earlier table back."""
+    welper = QuartierFactory(name="Welper", slug="welper")
+    blankenstein = QuartierFactory(name="Blankenstein", slug="blankenstein")
+    conference = ConferenceFactory(quartier=welper, title="SK Welper", slug="sk-welper")
+    meeting = MeetingFactory(conference=conference, starts_at=at(2099, 2, 17), slug="februar")
+    before = coverage_rows(get(client, "/stadtteilkonferenzen/"))
+    assert "SK Welper" in before["Welper"] and "17. Februar 2099" in before["Welper"]
+
+    # Each change alone is a new table.
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=at(2099, 3, 3), ends_at=None)
+    rows = coverage_rows(get(client, "/stadtteilkonferenzen/"))
+    assert "3. März 2099" in rows["Welper"] and "Februar" not in rows["Welper"]
+    wish(blankenstein, 2)
+    rows = coverage_rows(get(client, "/stadtteilkonferenzen/"))
+    assert "2 Menschen wünschen sich eine." in rows["Blankenstein"]
+    conference.title = "Stadtteilkonferenz Welper"
+    conference.save()
+    rows = coverage_rows(get(client, "/stadtteilkonferenzen/"))
+    assert "Stadtteilkonferenz Welper" in rows["Welper"]
+
+    english = coverage_rows(get(client, "/en/stadtteilkonferenzen/"))
+    assert "Stadtteilkonferenz Welper" in english["Welper"]  # the German title, marked
+    conference.title_en = "District conference Welper"
+    conference.save()
+    english = coverage_rows(get(client, "/en/stadtteilkonferenzen/"))
+    assert "District conference Welper" in english["Welper"]
+    assert "2 people wish for one." in english["Blankenstein"]
+
+    conference.title = "SK Welper"
+    conference.save()
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=at(2099, 2, 17), ends_at=meeting.ends_at)
+    ConferenceWish.objects.all().delete()
+    assert coverage_rows(get(client, "/stadtteilkonferenzen/")) == before
 
 
 def test_coverage_table_has_caption_and_header_cells(db, client):
