@@ -46,6 +46,8 @@ from django.db.models.constants import LOOKUP_SEP
 from django.db.models.query import ModelIterable
 from django.utils import timezone, translation
 
+from engagierte_stadt import pgstatements
+
 logger = logging.getLogger(__name__)
 
 _local = threading.local()
@@ -268,6 +270,8 @@ class Prepared:
         needed = {name for name, _adapt, _constant in wanted.values()}
         if found != needed:
             return None
+        if connections[DEFAULT_DB_ALIAS].vendor == "postgresql":
+            pgstatements.register(sql)  # a statement of its own on the server
         return _Compiled(queryset, compiler, sql, tuple(slots), tuple(sorted(needed)))
 
     def __call__(self, context=None, **values) -> list:

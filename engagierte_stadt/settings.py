@@ -141,6 +141,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     if os.environ.get("DJANGO_DB_JIT", "off").strip().lower() == "off":
         options = DATABASES["default"].setdefault("OPTIONS", {})
         options["options"] = (options.get("options", "") + " -c jit=off").strip()
+    # The SQL of the pages' prepared queries as server-side prepared statements, so that
+    # PostgreSQL does not parse and plan it anew on every request (engagierte_stadt.pgstatements).
+    # Off behind a pooler that does not keep a session's statements (PgBouncer in transaction
+    # mode): DJANGO_DB_SERVER_PREPARE=off.
+    if env_bool("DJANGO_DB_SERVER_PREPARE", True):
+        from engagierte_stadt import pgstatements
+
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["connection_factory"] = pgstatements.PreparingConnection
+        options["cursor_factory"] = pgstatements.PreparingCursor
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Staff login: django-axes counts failed logins and locks out an account and, separately, an

@@ -1,0 +1,146 @@
+"""Server-side prepared statements for the portal's prepared queries on PostgreSQL (issue #17).
+
+`engagierte_stadt.prepared` compiles a page's queries to SQL once per shape; PostgreSQL still
+parsed and planned each of them on every request: 0.7 to 2.6 ms of planning per page at 10x
+the demo data, more than executing them took. Here each connection turns the SQL of a
+prepared shape into a statement of its own (`PREPARE`, on its first use, in the same round
+trip) and runs it by name afterwards (`EXECUTE name (values)`). PostgreSQL plans the first
+five runs for their values and then keeps a generic plan where that is not dearer
+(`plan_cache_mode`, default `auto`).
+
+Only SQL that `prepared.register()` names is prepared (a bounded set of texts); everything
+else, named (server-side) cursors and the admin's queries, goes to the database as before.
+The SQL Django's wrappers see (debug logging, the page cache's table notes, the tests'
+query capture) is the usual text: this happens below them, in the psycopg2 cursor.
+
+A statement PostgreSQL refuses to prepare (a parameter whose type it cannot tell) runs as a
+plain query, and its SQL is never prepared again in this process. A statement that fails to
+run fails as the plain query would. Inside a transaction the `PREPARE` is guarded by a
+savepoint, so a refused one leaves the transaction usable. At most `MAX_STATEMENTS` per
+connection (then `DEALLOCATE ALL`).
+
+Off with DJANGO_DB_SERVER_PREPARE=off, e.g. behind PgBouncer in transaction mode, which does
+not keep a session's prepared statements (docs/betrieb.md).
+"""
+
+import logging
+import re
+
+import psycopg2
+import psycopg2.extensions
+
+logger = logging.getLogger(__name__)
+
+# SQL texts of prepared shapes (`register`), bounded: emptied when full.
+MAX_SHAPES = 4096
+# Statements kept per connection before `DEALLOCATE ALL`.
+MAX_STATEMENTS = 512
+
+_shapes: set[str] = set()
+_refused: set[str] = set()
+_PLACEHOLDER = re.compile(r"%[s%]")
+
+
+def register(sql: str) -> None:
+    """Name `sql` (with psycopg2's `%s` placeholders) as the SQL of a prepared shape."""
+    if len(_shapes) >= MAX_SHAPES:
+        _shapes.clear()
+    _shapes.add(sql)
+
+
+def statement(sql: str) -> tuple[str, int]:
+    """`sql` with `$1`, `$2` … for its placeholders (a literal `%` stays `%%`, as the text
+    is sent through psycopg2's formatting), and the number of placeholders."""
+    count = 0
+
+    def number(match):
+        nonlocal count
+        if match.group() == "%%":
+            return "%%"
+        count += 1
+        return f"${count}"
+
+    return _PLACEHOLDER.sub(number, sql), count
+
+
+class PreparingConnection(psycopg2.extensions.connection):
+    """A connection that remembers which statements it has prepared."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.prepared_statements: dict[str, str] = {}  # SQL -> its EXECUTE
+        self.prepared_count = 0
+
+
+class PreparingCursor(psycopg2.extensions.cursor):
+    """Runs the SQL of a prepared shape as a server-side prepared statement."""
+
+    _usual = None
+
+    @property
+    def query(self):
+        """The query as psycopg2 would have sent it without a statement (what Django's debug
+        log and the tests' query capture show), not `EXECUTE name (...)`."""
+        if self._usual is not None:
+            return self.mogrify(*self._usual)
+        return super().query
+
+    def execute(self, query, vars=None):
+        if vars is None or self.name is not None or query not in _shapes:
+            self._usual = None
+            return super().execute(query, vars)
+        self._usual = (query, vars)
+        known = getattr(self.connection, "prepared_statements", None)
+        if known is None:  # not a PreparingConnection
+            return super().execute(query, vars)
+        run = known.get(query)
+        if run is not None:
+            return super().execute(run, vars)
+        if query in _refused:
+            return super().execute(query, vars)
+        return self._prepare(query, vars, known)
+
+    def _prepare(self, query, vars, known):
+        connection = self.connection
+        status = connection.get_transaction_status()
+        if status == psycopg2.extensions.TRANSACTION_STATUS_INERROR:
+            return super().execute(query, vars)
+        text, count = statement(query)
+        if count != len(vars):
+            return super().execute(query, vars)
+        if len(known) >= MAX_STATEMENTS:
+            super().execute("DEALLOCATE ALL")
+            known.clear()
+        connection.prepared_count += 1
+        name = f"es_{connection.prepared_count}"
+        run = f"EXECUTE {name}" + (f" ({', '.join(['%s'] * count)})" if count else "")
+        in_transaction = (
+            not connection.autocommit or status != psycopg2.extensions.TRANSACTION_STATUS_IDLE
+        )
+        if in_transaction:
+            try:
+                prepare = f"PREPARE {name} AS {text}"
+                super().execute(
+                    f"SAVEPOINT es_prepare; {prepare}; RELEASE SAVEPOINT es_prepare", ()
+                )
+            except psycopg2.Error:
+                super().execute("ROLLBACK TO SAVEPOINT es_prepare; RELEASE SAVEPOINT es_prepare")
+                self._refuse(query)
+                return super().execute(query, vars)
+            known[query] = run
+            return super().execute(run, vars)
+        try:
+            # One round trip: the statement, and its first run.
+            result = super().execute(f"PREPARE {name} AS {text}; {run}", vars)
+        except psycopg2.Error:
+            # Refused, or the query itself failed: the plain query tells which.
+            result = super().execute(query, vars)
+            self._refuse(query)
+            return result
+        known[query] = run
+        return result
+
+    @staticmethod
+    def _refuse(query):
+        _refused.add(query)
+        logger.info("Not prepared on the server (runs as a plain query): %.200s", query)

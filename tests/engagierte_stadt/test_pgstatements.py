@@ -1,0 +1,150 @@
+"""Server-side prepared statements for the prepared queries (engagierte_stadt/pgstatements.py,
+issue #17): PostgreSQL keeps each prepared shape's statement per connection and runs it by
+name with each call's values; what it refuses runs as a plain query, a failing query fails as
+before, and the transaction around it stays usable."""
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from engagierte_stadt import pgstatements
+from engagierte_stadt.prepared import Prepared
+from quartiere.models import Project, Quartier
+from tests.factories import ProjectFactory, QuartierFactory
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's"
+    ),
+]
+
+
+def server_statements() -> dict[str, str]:
+    """{name: statement} of the prepared statements of this connection on the server."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, statement FROM pg_prepared_statements")
+        return dict(cursor.fetchall())
+
+
+def raw_cursor():
+    connection.ensure_connection()
+    return connection.connection.cursor()
+
+
+IN_QUARTIER = Prepared(
+    lambda p: (
+        Project.objects.published()
+        .in_quartier(Quartier(pk=p.quartier_id))
+        .only("title")
+        .order_by("title")
+    )
+)
+
+
+def test_settings_give_postgresql_the_preparing_connection():
+    connection.ensure_connection()
+    assert isinstance(connection.connection, pgstatements.PreparingConnection)
+    with connection.cursor() as cursor:
+        assert isinstance(cursor.cursor, pgstatements.PreparingCursor)
+
+
+def test_a_prepared_query_runs_as_a_statement_with_each_calls_values():
+    welper, blankenstein = QuartierFactory(slug="welper"), QuartierFactory(slug="blankenstein")
+    ProjectFactory(title="In Welper", quartier=welper)
+    ProjectFactory(title="In Blankenstein", quartier=blankenstein)
+
+    with CaptureQueriesContext(connection) as captured:
+        first = [p.title for p in IN_QUARTIER(quartier_id=welper.pk)]
+        second = [p.title for p in IN_QUARTIER(quartier_id=blankenstein.pk)]
+    assert first == ["In Welper"]
+    assert second == ["In Blankenstein"]
+    # Django (and the page cache's notes) see the usual SQL, once per call.
+    assert len(captured) == 2
+    assert captured[0]["sql"].startswith("SELECT") and "EXECUTE" not in captured[0]["sql"]
+
+    statements = [s for s in server_statements().values() if "quartiere_project" in s]
+    assert len(statements) == 1, statements  # prepared once, run twice
+    assert "$1" in statements[0] and "%s" not in statements[0]
+
+    # A new row shows at once: nothing but the plan is kept.
+    ProjectFactory(title="Also in Welper", quartier=welper)
+    assert [p.title for p in IN_QUARTIER(quartier_id=welper.pk)] == [
+        "Also in Welper",
+        "In Welper",
+    ]
+
+
+def test_what_the_server_refuses_to_prepare_runs_plain_and_the_transaction_goes_on():
+    # "$1 + $2" has no types PostgreSQL can tell; the literals 1 + 2 have.
+    sql = "SELECT %s + %s"
+    pgstatements.register(sql)
+    try:
+        with transaction.atomic():
+            cursor = raw_cursor()
+            cursor.execute(sql, (1, 2))
+            assert cursor.fetchone() == (3,)
+            cursor.execute("SELECT 41 + 1")  # the transaction is not aborted
+            assert cursor.fetchone() == (42,)
+            cursor.execute(sql, (2, 2))  # refused once: plain from now on
+            assert cursor.fetchone() == (4,)
+        assert not [s for s in server_statements().values() if "$1 + $2" in s]
+    finally:
+        pgstatements._shapes.discard(sql)
+        pgstatements._refused.discard(sql)
+
+
+def test_a_failing_query_fails_as_usual_and_stays_prepared():
+    sql = "SELECT 100 / %s"
+    pgstatements.register(sql)
+    try:
+        cursor = raw_cursor()
+        cursor.execute(sql, (4,))
+        assert cursor.fetchone() == (25,)
+        with pytest.raises(Exception, match="division by zero"):
+            with transaction.atomic():
+                connection.cursor().execute(sql, (0,))
+        cursor = raw_cursor()
+        cursor.execute(sql, (5,))
+        assert cursor.fetchone() == (20,)
+        assert sql not in pgstatements._refused
+        assert [s for s in server_statements().values() if "100 / $1" in s]
+    finally:
+        pgstatements._shapes.discard(sql)
+
+
+def test_a_literal_percent_sign_survives_preparing():
+    sql = "SELECT %s || '%%'"
+    pgstatements.register(sql)
+    try:
+        for value in ("50", "75"):
+            cursor = raw_cursor()
+            cursor.execute(sql, (value,))
+            assert cursor.fetchone() == (value + "%",)
+        assert sql not in pgstatements._refused
+    finally:
+        pgstatements._shapes.discard(sql)
+
+
+def test_statements_per_connection_are_bounded(monkeypatch):
+    monkeypatch.setattr(pgstatements, "MAX_STATEMENTS", 3)
+    texts = [f"SELECT %s::int + {n}" for n in range(7)]
+    try:
+        for n, sql in enumerate(texts):
+            pgstatements.register(sql)
+            cursor = raw_cursor()
+            cursor.execute(sql, (n,))
+            assert cursor.fetchone() == (2 * n,)
+        assert 1 <= len(server_statements()) <= 3
+        assert len(connection.connection.prepared_statements) <= 3
+    finally:
+        for sql in texts:
+            pgstatements._shapes.discard(sql)
+
+
+def test_sql_that_is_no_prepared_shape_is_sent_as_it_is():
+    before = set(server_statements())
+    cursor = raw_cursor()
+    cursor.execute("SELECT %s::int * 2", (21,))
+    assert cursor.fetchone() == (42,)
+    assert set(server_statements()) == before
