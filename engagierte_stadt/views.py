@@ -64,7 +64,7 @@ class HomeView(TemplateView):
         # Composed for the visitor who wants to help but does not know how yet: ways to help
         # with free places, the next district conferences, projects, news, partners. First
         # of all the finder's first questions, which need the Stadtteile (one query).
-        context["finder_places"] = quartier_choices()
+        context["finder_places"] = tuple(quartier_choices())  # a key of fixed_include
         context["open_opportunities"] = HOME_OPPORTUNITIES()
         context["next_meetings"] = HOME_MEETINGS()
         context["latest_articles"] = HOME_ARTICLES()

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
+from engagierte_stadt.memo import Table
+
 register = template.Library()
 
 # The pack writes these itself (the class with KERN's own, aria-describedby from hint and error).
@@ -66,3 +68,56 @@ def _by_templates(context):
     template = context.template.engine.get_template("kern/field_by_templates.html")
     with context.push():
         return mark_safe(template.render(context))  # noqa: S308 - a template's own output
+
+
+@register.simple_tag(takes_context=True)
+def new_form(context, form):
+    """`{% crispy form %}` for a spam-protected form nobody has filled in yet (the sign-up
+    form of an offer or a meeting page): the same markup for every visitor but for the CSRF
+    token and the fill stamp, so it is rendered once per form class, language, address and
+    fields, with holes where those two were, and each request fills in its own (issue #17:
+    the form was a quarter of an offer page's work). A bound form (shown again with its
+    errors and what was typed) is rendered as `{% crispy %}` renders it. With `CARDS_CHECK`
+    (the test settings) it is rendered every time and compared."""
+    from crispy_forms.templatetags.crispy_forms_tags import CrispyFormNode
+    from django.utils.translation import get_language
+
+    stamp_name = getattr(form, "STAMP", None)
+    stamp = form.initial.get(stamp_name) if stamp_name else None
+    token = str(context.get("csrf_token") or "")
+    if form.is_bound or not stamp or not token:
+        with context.push(form=form):
+            return CrispyFormNode("form", None).render(context)
+    key = (
+        type(form),
+        get_language(),
+        form.prefix,
+        getattr(getattr(form, "helper", None), "form_action", ""),
+        tuple(form.fields),
+        tuple(sorted((k, str(v)) for k, v in form.initial.items() if k != stamp_name)),
+    )
+
+    def build():
+        with context.push(form=form):
+            html = CrispyFormNode("form", None).render(context)
+        for value, hole in ((stamp, _STAMP_HOLE), (token, _TOKEN_HOLE)):
+            escaped = str(conditional_escape(value))
+            if html.count(escaped) != 1:  # not where a hole can be made: no memo
+                return None
+            html = html.replace(escaped, hole)
+        return html
+
+    html = _NEW_FORMS.kept(key, build)
+    if html is None:
+        with context.push(form=form):
+            return CrispyFormNode("form", None).render(context)
+    return mark_safe(  # noqa: S308 - a rendered form with two escaped values put in
+        html.replace(_STAMP_HOLE, str(conditional_escape(stamp))).replace(
+            _TOKEN_HOLE, str(conditional_escape(token))
+        )
+    )
+
+
+_STAMP_HOLE = "\u27e6form-stamp\u27e7"
+_TOKEN_HOLE = "\u27e6form-token\u27e7"
+_NEW_FORMS = Table(maxsize=64)

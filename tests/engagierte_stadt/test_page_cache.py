@@ -325,6 +325,31 @@ def test_a_stored_form_page_takes_its_post_and_no_two_visitors_share_token_or_st
     assert len(mail.outbox) >= 2
 
 
+@pytest.mark.parametrize("language", ["", "/en"])
+def test_a_kept_new_form_gets_each_visitors_own_token_and_stamp(settings, town, language):
+    """Without the page cache, a new sign-up form is rendered once and kept
+    (`kern_tags.new_form`, CARDS_CHECK off as in production): every visitor still gets a
+    token and a stamp of their own that the POST accepts, and the form is the offer's own."""
+    settings.PAGE_CACHE = False
+    settings.CARDS_CHECK = False
+    settings.SIGNUP_MIN_FILL_SECONDS = 0  # the stamps are the pages' own, sent at once
+    clients = [Client(enforce_csrf_checks=True) for _ in range(3)]
+    html = [get(client, language + OPPORTUNITY).content.decode() for client in clients]
+    tokens = [CSRF_INPUT.search(page).group(1) for page in html]
+    stamps = [STAMP_INPUT.search(page).group(1) for page in html]
+    assert len(set(tokens)) == 3 and len(set(stamps)) == 3
+    assert "⟦" not in "".join(html)  # no hole left unfilled
+    assert all(f'action="{language}{OPPORTUNITY}anmelden/#anmelden"' in page for page in html)
+    other = get(Client(), language + OTHER).content.decode()
+    assert f'action="{language}{OTHER}anmelden/#anmelden"' in other
+    for n, (client, token, stamp) in enumerate(zip(clients, tokens, stamps, strict=True)):
+        data = form_data(email=f"person{n}@example.org", started=stamp)
+        data["csrfmiddlewaretoken"] = token
+        response = client.post(f"{language}{OPPORTUNITY}anmelden/", data)
+        assert response.status_code == 302, response.content.decode()[:500]
+    assert Signup.objects.count() == 3
+
+
 def test_a_page_without_a_form_sets_no_cookie_from_the_cache(page_cache, town, client):
     assert not get(client, LIST).cookies
     response = get(Client(), LIST)
