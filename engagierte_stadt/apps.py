@@ -12,6 +12,11 @@ class EngagierteStadtConfig(AppConfig):
         staff_login.connect()
         pagecache.connect()
 
+        # django-imagekit's post_init receiver for the models with pictures only.
+        from engagierte_stadt.images import narrow_imagekit_receiver
+
+        narrow_imagekit_receiver()
+
         # Each staff member switches their weekly digest on or off in the admin.
         from engagierte_stadt import digest_admin  # noqa: F401
 

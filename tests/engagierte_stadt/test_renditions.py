@@ -26,7 +26,7 @@ from engagierte_stadt.images import (
     rendition_file,
 )
 from engagierte_stadt.models import Article, SiteSettings
-from quartiere.models import ProjectImage
+from quartiere.models import ProjectImage, Quartier
 from tests.factories import ArticleFactory, ProjectFactory, ProjectImageFactory
 from tests.html import parse
 from tests.picture_files import (
@@ -183,6 +183,41 @@ def test_saving_an_unchanged_picture_keeps_its_name_and_renditions(db):
     stored.save()
 
     assert stored.image.name == name and all(path.is_file() for path in renditions)
+
+
+def test_imagekit_still_sees_the_rows_with_pictures_and_leaves_the_others_alone(db):
+    """imagekit's post_init receiver runs for the models with pictures only
+    (`narrow_imagekit_receiver`): a row with a picture read from the database is noted as
+    before and a new picture saved makes its renditions; a row of a model without pictures
+    does not call it (it was called for every row read)."""
+    from imagekit.signals import source_saved
+
+    stored = ProjectImageFactory(image=ContentFile(encode(picture((900, 600))), name="a.jpg"))
+    made = []
+
+    def note(sender, source, **kwargs):
+        made.append(source.name)
+
+    source_saved.connect(note)
+    try:
+        stored = ProjectImage.objects.get()
+        assert "source_hashes" in stored._ik
+        stored.image = ContentFile(encode(picture((800, 600))), name="b.jpg")
+        stored.save()
+    finally:
+        source_saved.disconnect(note)
+    assert stored.image.name in made
+    assert all(path.is_file() for path in all_renditions(stored.image))
+    # Django reads a Quartier without calling imagekit.
+    from django.db.models.signals import post_init
+    from imagekit.specs.sourcegroups import signal_router
+
+    def imagekit_receives(model) -> bool:
+        sync, _async = post_init._live_receivers(model)
+        return any(getattr(r, "__self__", None) is signal_router for r in sync)
+
+    assert imagekit_receives(ProjectImage)
+    assert not imagekit_receives(Quartier)
 
 
 def test_migration_records_the_size_of_photos_stored_before(db):
