@@ -6,10 +6,14 @@ the demo data, more than executing them took. Here each connection turns the SQL
 prepared shape into a statement of its own (`PREPARE`, on its first use, in the same round
 trip) and runs it by name afterwards (`EXECUTE name (values)`). PostgreSQL plans the first
 five runs for their values and then keeps a generic plan where that is not dearer
-(`plan_cache_mode`, default `auto`).
+(`plan_cache_mode`, default `auto`): it then neither parses nor plans. Where a generic plan
+would be dearer (a Quartier's lists, the filtered lists: the values decide the plan) it
+still plans for each run's values but no longer parses. Forcing generic plans was measured
+and made the home page and /mitmachen/ ten times slower at 10x; do not.
 
-Only SQL that `prepared.register()` names is prepared (a bounded set of texts); everything
-else, named (server-side) cursors and the admin's queries, goes to the database as before.
+Only SQL that `register()` names is prepared (`prepared.Prepared` names each shape's SQL, a
+bounded set of texts); everything else, named (server-side) cursors and the admin's queries,
+goes to the database as before.
 The SQL Django's wrappers see (debug logging, the page cache's table notes, the tests'
 query capture) is the usual text: this happens below them, in the psycopg2 cursor.
 
