@@ -1,9 +1,11 @@
 """Helpers of the `kern` crispy template pack (templates/kern/) that are cheaper in Python."""
 
+from crispy_forms.templatetags.crispy_forms_tags import CrispyFormNode
 from django import template
 from django.conf import settings
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from engagierte_stadt.memo import Table
 
@@ -79,15 +81,16 @@ def new_form(context, form):
     the form was a quarter of an offer page's work). A bound form (shown again with its
     errors and what was typed) is rendered as `{% crispy %}` renders it. With `CARDS_CHECK`
     (the test settings) it is rendered every time and compared."""
-    from crispy_forms.templatetags.crispy_forms_tags import CrispyFormNode
-    from django.utils.translation import get_language
-
     stamp_name = getattr(form, "STAMP", None)
     stamp = form.initial.get(stamp_name) if stamp_name else None
     token = str(context.get("csrf_token") or "")
-    if form.is_bound or not stamp or not token:
+
+    def crispy():
         with context.push(form=form):
             return CrispyFormNode("form", None).render(context)
+
+    if form.is_bound or not stamp or not token:
+        return crispy()
     key = (
         type(form),
         get_language(),
@@ -97,9 +100,11 @@ def new_form(context, form):
         tuple(sorted((k, str(v)) for k, v in form.initial.items() if k != stamp_name)),
     )
 
+    rendered = []  # this request's own form, when it was rendered
+
     def build():
-        with context.push(form=form):
-            html = CrispyFormNode("form", None).render(context)
+        html = crispy()
+        rendered.append(html)
         for value, hole in ((stamp, _STAMP_HOLE), (token, _TOKEN_HOLE)):
             escaped = str(conditional_escape(value))
             if html.count(escaped) != 1:  # not where a hole can be made: no memo
@@ -108,9 +113,8 @@ def new_form(context, form):
         return html
 
     html = _NEW_FORMS.kept(key, build)
-    if html is None:
-        with context.push(form=form):
-            return CrispyFormNode("form", None).render(context)
+    if html is None:  # rendered above, not kept
+        return rendered[-1]
     return mark_safe(  # noqa: S308 - a rendered form with two escaped values put in
         html.replace(_STAMP_HOLE, str(conditional_escape(stamp))).replace(
             _TOKEN_HOLE, str(conditional_escape(token))
