@@ -11,6 +11,13 @@ would be dearer (a Quartier's lists, the filtered lists: the values decide the p
 still plans for each run's values but no longer parses. Forcing generic plans was measured
 and made the home page and /mitmachen/ ten times slower at 10x; do not.
 
+A shape's constants (a status, a flag, a choice: the same on every call, but parameters to
+Django) are written into the statement as literals, so the plan made once for all calls sees
+them: with `status IN ($1, $2)` PostgreSQL could not use an index made for the public rows in
+a generic plan and planned the Quartier page's lists again on every run (1.4 ms of its
+database time at 10x). Each statement belongs to its SQL *and* the values of its constants:
+the same SQL run with other values there gets a statement of its own.
+
 Only SQL that `register()` names is prepared (`prepared.Prepared` names each shape's SQL, a
 bounded set of texts); everything else, named (server-side) cursors and the admin's queries,
 goes to the database as before.
@@ -40,27 +47,46 @@ MAX_SHAPES = 4096
 # Statements kept per connection before `DEALLOCATE ALL`.
 MAX_STATEMENTS = 512
 
-_shapes: set[str] = set()
+# SQL texts of prepared shapes (`register`), each with the positions of its parameters that
+# are constants of the shape; bounded: emptied when full.
+_shapes: dict[str, tuple[int, ...]] = {}
 _refused: set[str] = set()
 _PLACEHOLDER = re.compile(r"%[s%]")
 
 
-def register(sql: str) -> None:
-    """Name `sql` (with psycopg2's `%s` placeholders) as the SQL of a prepared shape."""
+def register(sql: str, constants=()) -> None:
+    """Name `sql` (with psycopg2's `%s` placeholders) as the SQL of a prepared shape.
+
+    `constants`: the positions of parameters that are the same on every call of the shape
+    (a status, a flag, a choice: Django sends them as parameters all the same). They are
+    written into the statement as literals, so PostgreSQL sees them when it plans it once for
+    all calls: a generic plan with `status = $1` cannot use an index made for
+    `status = 'published'`, and PostgreSQL planned such statements again on every run. The
+    same SQL registered with other constants keeps only the positions constant in both."""
     if len(_shapes) >= MAX_SHAPES:
         _shapes.clear()
-    _shapes.add(sql)
+    positions = frozenset(constants)
+    known = _shapes.get(sql)
+    if known is not None:
+        positions &= frozenset(known)
+    _shapes[sql] = tuple(sorted(positions))
 
 
-def statement(sql: str) -> tuple[str, int]:
+def statement(sql: str, literals: dict[int, str] | None = None) -> tuple[str, int]:
     """`sql` with `$1`, `$2` … for its placeholders (a literal `%` stays `%%`, as the text
-    is sent through psycopg2's formatting), and the number of placeholders."""
+    is sent through psycopg2's formatting), and the number of placeholders. A placeholder
+    whose position is in `literals` becomes that SQL literal instead (its `%` doubled)."""
     count = 0
+    position = -1
+    literals = literals or {}
 
     def number(match):
-        nonlocal count
+        nonlocal count, position
         if match.group() == "%%":
             return "%%"
+        position += 1
+        if position in literals:
+            return literals[position].replace("%", "%%")
         count += 1
         return f"${count}"
 
@@ -72,7 +98,8 @@ class PreparingConnection(psycopg2.extensions.connection):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.prepared_statements: dict[str, str] = {}  # SQL -> its EXECUTE
+        # SQL (with the values of its constants) -> its EXECUTE
+        self.prepared_statements: dict = {}
         self.prepared_count = 0
 
 
@@ -90,28 +117,40 @@ class PreparingCursor(psycopg2.extensions.cursor):
         return super().query
 
     def execute(self, query, vars=None):
-        if vars is None or self.name is not None or query not in _shapes:
+        constants = _shapes.get(query) if vars is not None and self.name is None else None
+        if constants is None:
             self._usual = None
             return super().execute(query, vars)
         self._usual = (query, vars)
         known = getattr(self.connection, "prepared_statements", None)
         if known is None:  # not a PreparingConnection
             return super().execute(query, vars)
-        run = known.get(query)
+        # One statement per SQL and values of its constants: whatever runs this SQL with
+        # other values there gets a statement of its own, never one with the wrong literals.
+        try:
+            key = (query, tuple(vars[i] for i in constants)) if constants else query
+            run = known.get(key)
+        except (TypeError, IndexError, KeyError):  # a value without a hash (a list), …
+            return super().execute(query, vars)
+        if constants:
+            variable = tuple(value for i, value in enumerate(vars) if i not in constants)
+        else:
+            variable = vars
         if run is not None:
-            return super().execute(run, vars)
+            return super().execute(run, variable)
         if query in _refused:
             return super().execute(query, vars)
-        return self._prepare(query, vars, known)
+        return self._prepare(query, vars, key, constants, variable, known)
 
-    def _prepare(self, query, vars, known):
+    def _prepare(self, query, vars, key, constants, variable, known):
         connection = self.connection
         status = connection.get_transaction_status()
         if status == psycopg2.extensions.TRANSACTION_STATUS_INERROR:
             return super().execute(query, vars)
-        text, count = statement(query)
-        if count != len(vars):
+        if _PLACEHOLDER.findall(query).count("%s") != len(vars):
             return super().execute(query, vars)
+        literals = {i: self.mogrify("%s", (vars[i],)).decode() for i in constants}
+        text, count = statement(query, literals)
         if len(known) >= MAX_STATEMENTS:
             super().execute("DEALLOCATE ALL")
             known.clear()
@@ -131,17 +170,17 @@ class PreparingCursor(psycopg2.extensions.cursor):
                 super().execute("ROLLBACK TO SAVEPOINT es_prepare; RELEASE SAVEPOINT es_prepare")
                 self._refuse(query)
                 return super().execute(query, vars)
-            known[query] = run
-            return super().execute(run, vars)
+            known[key] = run
+            return super().execute(run, variable)
         try:
             # One round trip: the statement, and its first run.
-            result = super().execute(f"PREPARE {name} AS {text}; {run}", vars)
+            result = super().execute(f"PREPARE {name} AS {text}; {run}", variable)
         except psycopg2.Error:
             # Refused, or the query itself failed: the plain query tells which.
             result = super().execute(query, vars)
             self._refuse(query)
             return result
-        known[query] = run
+        known[key] = run
         return result
 
     @staticmethod

@@ -271,7 +271,10 @@ class Prepared:
         if found != needed:
             return None
         if connections[DEFAULT_DB_ALIAS].vendor == "postgresql":
-            pgstatements.register(sql)  # a statement of its own on the server
+            # A statement of its own on the server, with the shape's constants in its text.
+            pgstatements.register(
+                sql, [i for i, (name, _adapt, _constant) in enumerate(slots) if name is None]
+            )
         return _Compiled(queryset, compiler, sql, tuple(slots), tuple(sorted(needed)))
 
     def __call__(self, context=None, **values) -> list:

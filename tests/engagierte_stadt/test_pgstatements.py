@@ -90,7 +90,7 @@ def test_what_the_server_refuses_to_prepare_runs_plain_and_the_transaction_goes_
             assert cursor.fetchone() == (4,)
         assert not [s for s in server_statements().values() if "$1 + $2" in s]
     finally:
-        pgstatements._shapes.discard(sql)
+        pgstatements._shapes.pop(sql, None)
         pgstatements._refused.discard(sql)
 
 
@@ -110,7 +110,7 @@ def test_a_failing_query_fails_as_usual_and_stays_prepared():
         assert sql not in pgstatements._refused
         assert [s for s in server_statements().values() if "100 / $1" in s]
     finally:
-        pgstatements._shapes.discard(sql)
+        pgstatements._shapes.pop(sql, None)
 
 
 def test_a_literal_percent_sign_survives_preparing():
@@ -123,7 +123,7 @@ def test_a_literal_percent_sign_survives_preparing():
             assert cursor.fetchone() == (value + "%",)
         assert sql not in pgstatements._refused
     finally:
-        pgstatements._shapes.discard(sql)
+        pgstatements._shapes.pop(sql, None)
 
 
 def test_statements_per_connection_are_bounded(monkeypatch):
@@ -139,7 +139,7 @@ def test_statements_per_connection_are_bounded(monkeypatch):
         assert len(connection.connection.prepared_statements) <= 3
     finally:
         for sql in texts:
-            pgstatements._shapes.discard(sql)
+            pgstatements._shapes.pop(sql, None)
 
 
 def test_sql_that_is_no_prepared_shape_is_sent_as_it_is():
@@ -148,3 +148,71 @@ def test_sql_that_is_no_prepared_shape_is_sent_as_it_is():
     cursor.execute("SELECT %s::int * 2", (21,))
     assert cursor.fetchone() == (42,)
     assert set(server_statements()) == before
+
+
+def statement_with(text: str) -> dict:
+    """The server's statement that contains `text`, with how often it was planned how."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements"
+            " WHERE statement LIKE %s",
+            ["%" + text + "%"],
+        )
+        rows = cursor.fetchall()
+    assert len(rows) == 1, rows
+    return dict(zip(("statement", "generic_plans", "custom_plans"), rows[0], strict=True))
+
+
+def test_a_shapes_constants_are_literals_and_other_values_get_a_statement_of_their_own():
+    welper = QuartierFactory(slug="welper")
+    ProjectFactory(title="Published", quartier=welper)
+    ProjectFactory(title="Draft", quartier=welper, publication="draft")
+    sql = (
+        "SELECT title FROM quartiere_project WHERE publication = %s AND quartier_id = %s"
+        " ORDER BY title"
+    )
+    pgstatements.register(sql, constants=[0])
+    try:
+        cursor = raw_cursor()
+        cursor.execute(sql, ("published", welper.pk))
+        assert cursor.fetchall() == [("Published",)]
+        # The same SQL with another value where the shape has its constant (code that is no
+        # prepared shape, say) never runs the statement with the wrong literal.
+        cursor.execute(sql, ("draft", welper.pk))
+        assert cursor.fetchall() == [("Draft",)]
+        cursor.execute(sql, ("published", welper.pk))
+        assert cursor.fetchall() == [("Published",)]
+
+        published = statement_with("publication = 'published'")
+        assert "quartier_id = $1" in published["statement"]
+        assert statement_with("publication = 'draft'")
+    finally:
+        pgstatements._shapes.pop(sql, None)
+
+
+def test_a_constant_is_only_a_literal_where_every_shape_of_the_sql_has_it():
+    sql = "SELECT %s::text || %s::text || '%%'"
+    pgstatements.register(sql, constants=[0, 1])
+    pgstatements.register(sql, constants=[1])  # the same SQL, its first value a variable
+    try:
+        for first in ("50", "75"):
+            cursor = raw_cursor()
+            cursor.execute(sql, (first, "%"))
+            assert cursor.fetchone() == (first + "%%",)
+        statement = statement_with("::text || '%'")["statement"]
+        assert "$1::text" in statement and "'%'::text" in statement
+        assert sql not in pgstatements._refused
+    finally:
+        pgstatements._shapes.pop(sql, None)
+
+
+def test_a_prepared_querys_constants_let_postgresql_keep_one_plan():
+    """`status IN (…)` as parameters hid the public ideas' index from a plan made once for
+    all values: PostgreSQL planned the Quartier page's queries again on every run."""
+    welper = QuartierFactory(slug="welper")
+    ProjectFactory(title="Published", quartier=welper)
+    for _ in range(8):
+        assert [p.title for p in IN_QUARTIER(quartier_id=welper.pk)] == ["Published"]
+    statement = statement_with('FROM "quartiere_project"')
+    assert "'published'" in statement["statement"]
+    assert statement["generic_plans"] >= 1, statement
