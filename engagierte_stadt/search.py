@@ -376,27 +376,34 @@ def _matching(model, words: list[str], *, text: str | None = None):
 
 
 def recent_floors(models) -> dict:
-    """The id of the `RECENT_ROWS`th newest row of each model's table (0 where it has fewer
-    rows: all its rows are recent), in one query."""
+    """The lowest of the newest `RECENT_ROWS` + 1 ids of each model's table (0 where its
+    ids span no more: all its rows are recent), in one query of two index probes per table.
+
+    Ids, not rows: where rows were deleted the recent ones are fewer. Counting the rows
+    (OFFSET 1000 along the primary key) cost 0.2 ms per table at 10x the demo data.
+    """
     if not models:
         return {}
-    sql, params = _recent_floors_sql(tuple(models), RECENT_ROWS, connection.vendor)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_recent_floors_sql(tuple(models), connection.vendor))
         row = cursor.fetchone()
-    return {model: value or 0 for model, value in zip(models, row, strict=True)}
+    floors = {}
+    for number, model in enumerate(models):
+        newest, oldest = row[2 * number], row[2 * number + 1]
+        floor = (newest or 0) - RECENT_ROWS
+        floors[model] = floor if oldest is not None and floor >= oldest else 0
+    return floors
 
 
 @functools.cache
-def _recent_floors_sql(models: tuple, recent_rows: int, vendor: str) -> tuple[str, list]:
+def _recent_floors_sql(models: tuple, vendor: str) -> str:
     """The SQL of `recent_floors()`: the same on every search, so built once."""
-    parts, params = [], []
+    quote = connection.ops.quote_name
+    parts = []
     for model in models:
-        newest = model._base_manager.order_by("-pk").values("pk")[recent_rows : recent_rows + 1]
-        sql, part_params = newest.query.sql_with_params()
-        parts.append(f"({sql})")
-        params.extend(part_params)
-    return f"SELECT {', '.join(parts)}", params
+        table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+        parts += [f"(SELECT MAX({pk}) FROM {table})", f"(SELECT MIN({pk}) FROM {table})"]
+    return f"SELECT {', '.join(parts)}"
 
 
 def _rows(model, ids):

@@ -20,6 +20,15 @@ pytestmark = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def no_statements_yet():
+    """Each test starts without the statements that earlier tests left on the connection."""
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+    connection.connection.prepared_statements.clear()
+
+
 def server_statements() -> dict[str, str]:
     """{name: statement} of the prepared statements of this connection on the server."""
     with connection.cursor() as cursor:
@@ -54,6 +63,7 @@ def test_a_prepared_query_runs_as_a_statement_with_each_calls_values():
     ProjectFactory(title="In Welper", quartier=welper)
     ProjectFactory(title="In Blankenstein", quartier=blankenstein)
 
+    before = set(server_statements())  # earlier tests' statements on this connection
     with CaptureQueriesContext(connection) as captured:
         first = [p.title for p in IN_QUARTIER(quartier_id=welper.pk)]
         second = [p.title for p in IN_QUARTIER(quartier_id=blankenstein.pk)]
@@ -63,7 +73,11 @@ def test_a_prepared_query_runs_as_a_statement_with_each_calls_values():
     assert len(captured) == 2
     assert captured[0]["sql"].startswith("SELECT") and "EXECUTE" not in captured[0]["sql"]
 
-    statements = [s for s in server_statements().values() if "quartiere_project" in s]
+    statements = [
+        text
+        for name, text in server_statements().items()
+        if name not in before and "quartiere_project" in text
+    ]
     assert len(statements) == 1, statements  # prepared once, run twice
     assert "$1" in statements[0] and "%s" not in statements[0]
 
