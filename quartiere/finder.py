@@ -521,8 +521,8 @@ class MatchList:
         self._counts = None
         self._sizes = {}
 
-    # The usual querysets, only for what is not a prepared query (a group counted in full,
-    # a page across two groups): built when asked for, not on every request.
+    # The usual querysets, only for what is not a prepared query (a group counted in full):
+    # built when asked for, not on every request.
     @cached_property
     def groups(self) -> list[models.Q]:
         return self.ranking.match_groups()
@@ -530,10 +530,6 @@ class MatchList:
     @cached_property
     def match_q(self) -> models.Q:
         return self.ranking.match_q()
-
-    @cached_property
-    def matches(self):
-        return candidates(row_by_row=True).filter(self.match_q)
 
     def _group(self, n: int):
         return open_offers(row_by_row=True).filter(self.match_q & self.groups[n]).order_by()
@@ -592,26 +588,8 @@ class MatchList:
             return []
         if len(parts) == 1:
             return self._part(*parts[0])
-        # A page across groups: its rows, each part found by its index, in one query. The
-        # parts are plain ids (no score, no joins): cheaper to build than the ranking.
-        rows = models.Q()
-        for n, part_start, part_stop in parts:
-            ids = (
-                open_offers(row_by_row=True)
-                .filter(self.match_q & self.groups[n])
-                .order_by(*open_order())
-                .values("pk")[part_start:part_stop]
-            )
-            rows |= models.Q(pk__in=ids)
-        group = models.Case(
-            *(models.When(q, then=models.Value(n)) for n, q in enumerate(self.groups)),
-            output_field=models.IntegerField(),
-        )
-        return list(
-            self.matches.filter(rows)
-            .alias(finder_group=group)
-            .order_by("finder_group", *open_order())
-        )
+        values = self.ranking.query_values()
+        return GROUP_ACROSS(self.ranking, **values, parts=Fixed(tuple(parts)))
 
 
 def _group_matches(p, row=open_offers):
@@ -620,11 +598,45 @@ def _group_matches(p, row=open_offers):
     return row(row_by_row=True).filter(ranking.match_q(p)).filter(ranking.match_group(p.group, p))
 
 
+def _across_groups(p):
+    """A page across groups: its parts `p.parts` ((group, start, stop), …) of the answers `p`,
+    each found by its index (plain ids, no score, no joins), in one query of the rows with
+    what a card shows, in the order of the groups."""
+    ranking = p.context
+    match = ranking.match_q(p)
+    rows = models.Q()
+    for n, start, stop in p.parts:
+        ids = (
+            open_offers(row_by_row=True)
+            .filter(match & ranking.match_group(n, p))
+            .order_by(*open_order())
+            .values("pk")[start:stop]
+        )
+        rows |= models.Q(pk__in=ids)
+    group = models.Case(
+        *(
+            models.When(ranking.match_group(n, p), then=models.Value(n))
+            for n in range(ranking.group_count(p))
+        ),
+        output_field=models.IntegerField(),
+    )
+    return (
+        candidates(row_by_row=True)
+        .filter(match)
+        .filter(rows)
+        .alias(finder_group=group)
+        .order_by("finder_group", *open_order())
+    )
+
+
 # MatchList's queries, compiled once per shape of the answers (engagierte_stadt.prepared).
+# A page across groups was built and compiled on every request: at demo size, where the
+# chosen Stadtteil has few matches, on nearly every first page (issue #17).
 GROUP_IDS = Prepared(lambda p: _group_matches(p).order_by().values_list("pk")[: p.limit])
 GROUP_PAGE = Prepared(
     lambda p: _group_matches(p, candidates).order_by(*open_order())[p.start : p.stop]
 )
+GROUP_ACROSS = Prepared(_across_groups)
 
 
 def find(answers: Answers, choices: Choices, *, page_number=1) -> Result:

@@ -13,6 +13,7 @@ import re
 
 import pytest
 from django.db import connection, models
+from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -140,6 +141,36 @@ def test_a_page_across_the_groups_is_one_query(town):
         rows = matches[here - 2 : here + 3]
     assert len(queries) == 1
     assert [o.pk for o in rows] == reference(answers)[here - 2 : here + 3]
+
+
+def test_a_page_across_the_groups_is_compiled_once_not_on_every_request(
+    town, settings, monkeypatch
+):
+    """Issue #17: at demo size the chosen Stadtteil has few matches, so nearly every first
+    page crosses into the neighbours; that query was built and compiled on every request."""
+    settings.PREPARED_CHECK = False  # the check compiles the usual query to compare with
+    answers = finder.Answers(place="welper", neighbours=True)
+
+    def page_across():
+        matches = finder.MatchList(finder.Ranking(answers, finder.Choices.load()))
+        here, _near = matches.counts()
+        return [o.pk for o in matches[here - 2 : here + 3]], here
+
+    first, here = page_across()  # compiles what this shape of answers needs
+    assert first == reference(answers)[here - 2 : here + 3]
+    compiled = []
+    as_sql = SQLCompiler.as_sql
+
+    def counting(self, *args, **kwargs):
+        if self.query.model is Opportunity:
+            compiled.append(self.query)
+        return as_sql(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", counting)
+    again, _here = page_across()
+    assert again == first
+    # Neither the counts nor the page across the groups built an offer query again.
+    assert compiled == []
 
 
 def test_each_group_is_counted_in_one_query_that_stops_at_the_limit(town):
