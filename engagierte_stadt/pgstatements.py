@@ -128,7 +128,10 @@ class PreparingCursor(psycopg2.extensions.cursor):
         # One statement per SQL and values of its constants: whatever runs this SQL with
         # other values there gets a statement of its own, never one with the wrong literals.
         try:
-            key = (query, tuple(vars[i] for i in constants)) if constants else query
+            # With the types: True == 1 in Python, not in SQL.
+            key = (
+                (query, tuple((type(vars[i]), vars[i]) for i in constants)) if constants else query
+            )
             run = known.get(key)
         except (TypeError, IndexError, KeyError):  # a value without a hash (a list), …
             return super().execute(query, vars)

@@ -230,3 +230,17 @@ def test_a_prepared_querys_constants_let_postgresql_keep_one_plan():
     statement = statement_with('FROM "quartiere_project"')
     assert "'published'" in statement["statement"]
     assert statement["generic_plans"] >= 1, statement
+
+
+def test_equal_values_of_other_types_get_statements_of_their_own():
+    # True == 1 in Python; in SQL the literal true is no 1.
+    sql = "SELECT %s::text"
+    pgstatements.register(sql, constants=[0])
+    try:
+        cursor = raw_cursor()
+        cursor.execute(sql, (True,))
+        assert cursor.fetchone() == ("true",)
+        cursor.execute(sql, (1,))
+        assert cursor.fetchone() == ("1",)
+    finally:
+        pgstatements._shapes.pop(sql, None)
