@@ -148,6 +148,8 @@ def public_urls() -> list[tuple[str, str]]:
         ("Inhaltsseite", "/impressum/" if Page.objects.filter(slug="impressum").exists() else None),
         ("Finder mit Antworten", f"/mitmachen/finden/?stadtteil={quartier.slug}&nachbarn=on"),
         ("Suche", "/suche/?q=Nachbarn"),
+        # Nothing found (a misspelt word): "Meinten Sie …?" and the popular topics.
+        ("Suche ohne Treffer", "/suche/?q=Zeppelinlandeplatz"),
     ]
     if pages[16][1] is None:
         pages[16] = ("Inhaltsseite", demo_row(Page.search_queryset()).get_absolute_url())

@@ -203,13 +203,29 @@ class Quartier(TranslatableMixin, ShareableMixin, PublicAddressMixin, models.Mod
         return self.in_language("teaser") or self.in_language("description")
 
 
+# `Topic.objects.popular()` counts up to this many published projects per topic.
+POPULAR_COUNT_CAP = 50
+
+
 class TopicQuerySet(models.QuerySet):
     def popular(self):
-        """Topics by the number of published projects in them, most first (none left out)."""
-        published = ProjectQuerySet.published_condition("projects__")
-        return self.annotate(
-            project_count=models.Count("projects", filter=published, distinct=True)
-        ).order_by("-project_count", "name")
+        """Topics by the number of published projects in them, most first, then by name
+        (none left out). Each topic's count stops at `POPULAR_COUNT_CAP`: counting every
+        project took 28 ms at 10x the demo data (the search page without a query or without
+        hits, issue #17), 3 ms this way, and that no longer grows with the number of
+        projects. Topics with at least that many projects rank by name among themselves."""
+        counted = (
+            Project.topics.through.objects.filter(topic_id=models.OuterRef("pk"))
+            .filter(ProjectQuerySet.published_condition("project__"))
+            .order_by()
+            .values("pk")[:POPULAR_COUNT_CAP]
+        )
+        count = models.Func(
+            models.Subquery(counted),
+            template="(SELECT COUNT(*) FROM %(expressions)s AS counted)",
+            output_field=models.IntegerField(),
+        )
+        return self.annotate(project_count=count).order_by("-project_count", "name")
 
 
 class Topic(models.Model):

@@ -239,6 +239,40 @@ def test_empty_result_suggests_topics_and_the_finder(client):
     )
 
 
+def popular_topic_names(html: str) -> list[str]:
+    listed = re.search(r'<ul class="site-search__topics">(.*?)</ul>', html, re.DOTALL).group(1)
+    return re.findall(r'<a class="kern-link" href="[^"]*">([^<]*)</a>', listed)
+
+
+def test_topics_on_a_search_without_hits_come_by_their_published_projects(client):
+    sport, kultur, umwelt = (TopicFactory(name=n) for n in ("Sport", "Kultur", "Umwelt"))
+    project("Lauftreff", topics=[sport])
+    project("Radtour", topics=[sport])
+    project("Lesecafé", topics=[kultur])
+    # Drafts and projects not yet due do not count: Umwelt has none published.
+    for number in range(3):
+        project(f"Entwurf {number}", topics=[umwelt], publication=Publication.DRAFT)
+    project("Später", topics=[umwelt], publish_at=timezone.now() + timezone.timedelta(days=1))
+    html = search_page(client, "Zeppelinlandeplatz")
+    assert popular_topic_names(html) == ["Sport", "Kultur", "Umwelt"]
+    assert popular_topic_names(search_page(client, "")) == ["Sport", "Kultur", "Umwelt"]
+
+
+def test_topics_count_their_projects_only_up_to_the_cap_then_go_by_name(client, monkeypatch):
+    # Counting stops at the cap (the cost does not grow with the projects): with the cap at
+    # 2, three projects count as much as two, and the name decides.
+    from quartiere import models as quartiere_models
+
+    zukunft, bildung = TopicFactory(name="Zukunft"), TopicFactory(name="Bildung")
+    for number in range(3):
+        project(f"Zukunftswerkstatt {number}", topics=[zukunft])
+    for number in range(2):
+        project(f"Lernpatenschaft {number}", topics=[bildung])
+    assert popular_topic_names(search_page(client, "")) == ["Zukunft", "Bildung"]
+    monkeypatch.setattr(quartiere_models, "POPULAR_COUNT_CAP", 2)
+    assert popular_topic_names(search_page(client, "")) == ["Bildung", "Zukunft"]
+
+
 def test_umlaut_written_out_finds_the_word_with_umlaut(client):
     project("Bürgerzentrum renovieren")
     assert hit_titles(search_page(client, "Buergerzentrum")) == ["Bürgerzentrum renovieren"]
