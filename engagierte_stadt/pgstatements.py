@@ -8,8 +8,16 @@ trip) and runs it by name afterwards (`EXECUTE name (values)`). PostgreSQL plans
 five runs for their values and then keeps a generic plan where that is not dearer
 (`plan_cache_mode`, default `auto`): it then neither parses nor plans. Where a generic plan
 would be dearer (a Quartier's lists, the filtered lists: the values decide the plan) it
-still plans for each run's values but no longer parses. Forcing generic plans was measured
-and made the home page and /mitmachen/ ten times slower at 10x; do not.
+still plans for each run's values but no longer parses. Forcing generic plans on every
+statement was measured and made the home page and /mitmachen/ ten times slower at 10x (before
+constants became literals), and a /mitmachen/ filtered by dates still 12 times slower after.
+
+A shape registered `generic` (a fixed list whose only values are the time, today and ids:
+`Prepared(..., generic=True)`) runs with `plan_cache_mode = force_generic_plan` instead, from
+its first run: for those PostgreSQL came to the same plan for all values but, as an unknown
+time looks dearer to it, kept planning them anew (0.2 to 1 ms each; a Quartier page had 1.7
+ms of such planning at 10x). The session's mode is switched by a `SET` sent in the same round
+trip as the statement, only when the next statement wants the other mode.
 
 A shape's constants (a status, a flag, a choice: the same on every call, but parameters to
 Django) are written into the statement as literals, so the plan made once for all calls sees
@@ -50,11 +58,15 @@ MAX_STATEMENTS = 512
 # SQL texts of prepared shapes (`register`), each with the positions of its parameters that
 # are constants of the shape; bounded: emptied when full.
 _shapes: dict[str, tuple[int, ...]] = {}
+# SQL texts of shapes whose plan is made once for all values from the first run (`register`).
+_generic: set[str] = set()
 _refused: set[str] = set()
+# The two settings of `plan_cache_mode` a statement runs with.
+GENERIC, AUTO = "force_generic_plan", "auto"
 _PLACEHOLDER = re.compile(r"%[s%]")
 
 
-def register(sql: str, constants=()) -> None:
+def register(sql: str, constants=(), *, generic: bool = False) -> None:
     """Name `sql` (with psycopg2's `%s` placeholders) as the SQL of a prepared shape.
 
     `constants`: the positions of parameters that are the same on every call of the shape
@@ -62,14 +74,25 @@ def register(sql: str, constants=()) -> None:
     written into the statement as literals, so PostgreSQL sees them when it plans it once for
     all calls: a generic plan with `status = $1` cannot use an index made for
     `status = 'published'`, and PostgreSQL planned such statements again on every run. The
-    same SQL registered with other constants keeps only the positions constant in both."""
+    same SQL registered with other constants keeps only the positions constant in both.
+
+    `generic`: run with one plan for all values from the first run on (`GENERIC`), where
+    PostgreSQL's own choice (`AUTO`) would plan it anew on every run: a fixed list whose
+    only values are the time and ids (see `prepared.Prepared`). The same SQL registered
+    once without it is not generic."""
     if len(_shapes) >= MAX_SHAPES:
         _shapes.clear()
+        _generic.clear()
     positions = frozenset(constants)
     known = _shapes.get(sql)
     if known is not None:
         positions &= frozenset(known)
+        generic = generic and sql in _generic  # generic only if every shape of it is
     _shapes[sql] = tuple(sorted(positions))
+    if generic:
+        _generic.add(sql)
+    else:
+        _generic.discard(sql)
 
 
 def statement(sql: str, literals: dict[int, str] | None = None) -> tuple[str, int]:
@@ -101,6 +124,14 @@ class PreparingConnection(psycopg2.extensions.connection):
         # SQL (with the values of its constants) -> its EXECUTE
         self.prepared_statements: dict = {}
         self.prepared_count = 0
+        # This session's `plan_cache_mode` as last set here (None: not known, so set it
+        # before the next statement; a rolled back transaction takes a SET back). A wrong
+        # guess costs time, never rows: a plan does not change what a query finds.
+        self.plan_mode = None
+
+    def rollback(self):
+        self.plan_mode = None
+        return super().rollback()
 
 
 class PreparingCursor(psycopg2.extensions.cursor):
@@ -120,6 +151,8 @@ class PreparingCursor(psycopg2.extensions.cursor):
         constants = _shapes.get(query) if vars is not None and self.name is None else None
         if constants is None:
             self._usual = None
+            if isinstance(query, str) and query.startswith("ROLLBACK"):
+                _forget_mode(self.connection)  # a savepoint's SET is taken back too
             return super().execute(query, vars)
         self._usual = (query, vars)
         known = getattr(self.connection, "prepared_statements", None)
@@ -140,10 +173,30 @@ class PreparingCursor(psycopg2.extensions.cursor):
         else:
             variable = vars
         if run is not None:
-            return super().execute(run, variable)
+            return self._run(query, run, variable)
         if query in _refused:
             return super().execute(query, vars)
         return self._prepare(query, vars, key, constants, variable, known)
+
+    def _mode(self, query) -> str:
+        """The SET that makes this session plan `query`'s statement as it is registered
+        (generic or PostgreSQL's choice), with a `;` after it; empty if it is set already."""
+        mode = GENERIC if query in _generic else AUTO
+        if self.connection.plan_mode == mode:
+            return ""
+        return f"SET plan_cache_mode = {mode}; "
+
+    def _run(self, query, run, variable):
+        connection = self.connection
+        mode = self._mode(query)
+        try:
+            result = super().execute(mode + run if mode else run, variable)
+        except psycopg2.Error:
+            connection.plan_mode = None
+            raise
+        if mode:
+            connection.plan_mode = GENERIC if query in _generic else AUTO
+        return result
 
     def _prepare(self, query, vars, key, constants, variable, known):
         connection = self.connection
@@ -174,15 +227,19 @@ class PreparingCursor(psycopg2.extensions.cursor):
                 self._refuse(query)
                 return super().execute(query, vars)
             known[key] = run
-            return super().execute(run, variable)
+            return self._run(query, run, variable)
+        mode = self._mode(query)
         try:
             # One round trip: the statement, and its first run.
-            result = super().execute(f"PREPARE {name} AS {text}; {run}", variable)
+            result = super().execute(f"{mode}PREPARE {name} AS {text}; {run}", variable)
         except psycopg2.Error:
+            connection.plan_mode = None
             # Refused, or the query itself failed: the plain query tells which.
             result = super().execute(query, vars)
             self._refuse(query)
             return result
+        if mode:
+            connection.plan_mode = GENERIC if query in _generic else AUTO
         known[key] = run
         return result
 
@@ -190,3 +247,8 @@ class PreparingCursor(psycopg2.extensions.cursor):
     def _refuse(query):
         _refused.add(query)
         logger.info("Not prepared on the server (runs as a plain query): %.200s", query)
+
+
+def _forget_mode(connection) -> None:
+    if isinstance(connection, PreparingConnection):
+        connection.plan_mode = None

@@ -225,9 +225,12 @@ class FilteredListMixin:
         self.filter_state = state = self.get_filter_state()
         params = getattr(self.filterset_class, "prepared_params", ())
         values = {name: value if name in params else Fixed(value) for name, value in state.applied}
-        prepared = _FILTERED_ROWS.get(type(self))
+        # Without filters a fixed list: one plan for all values (see `Prepared`); with the
+        # filters a visitor chose, PostgreSQL plans for their values.
+        key = (type(self), not values)
+        prepared = _FILTERED_ROWS.get(key)
         if prepared is None:
-            prepared = _FILTERED_ROWS[type(self)] = Prepared(_filtered_rows)
+            prepared = _FILTERED_ROWS[key] = Prepared(_filtered_rows, generic=not values)
         return prepared.rows(context=self, **values)
 
     # Counted up to 100 rows ("mehr als 100"), then paged on without a last page: the count

@@ -37,11 +37,15 @@ HOME_PARTNERS = 4
 HOME_OPPORTUNITIES = Prepared(
     lambda p: (
         Opportunity.objects.published_row_by_row().open_with_free_places().for_cards()[:HOME_CARDS]
-    )
+    ),
+    generic=True,
 )
-HOME_MEETINGS = Prepared(lambda p: Meeting.objects.upcoming().for_cards()[:HOME_CARDS])
+HOME_MEETINGS = Prepared(
+    lambda p: Meeting.objects.upcoming().for_cards()[:HOME_CARDS], generic=True
+)
 HOME_ARTICLES = Prepared(
-    lambda p: Article.objects.published().latest_first().for_cards()[:HOME_CARDS]
+    lambda p: Article.objects.published().latest_first().for_cards()[:HOME_CARDS],
+    generic=True,
 )
 HOME_PROJECTS = Prepared(
     lambda p: (
@@ -49,10 +53,12 @@ HOME_PROJECTS = Prepared(
         .featured()
         .for_cards()
         .order_by("-publish_at", "pk")[:HOME_CARDS]
-    )
+    ),
+    generic=True,
 )
 HOME_PARTNERS_QUERY = Prepared(
-    lambda p: Partner.objects.published().card_columns().directory_order()[:HOME_PARTNERS]
+    lambda p: Partner.objects.published().card_columns().directory_order()[:HOME_PARTNERS],
+    generic=True,
 )
 
 
@@ -103,7 +109,7 @@ class ArticleDetailView(DraftPreviewMixin, BreadcrumbMixin, DetailView):
         return [(_("News"), "article_list"), (self.object.in_language("title"), None)]
 
 
-PAGE_BY_SLUG = Prepared(lambda p: Page.objects.filter(slug=p.slug).order_by("pk")[:1])
+PAGE_BY_SLUG = Prepared(lambda p: Page.objects.filter(slug=p.slug).order_by("pk")[:1], generic=True)
 
 
 class PageView(BreadcrumbMixin, TemplateView):

@@ -15,7 +15,8 @@ NEWEST_IN_QUARTIER = Prepared(
         .in_quartier(Quartier(pk=p.quartier_id))
         .for_cards()
         .latest_first()[: QUARTIER_PAGE_LIMIT + 1]
-    )
+    ),
+    generic=True,
 )
 
 
@@ -31,7 +32,8 @@ def quartier_section(quartier) -> dict:
 
 
 TAKEN_UP_INTO = Prepared(
-    lambda p: Idea.objects.public().filter(project_id=p.project_id).only("pk", "title")[:1]
+    lambda p: Idea.objects.public().filter(project_id=p.project_id).only("pk", "title")[:1],
+    generic=True,
 )
 
 

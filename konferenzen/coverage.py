@@ -129,8 +129,10 @@ QUARTIERE_WITH_COUNTS = Prepared(
             wishes=_count(ConferenceWish.objects.confirmed()),
         )
         .order_by("name", "pk")
-    )
+    ),
+    generic=True,
 )
 NAMED_ON_OVERVIEW = Prepared(
-    lambda p: Conference.objects.filter(pk__in=_named_on_overview()).for_lists()
+    lambda p: Conference.objects.filter(pk__in=_named_on_overview()).for_lists(),
+    generic=True,
 )

@@ -20,7 +20,8 @@ AROUND_QUARTIER = Prepared(
         Conference.objects.active()
         .around(Quartier(pk=p.quartier_id, parent_id=p.parent_id))
         .for_lists()[: CONFERENCES_SHOWN + 1]
-    )
+    ),
+    generic=True,
 )
 
 

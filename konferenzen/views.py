@@ -38,7 +38,9 @@ ACTION_ITEM_ROW = (
 
 
 # The overview's dates, compiled once per process (engagierte_stadt.prepared).
-NEXT_MEETINGS = Prepared(lambda p: Meeting.objects.upcoming().for_cards()[:OVERVIEW_MEETINGS])
+NEXT_MEETINGS = Prepared(
+    lambda p: Meeting.objects.upcoming().for_cards()[:OVERVIEW_MEETINGS], generic=True
+)
 
 
 class OverviewView(BreadcrumbMixin, TemplateView):
@@ -60,19 +62,22 @@ class OverviewView(BreadcrumbMixin, TemplateView):
 PAST_MEETINGS = Prepared(
     lambda p: Meeting.objects.rows_of_conference(p.conference_id).past()[
         : CONFERENCE_PAST_MEETINGS + 1
-    ]
+    ],
+    generic=True,
 )
 UPCOMING_MEETINGS = Prepared(
     lambda p: Meeting.objects.rows_of_conference(p.conference_id).upcoming()[
         : CONFERENCE_UPCOMING_MEETINGS + 1
-    ]
+    ],
+    generic=True,
 )
 OPEN_ACTION_ITEMS = Prepared(
     lambda p: (
         ActionItem.objects.not_done()
         .of_conference(Conference(pk=p.conference_id))
         .only(*ACTION_ITEM_ROW)
-    )
+    ),
+    generic=True,
 )
 OPEN_BEFORE = Prepared(
     lambda p: (
@@ -81,7 +86,8 @@ OPEN_BEFORE = Prepared(
         )
         .select_related("meeting__conference")
         .only(*ACTION_ITEM_ROW)
-    )
+    ),
+    generic=True,
 )
 
 
@@ -114,7 +120,8 @@ class ConferenceDetailView(BreadcrumbMixin, DetailView):
 
 
 MEETING_BY_ADDRESS = Prepared(
-    lambda p: Meeting.objects.for_detail().filter(conference__slug=p.conference, slug=p.slug)[:1]
+    lambda p: Meeting.objects.for_detail().filter(conference__slug=p.conference, slug=p.slug)[:1],
+    generic=True,
 )
 
 

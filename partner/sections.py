@@ -25,7 +25,8 @@ def _roles_in_project() -> Prepared:
             .select_related("partner")
             .only("role", "project", "partner__name", "partner__slug")
             .by_role()
-        )
+        ),
+        generic=True,
     )
 
 
@@ -50,7 +51,8 @@ def _active_in_quartier() -> Prepared:
             .active_in_quartier(Quartier(pk=p.quartier_id))
             .card_columns()
             .directory_order()[: QUARTIER_PAGE_LIMIT + 1]
-        )
+        ),
+        generic=True,
     )
 
 

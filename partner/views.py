@@ -81,7 +81,8 @@ PARTNER_ROLES = Prepared(
             "project__quartier__name",
         )
         .by_role()
-    )
+    ),
+    generic=True,
 )
 PROJECTS_OPPORTUNITIES = Prepared(
     lambda p: (
@@ -89,7 +90,8 @@ PROJECTS_OPPORTUNITIES = Prepared(
         .filter(project__in=p.project_ids)
         .open_free_places_first()
         .for_cards()
-    )
+    ),
+    generic=True,
 )
 
 

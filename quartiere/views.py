@@ -60,7 +60,8 @@ QUARTIER_PROJECTS = Prepared(
         .in_quartier(Quartier(pk=p.quartier_id))
         .for_cards()
         .order_by("-publish_at", "pk")[: QUARTIER_PAGE_LIMIT + 1]
-    )
+    ),
+    generic=True,
 )
 QUARTIER_OPPORTUNITIES = Prepared(
     lambda p: (
@@ -68,7 +69,8 @@ QUARTIER_OPPORTUNITIES = Prepared(
         .in_quartier(Quartier(pk=p.quartier_id))
         .open_free_places_first()
         .for_cards()[: QUARTIER_PAGE_LIMIT + 1]
-    )
+    ),
+    generic=True,
 )
 
 
@@ -124,7 +126,8 @@ MORE_PROJECTS = Prepared(
         .select_related("quartier")
         .only(*ProjectQuerySet.CARD_FIELDS)
         .order_by("-publish_at", "pk")[:MORE_PROJECTS_LIMIT]
-    )
+    ),
+    generic=True,
 )
 PROJECT_OPPORTUNITIES = Prepared(
     lambda p: (
@@ -132,7 +135,8 @@ PROJECT_OPPORTUNITIES = Prepared(
         .filter(project_id=p.project_id)
         .free_places_first()
         .for_cards()
-    )
+    ),
+    generic=True,
 )
 
 

@@ -244,3 +244,65 @@ def test_equal_values_of_other_types_get_statements_of_their_own():
         assert cursor.fetchone() == ("1",)
     finally:
         pgstatements._shapes.pop(sql, None)
+
+
+# A fixed list whose only values are the time and an id: one plan for all values.
+GENERIC_IN_QUARTIER = Prepared(
+    lambda p: (
+        Project.objects.published()
+        .in_quartier(Quartier(pk=p.quartier_id))
+        .only("slug")
+        .order_by("slug")
+    ),
+    generic=True,
+)
+
+
+def test_a_generic_shape_is_planned_once_for_all_values_from_its_first_run():
+    welper, blankenstein = QuartierFactory(slug="welper"), QuartierFactory(slug="blankenstein")
+    ProjectFactory(slug="in-welper", quartier=welper)
+    ProjectFactory(slug="in-blankenstein", quartier=blankenstein)
+    assert [p.slug for p in GENERIC_IN_QUARTIER(quartier_id=welper.pk)] == ["in-welper"]
+    statement = statement_with('"quartiere_project"."slug" FROM')
+    # PostgreSQL's own choice plans the first five runs for their values.
+    assert (statement["generic_plans"], statement["custom_plans"]) == (1, 0), statement
+    assert [p.slug for p in GENERIC_IN_QUARTIER(quartier_id=blankenstein.pk)] == [
+        "in-blankenstein"
+    ]
+    assert statement_with('"quartiere_project"."slug" FROM')["custom_plans"] == 0
+
+
+def test_a_shape_without_generic_keeps_postgresqls_choice_after_a_generic_one():
+    welper = QuartierFactory(slug="welper")
+    ProjectFactory(title="Published", slug="published", quartier=welper)
+    GENERIC_IN_QUARTIER(quartier_id=welper.pk)
+    assert [p.title for p in IN_QUARTIER(quartier_id=welper.pk)] == ["Published"]
+    # Planned for its values, as PostgreSQL does the first runs: the session's mode is back.
+    assert statement_with('"quartiere_project"."title" FROM')["custom_plans"] == 1
+    GENERIC_IN_QUARTIER(quartier_id=welper.pk)
+    assert statement_with('"quartiere_project"."slug" FROM')["custom_plans"] == 0
+
+
+def test_a_generic_shape_stays_generic_after_a_rolled_back_transaction():
+    welper = QuartierFactory(slug="welper")
+    ProjectFactory(slug="published", quartier=welper)
+    IN_QUARTIER(quartier_id=welper.pk)
+    with pytest.raises(ZeroDivisionError), transaction.atomic():
+        GENERIC_IN_QUARTIER(quartier_id=welper.pk)  # sets the mode inside the savepoint
+        raise ZeroDivisionError  # … whose rollback takes it back
+    assert [p.slug for p in GENERIC_IN_QUARTIER(quartier_id=welper.pk)] == ["published"]
+    assert statement_with('"quartiere_project"."slug" FROM')["custom_plans"] == 0
+
+
+def test_the_same_sql_is_generic_only_if_every_shape_of_it_is():
+    sql = "SELECT %s::int + 1"
+    pgstatements.register(sql, generic=True)
+    try:
+        assert sql in pgstatements._generic
+        pgstatements.register(sql)
+        assert sql not in pgstatements._generic
+        pgstatements.register(sql, generic=True)
+        assert sql not in pgstatements._generic
+    finally:
+        pgstatements._shapes.pop(sql, None)
+        pgstatements._generic.discard(sql)
