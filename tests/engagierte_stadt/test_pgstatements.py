@@ -266,9 +266,7 @@ def test_a_generic_shape_is_planned_once_for_all_values_from_its_first_run():
     statement = statement_with('"quartiere_project"."slug" FROM')
     # PostgreSQL's own choice plans the first five runs for their values.
     assert (statement["generic_plans"], statement["custom_plans"]) == (1, 0), statement
-    assert [p.slug for p in GENERIC_IN_QUARTIER(quartier_id=blankenstein.pk)] == [
-        "in-blankenstein"
-    ]
+    assert [p.slug for p in GENERIC_IN_QUARTIER(quartier_id=blankenstein.pk)] == ["in-blankenstein"]
     assert statement_with('"quartiere_project"."slug" FROM')["custom_plans"] == 0
 
 
