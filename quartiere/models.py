@@ -559,7 +559,9 @@ class Project(
         """The first gallery image (prefetched by `for_cards()`), or None."""
         gallery = getattr(self, "gallery", None)
         if gallery is None:
-            gallery = list(self.images.order_by("position", "pk")[:1])
+            # The cards' own prefetch: a query compiled once (an offer page's share picture).
+            _PROJECT_CARD_PREFETCHES[1].fetch([self])
+            gallery = self.gallery
         return gallery[0] if gallery else None
 
     def share_description(self) -> str:
@@ -881,7 +883,9 @@ class OpportunityQuerySet(models.QuerySet):
     def for_detail(self):
         """The opportunity page: places, project, Quartier and skills, in 2 queries."""
         return (
-            self.annotate_places().select_related("quartier", "project").prefetch_related("skills")
+            self.annotate_places()
+            .select_related("quartier", "project")
+            .prefetch_related(_OPPORTUNITY_SKILLS)
         )
 
 
@@ -1797,6 +1801,8 @@ class QuartierAssignment(models.Model):
 
 
 # The prefetches behind a project card (`ProjectQuerySet.card_prefetches()`), made once.
+# An offer page's skills, run as a query compiled once (engagierte_stadt.prepared).
+_OPPORTUNITY_SKILLS = PreparedPrefetch("skills")
 _PROJECT_CARD_PREFETCHES = [
     # A topic's name and address; its description is for the topic filter only.
     PreparedPrefetch("topics", queryset=Topic.objects.only("name", "slug")),
