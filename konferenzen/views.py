@@ -14,7 +14,7 @@ from engagierte_stadt.prepared import Prepared
 from engagierte_stadt.viewmixins import BreadcrumbMixin
 from konferenzen.coverage import district_coverage
 from konferenzen.forms import RegistrationForm
-from konferenzen.models import ActionItem, Conference, Meeting
+from konferenzen.models import ActionItem, Conference, Decision, Meeting
 
 # How many dates the overview lists, and how many past meetings a conference page lists
 # before pointing to the archive.
@@ -119,6 +119,15 @@ class ConferenceDetailView(BreadcrumbMixin, DetailView):
         return super().get_context_data(**kwargs)
 
 
+# A meeting's minutes: its decisions and tasks, in their order.
+MINUTES_DECISIONS = Prepared(
+    lambda p: Decision.objects.filter(meeting_id=p.meeting_id).order_by("position", "pk"),
+    generic=True,
+)
+MINUTES_ACTION_ITEMS = Prepared(
+    lambda p: ActionItem.objects.filter(meeting_id=p.meeting_id).order_by("position", "pk"),
+    generic=True,
+)
 MEETING_BY_ADDRESS = Prepared(
     lambda p: Meeting.objects.for_detail().filter(conference__slug=p.conference, slug=p.slug)[:1],
     generic=True,
@@ -185,8 +194,8 @@ class MeetingDetailView(BreadcrumbMixin, DetailView):
         minutes = {}
         if meeting.minutes_published:
             minutes = {
-                "decisions": list(meeting.decisions.order_by("position", "pk")),
-                "action_items": list(meeting.action_items.order_by("position", "pk")),
+                "decisions": MINUTES_DECISIONS(meeting_id=meeting.pk),
+                "action_items": MINUTES_ACTION_ITEMS(meeting_id=meeting.pk),
                 "file_size": meeting.minutes_file_size,
             }
         kwargs.update(
