@@ -179,6 +179,15 @@ class Result:
     few: bool  # fewer matches than ALTERNATIVES_BELOW for some answers: show other ways in
 
 
+# The Quartiere next to one, compiled once per process (engagierte_stadt.prepared).
+NEIGHBOURS = Prepared(
+    lambda p: Quartier.neighbours.through.objects.filter(from_quartier_id=p.quartier_id).only(
+        "to_quartier_id"
+    ),
+    generic=True,
+)
+
+
 class Ranking:
     """The score and the explanations for one set of answers (see the module docstring)."""
 
@@ -193,11 +202,7 @@ class Ranking:
             self.place_pks = choices.with_children({self.place.pk})
             # Neighbours of the Quartier; a Quartier inside a district also lies next to
             # the rest of that district.
-            near = set(
-                Quartier.neighbours.through.objects.filter(
-                    from_quartier_id=self.place.pk
-                ).values_list("to_quartier_id", flat=True)
-            )
+            near = {row.to_quartier_id for row in NEIGHBOURS(quartier_id=self.place.pk)}
             if self.place.parent_id:
                 near.add(self.place.parent_id)
             self.near = sorted((p for p in choices.places if p.pk in near), key=lambda p: p.name)

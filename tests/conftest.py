@@ -46,3 +46,22 @@ def admin_client(db, admin_user):
     client = Client()
     login_staff(client, admin_user)
     return client
+
+
+@pytest.fixture
+def compiled_queries(monkeypatch, settings):
+    """The models of the queries Django compiles to SQL from here on, as a list (issue #17:
+    a page's queries are compiled once per process, not on every request). Turns off the
+    checks that compile the usual query beside a prepared one to compare them."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    settings.PREPARED_CHECK = False
+    compiled = []
+    as_sql = SQLCompiler.as_sql
+
+    def counting(self, *args, **kwargs):
+        compiled.append(self.query.model)
+        return as_sql(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", counting)
+    return compiled

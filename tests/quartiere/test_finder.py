@@ -156,6 +156,19 @@ def test_neighbours_count_as_matches_after_the_stadtteil_itself(town, client):
     assert matches == ["Kuchen backen", "Lesen", "Ufer putzen", "Burg zeigen"]
 
 
+def test_a_finder_page_with_neighbours_compiles_no_query_on_its_second_request(
+    town, client, settings, compiled_queries
+):
+    """Issue #17: the Stadtteil's neighbours were a query built and compiled on every
+    request; now every query of the finder's page is compiled once per process."""
+    settings.PAGE_CACHE = False
+    first = results(client, "stadtteil=welper&nachbarn=on")
+    compiled_queries.clear()
+    assert results(client, "stadtteil=welper&nachbarn=on") == first
+    assert first[0] == ["Kuchen backen", "Lesen", "Ufer putzen", "Burg zeigen"]
+    assert compiled_queries == []
+
+
 def test_a_few_hours_a_month_keeps_flexible_and_short_regular_offers(town, client):
     matches, alternatives = results(client, "stadtteil=welper&zeit=monatlich")
     assert matches == ["Kuchen backen"]

@@ -323,32 +323,22 @@ def test_unknown_opportunity_gets_the_sites_404_page(db, client):
 
 
 def test_an_offer_page_shows_its_skills_and_project_picture_from_queries_compiled_once(
-    town, client, settings, monkeypatch
+    town, client, settings, compiled_queries
 ):
     """Issue #17: the offer's skills and its project's picture (the share picture) were
     queries built and compiled on every request; now they are compiled once, like the rest
     of the page's queries."""
-    from django.db.models.sql.compiler import SQLCompiler
-
     from quartiere.models import Skill
     from tests.factories import ProjectImageFactory
 
     settings.PAGE_CACHE = False
-    settings.PREPARED_CHECK = False  # the check compiles the usual query to compare with
     ProjectImageFactory(project=town["garten"], alt_text="Beete im Frühling")
     offer = OpportunityFactory(project=town["garten"], title="Beete gießen", slug="giessen")
     offer.skills.set([Skill.objects.create(name="Gärtnern", slug="gaertnern")])
     first = client.get("/mitmachen/giessen/").content.decode()
     assert "Gärtnern" in first
     assert '<meta property="og:image:alt" content="Beete im Frühling">' in first
-    compiled = []
-    as_sql = SQLCompiler.as_sql
-
-    def counting(self, *args, **kwargs):
-        compiled.append(self.query.model)
-        return as_sql(self, *args, **kwargs)
-
-    monkeypatch.setattr(SQLCompiler, "as_sql", counting)
+    compiled_queries.clear()
     again = client.get("/mitmachen/giessen/").content.decode()
     assert "Gärtnern" in again and "Beete im Frühling" in again
-    assert compiled == []
+    assert compiled_queries == []
