@@ -784,6 +784,13 @@ class SearchTermQuerySet(models.QuerySet):
         (pg_trgm, at least its threshold of 0.3), the most similar first; elsewhere: a word
         that contains `key`, the shortest first.
         """
+        if connection.vendor == "postgresql":
+            # Compiled once per process (engagierte_stadt.prepared), as the search's queries.
+            return next(iter(_CLOSEST_TERM(key=key)), None)
+        return self.closest_rows(key).first()
+
+    def closest_rows(self, key: str):
+        """The words of `closest()`, the closest first."""
         same = models.Case(models.When(folded=key, then=models.Value(0)), default=models.Value(1))
         if connection.vendor == "postgresql":
             from django.contrib.postgres.search import TrigramSimilarity
@@ -795,7 +802,7 @@ class SearchTermQuerySet(models.QuerySet):
             )
         else:
             rows = self.filter(folded__contains=key).order_by(same, Length("word"), "word")
-        return rows.values_list("word", flat=True).first()
+        return rows.values_list("word", flat=True)
 
 
 class SearchTerm(models.Model):
@@ -816,6 +823,10 @@ class SearchTerm(models.Model):
 
     def __str__(self):
         return self.word
+
+
+# "Meinten Sie …?" on PostgreSQL: the closest word of the vocabulary to a searched one.
+_CLOSEST_TERM = Prepared(lambda p: SearchTerm.objects.closest_rows(p.key)[:1])
 
 
 class RecoveryCodeDevice(ThrottlingMixin, Device):

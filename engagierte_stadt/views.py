@@ -17,7 +17,7 @@ from django.views.static import serve
 from engagierte_stadt import health, opendata, search, sharing
 from engagierte_stadt.forms import AccessibilityFeedbackForm
 from engagierte_stadt.models import AccessibilityStatement, Article, Page, SiteSettings
-from engagierte_stadt.prepared import Prepared
+from engagierte_stadt.prepared import Fixed, Prepared
 from engagierte_stadt.preview import DraftPreviewMixin
 from engagierte_stadt.services import feedback_submit
 from engagierte_stadt.submissions.views import SpamCheckedPostMixin
@@ -25,6 +25,7 @@ from engagierte_stadt.urlwords import prefixes_before
 from engagierte_stadt.viewmixins import BreadcrumbMixin
 from konferenzen.models import Meeting
 from partner.models import Partner
+from quartiere import models as quartiere_models
 from quartiere.filters import quartier_choices
 from quartiere.models import Opportunity, Project, Topic
 
@@ -109,6 +110,8 @@ class ArticleDetailView(DraftPreviewMixin, BreadcrumbMixin, DetailView):
         return [(_("News"), "article_list"), (self.object.in_language("title"), None)]
 
 
+# The search page's topics when it has no hits (compiled once per process).
+POPULAR_TOPICS = Prepared(lambda p: Topic.objects.popular(cap=p.cap)[: p.count], generic=True)
 PAGE_BY_SLUG = Prepared(lambda p: Page.objects.filter(slug=p.slug).order_by("pk")[:1], generic=True)
 
 
@@ -226,7 +229,9 @@ class SearchView(BreadcrumbMixin, TemplateView):
             pagination_query=urlencode({"q": query, "art": kind or ""}),
         )
         if results is None or results.total == 0:
-            context["topics"] = list(Topic.objects.popular()[: self.popular_topics])
+            context["topics"] = POPULAR_TOPICS(
+                cap=Fixed(quartiere_models.POPULAR_COUNT_CAP), count=Fixed(self.popular_topics)
+            )
         return context
 
 

@@ -510,3 +510,20 @@ def test_the_overview_asks_the_database_on_every_search(client):
     ]
     assert hit_titles(search_page(client, "Park")) == ["Gartentag im Park"]
     assert hit_titles(search_page(client, "Wüste")) == []
+
+
+@postgres_only  # SQLite's substring search (make run) builds its queries on every request
+def test_a_search_without_hits_compiles_no_query_on_its_second_request(
+    client, settings, compiled_queries
+):
+    """Issue #17: "Meinten Sie …?" and the popular topics were queries built and compiled on
+    every request; now every query of the page is compiled once per process."""
+    settings.PAGE_CACHE = False
+    project("Lauftreff", topics=[TopicFactory(name="Sport")])
+    SearchTerm.objects.get_or_create(word="Lauftreff", folded="lauftreff")
+    first = search_page(client, "Lauftrff")
+    assert summary(first) == "0 Treffer für „Lauftrff“"
+    assert popular_topic_names(first) == ["Sport"]
+    compiled_queries.clear()
+    assert search_page(client, "Lauftrff") == first
+    assert compiled_queries == []
