@@ -10,7 +10,6 @@ scanners open links with GET.
 
 import logging
 
-from django.db.models import Prefetch
 from django.db.models.functions import Lower
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
@@ -18,7 +17,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from engagierte_stadt.prepared import Prepared
+from engagierte_stadt.prepared import Prepared, PreparedPrefetch
 from engagierte_stadt.preview import DraftPreviewMixin
 from engagierte_stadt.submissions import services as submission_services
 from engagierte_stadt.submissions.capacity import CONFIRMATION_HOURS
@@ -95,6 +94,13 @@ PROJECTS_OPPORTUNITIES = Prepared(
 )
 
 
+# Of a partner page's Quartiere, the names and addresses the page links: a query compiled
+# once (engagierte_stadt.prepared.PreparedPrefetch).
+PARTNER_QUARTIERE = PreparedPrefetch(
+    "quartiere", queryset=Quartier.objects.order_by("name").only("name", "slug")
+)
+
+
 class PartnerDetailView(DraftPreviewMixin, BreadcrumbMixin, DetailView):
     """A partner's page: who they are, their projects and roles, Quartiere, ways to help."""
 
@@ -104,9 +110,7 @@ class PartnerDetailView(DraftPreviewMixin, BreadcrumbMixin, DetailView):
 
     def get_queryset(self):
         # Of its Quartiere, the names and addresses the page links.
-        partners = Partner.objects.prefetch_related(
-            Prefetch("quartiere", queryset=Quartier.objects.order_by("name").only("name", "slug"))
-        )
+        partners = Partner.objects.prefetch_related(PARTNER_QUARTIERE)
         # Staff may look at an unpublished partner (an accepted application) before publishing.
         if self.request.user.is_staff and not self.preview:
             return partners

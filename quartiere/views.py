@@ -38,12 +38,7 @@ class QuartierListView(BreadcrumbMixin, ListView):
     page_title = _("Districts and neighbourhoods")
 
     def get_queryset(self):
-        return (
-            Quartier.objects.filter(parent__isnull=True)
-            .only("name", "slug", "kind", "teaser", "teaser_en")
-            .prefetch_related(CHILDREN)
-            .order_by("name")
-        )
+        return DISTRICTS()
 
 
 # A Quartier's neighbourhoods as the pages link them: name and address (and the parent the
@@ -51,6 +46,16 @@ class QuartierListView(BreadcrumbMixin, ListView):
 CHILD_LINKS = Quartier.objects.only("name", "slug", "parent").order_by("name")
 # ... read by a query compiled once where the page's own query is prepared.
 CHILDREN = PreparedPrefetch("children", queryset=CHILD_LINKS)
+# The overview's districts with their neighbourhoods, compiled once per process.
+DISTRICTS = Prepared(
+    lambda p: (
+        Quartier.objects.filter(parent__isnull=True)
+        .only("name", "slug", "kind", "teaser", "teaser_en")
+        .prefetch_related(CHILDREN)
+        .order_by("name")
+    ),
+    generic=True,
+)
 
 
 # The Quartier page's own queries, each compiled once per process (engagierte_stadt.prepared).
