@@ -561,7 +561,7 @@ class Project(
         gallery = getattr(self, "gallery", None)
         if gallery is None:
             # The cards' own prefetch: a query compiled once (an offer page's share picture).
-            _PROJECT_CARD_PREFETCHES[1].fetch([self])
+            _PROJECT_GALLERY.fetch([self])
             gallery = self.gallery
         return gallery[0] if gallery else None
 
@@ -1804,10 +1804,12 @@ class QuartierAssignment(models.Model):
 # The prefetches behind a project card (`ProjectQuerySet.card_prefetches()`), made once.
 # An offer page's skills, run as a query compiled once (engagierte_stadt.prepared).
 _OPPORTUNITY_SKILLS = PreparedPrefetch("skills")
+# A project's pictures as `project.gallery`, in their order.
+_PROJECT_GALLERY = PreparedPrefetch(
+    "images", queryset=ProjectImage.objects.order_by("position", "pk"), to_attr="gallery"
+)
 _PROJECT_CARD_PREFETCHES = [
     # A topic's name and address; its description is for the topic filter only.
     PreparedPrefetch("topics", queryset=Topic.objects.only("name", "slug")),
-    PreparedPrefetch(
-        "images", queryset=ProjectImage.objects.order_by("position", "pk"), to_attr="gallery"
-    ),
+    _PROJECT_GALLERY,
 ]
