@@ -178,24 +178,20 @@ class PreparingCursor(psycopg2.extensions.cursor):
             return super().execute(query, vars)
         return self._prepare(query, vars, key, constants, variable, known)
 
-    def _mode(self, query) -> str:
-        """The SET that makes this session plan `query`'s statement as it is registered
-        (generic or PostgreSQL's choice), with a `;` after it; empty if it is set already."""
-        mode = GENERIC if query in _generic else AUTO
-        if self.connection.plan_mode == mode:
-            return ""
-        return f"SET plan_cache_mode = {mode}; "
-
-    def _run(self, query, run, variable):
+    def _run(self, query, sql, variable):
+        """`sql` (the statement's EXECUTE, or its PREPARE and EXECUTE), after the SET that
+        makes this session plan `query`'s statement as registered (generic or PostgreSQL's
+        choice) if the session is not set so already: in the same round trip."""
         connection = self.connection
-        mode = self._mode(query)
+        mode = GENERIC if query in _generic else AUTO
+        if connection.plan_mode != mode:
+            sql = f"SET plan_cache_mode = {mode}; {sql}"
         try:
-            result = super().execute(mode + run if mode else run, variable)
+            result = super().execute(sql, variable)
         except psycopg2.Error:
             connection.plan_mode = None
             raise
-        if mode:
-            connection.plan_mode = GENERIC if query in _generic else AUTO
+        connection.plan_mode = mode
         return result
 
     def _prepare(self, query, vars, key, constants, variable, known):
@@ -228,18 +224,14 @@ class PreparingCursor(psycopg2.extensions.cursor):
                 return super().execute(query, vars)
             known[key] = run
             return self._run(query, run, variable)
-        mode = self._mode(query)
         try:
             # One round trip: the statement, and its first run.
-            result = super().execute(f"{mode}PREPARE {name} AS {text}; {run}", variable)
+            result = self._run(query, f"PREPARE {name} AS {text}; {run}", variable)
         except psycopg2.Error:
-            connection.plan_mode = None
             # Refused, or the query itself failed: the plain query tells which.
             result = super().execute(query, vars)
             self._refuse(query)
             return result
-        if mode:
-            connection.plan_mode = GENERIC if query in _generic else AUTO
         known[key] = run
         return result
 

@@ -577,18 +577,23 @@ def test_meeting_page_keeps_a_bound_form_passed_in(rf, conference):
     assert context["meeting"] == meeting
 
 
-def test_meeting_shows_published_minutes_with_decisions_and_action_items(
-    client, conference, settings, tmp_path
-):
-    settings.MEDIA_ROOT = tmp_path
-    meeting = MeetingFactory(
+def held_with_minutes(conference, **fields):
+    """A meeting two weeks ago whose minutes were published an hour ago."""
+    return MeetingFactory(
         conference=conference,
         starts_at=days(-14),
         slug="m",
         status=Meeting.Status.HELD,
-        minutes_summary="Es kamen **40** Menschen.",
         minutes_published_at=timezone.now() - timedelta(hours=1),
+        **fields,
     )
+
+
+def test_meeting_shows_published_minutes_with_decisions_and_action_items(
+    client, conference, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    meeting = held_with_minutes(conference, minutes_summary="Es kamen **40** Menschen.")
     meeting.minutes_file.save("protokoll.pdf", ContentFile(b"%PDF-1.4\n" + b"x" * 2048))
     DecisionFactory(meeting=meeting, position=2, text="Zweiter Beschluss")
     DecisionFactory(meeting=meeting, position=1, text="Erster Beschluss")
@@ -617,13 +622,7 @@ def test_a_meeting_page_with_minutes_compiles_no_query_on_its_second_request(
     """Issue #17: the minutes' decisions and tasks were queries built and compiled on every
     request; now they are compiled once, like the rest of the meeting page's queries."""
     settings.PAGE_CACHE = False
-    meeting = MeetingFactory(
-        conference=conference,
-        starts_at=days(-14),
-        slug="m",
-        status=Meeting.Status.HELD,
-        minutes_published_at=timezone.now() - timedelta(hours=1),
-    )
+    meeting = held_with_minutes(conference)
     DecisionFactory(meeting=meeting, position=2, text="Zweiter Beschluss")
     DecisionFactory(meeting=meeting, position=1, text="Erster Beschluss")
     ActionItemFactory(meeting=meeting, title="Bänke bestellen")
