@@ -224,7 +224,11 @@ class FilteredListMixin:
     def get_queryset(self):
         self.filter_state = state = self.get_filter_state()
         params = getattr(self.filterset_class, "prepared_params", ())
-        values = {name: value if name in params else Fixed(value) for name, value in state.applied}
+        values = dict(state.applied)
+        prepared_values = getattr(self.filterset_class, "prepared_values", None)
+        if prepared_values is not None:
+            values = prepared_values(values, self.filter_choices)
+        values = {name: value if name in params else Fixed(value) for name, value in values.items()}
         # Without filters a fixed list: one plan for all values (see `Prepared`); with the
         # filters a visitor chose, PostgreSQL plans for their values.
         key = (type(self), not values)

@@ -169,7 +169,26 @@ class ChoicesFromDatabaseMixin:
         language, what the form looks like depends on (`FilteredListMixin`)."""
         return choice_rows(*cls.choice_kinds)
 
+    @classmethod
+    def prepared_values(cls, values: dict, choices) -> dict:
+        """The values a prepared list query gets (`FilteredListMixin`): a Quartier's address
+        becomes the ids of the Quartier and of those inside it, found in the choice rows
+        this request read. So the list does not join every row to its Quartier: with one id
+        it reads that Quartier's part of its index in order (`opportunity_quartier_order`),
+        however late its offers come among all of them."""
+        slug = values.get("quartier")
+        if not isinstance(slug, str) or values.get("neighbours") or not choices:
+            return values
+        rows = choices.get("quartier", ())
+        own = [pk for pk, row_slug, _name, _parent, _parent_name in rows if row_slug == slug]
+        if not own:
+            return values
+        inner = sorted(pk for pk, _slug, _name, parent, _parent_name in rows if parent in own)
+        return {**values, "quartier": (*own, *inner)}
+
     def filter_quartier(self, queryset, name, value):
+        if isinstance(value, tuple | list):  # ids (`prepared_values()`)
+            return queryset.filter(quartier_id__in=value)
         return queryset.in_quartier_slug(value)
 
 
@@ -290,7 +309,7 @@ class OpportunityFilter(ChoicesFromDatabaseMixin, django_filters.FilterSet):
     def filter_quartier(self, queryset, name, value):
         if self.form.cleaned_data.get("neighbours"):
             return queryset.near_quartier_slug(value)
-        return queryset.in_quartier_slug(value)
+        return super().filter_quartier(queryset, name, value)
 
     def filter_neighbours(self, queryset, name, value):
         return queryset  # read by filter_quartier

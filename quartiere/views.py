@@ -71,7 +71,7 @@ QUARTIER_PROJECTS = Prepared(
 QUARTIER_OPPORTUNITIES = Prepared(
     lambda p: (
         Opportunity.objects.published_row_by_row()
-        .in_quartier(Quartier(pk=p.quartier_id))
+        .in_quartier_ids(p.quartier_ids)
         .open_free_places_first()
         .for_cards()[: QUARTIER_PAGE_LIMIT + 1]
     ),
@@ -96,7 +96,7 @@ class QuartierDetailView(BreadcrumbMixin, DetailView):
         context = super().get_context_data(**kwargs)
         # One row more than shown tells whether to link to the full list, without a count.
         projects = QUARTIER_PROJECTS(quartier_id=self.object.pk)
-        opportunities = QUARTIER_OPPORTUNITIES(quartier_id=self.object.pk)
+        opportunities = QUARTIER_OPPORTUNITIES(quartier_ids=self.object.own_and_inner_ids())
         context.update(
             projects=projects[:QUARTIER_PAGE_LIMIT],
             more_projects=len(projects) > QUARTIER_PAGE_LIMIT,

@@ -197,11 +197,13 @@ needs_postgresql = pytest.mark.skipif(
             lambda: Opportunity.objects.published().open_with_free_places().for_cards()[:3],
         ),
         (
-            "Quartier page: its open offers",
-            "opportunity_open_order",
+            # By the Quartier's ids (one here): its own part of the index, not all offers
+            # up to its last one shown.
+            "Quartier page and /mitmachen/?quartier=…: its open offers",
+            "opportunity_quartier_order",
             lambda: (
                 Opportunity.objects.published()
-                .in_quartier(Quartier.objects.get(slug="welper"))
+                .in_quartier_ids(Quartier.objects.get(slug="welper").own_and_inner_ids())
                 .open_free_places_first()
                 .for_cards()[:7]
             ),
@@ -241,6 +243,26 @@ def test_list_reads_its_index_in_order(mixed_offers, name, index, queryset):
     text = plan(queryset())
     assert f"Index Scan using {index}" in text, f"{name}:\n{text}"
     assert not top_sort(text), f"{name} sorts:\n{text}"
+
+
+@needs_postgresql
+def test_mitmachen_filtered_by_quartier_reads_its_part_of_the_index(mixed_offers, client):
+    # The filter value (an address) goes into the list query as the Quartier's ids, so
+    # the page is the first rows of that Quartier's part of the index, in order.
+    welper = QuartierFactory(slug="welper", name="Welper")
+    OpportunityFactory(project=None, quartier=welper, title="Ufer putzen")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/mitmachen/?quartier=welper")
+    assert card_titles(response.content.decode()) == ["Ufer putzen"]
+    page = [
+        q["sql"]
+        for q in captured.captured_queries
+        if 'FROM "quartiere_opportunity"' in q["sql"] and "ORDER BY" in q["sql"]
+    ]
+    assert page, [q["sql"] for q in captured.captured_queries]
+    text = explain(page[0])
+    assert "Index Scan using opportunity_quartier_order" in text, text
+    assert not top_sort(text), text
 
 
 @needs_postgresql

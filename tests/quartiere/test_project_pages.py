@@ -395,6 +395,19 @@ def test_quartier_page_lists_open_opportunities_only(projects, client):
     assert card_titles(section) == ["Kuchen backen", "Ohne Projekt"]
 
 
+def test_quartier_page_lists_the_opportunities_of_its_neighbourhoods(projects, client):
+    OpportunityFactory(project=projects["garten"], title="Beete gießen")  # in Rauendahl
+    OpportunityFactory(project=projects["cafe"], title="Kuchen backen")  # in Mitte itself
+    OpportunityFactory(project=projects["ufer"], title="Ufer putzen")  # in Welper
+    html = client.get("/quartiere/hattingen-mitte/").content.decode()
+    section = html.split('id="opportunities-heading"')[1].split("</section>")[0]
+    assert card_titles(section) == ["Beete gießen", "Kuchen backen"]
+    # A neighbourhood's page lists its own only.
+    html = client.get("/quartiere/rauendahl/").content.decode()
+    section = html.split('id="opportunities-heading"')[1].split("</section>")[0]
+    assert card_titles(section) == ["Beete gießen"]
+
+
 def test_quartier_page_links_to_the_filtered_list_when_it_has_more_projects(town, client):
     for n in range(7):
         ProjectFactory(quartier=town["welper"], title=f"Welper {n}")
