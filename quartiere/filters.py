@@ -169,22 +169,36 @@ class ChoicesFromDatabaseMixin:
         language, what the form looks like depends on (`FilteredListMixin`)."""
         return choice_rows(*cls.choice_kinds)
 
+    # The filters whose addresses a prepared list query gets as ids (`prepared_values()`);
+    # their filter methods take either.
+    ids_for = ()
+
     @classmethod
     def prepared_values(cls, values: dict, choices) -> dict:
-        """The values a prepared list query gets (`FilteredListMixin`): a Quartier's address
-        becomes the ids of the Quartier and of those inside it, found in the choice rows
-        this request read. So the list does not join every row to its Quartier: with one id
-        it reads that Quartier's part of its index in order (`opportunity_quartier_order`),
-        however late its offers come among all of them."""
+        """The values a prepared list query gets (`FilteredListMixin`): for the filters of
+        `ids_for`, the ids their addresses stand for, found in the choice rows this request
+        read (an address nobody knows stays as it is).
+
+        A Quartier becomes its id and those of the Quartiere inside it: the list does not
+        join every row to its Quartier and, with one id, reads that Quartier's part of its
+        index in order (`opportunity_quartier_order`), however late its offers come among
+        all of them. Topics become their ids: no join to the topics in each probe."""
+        if not choices:
+            return values
+        values = dict(values)
         slug = values.get("quartier")
-        if not isinstance(slug, str) or values.get("neighbours") or not choices:
-            return values
-        rows = choices.get("quartier", ())
-        own = [pk for pk, row_slug, _name, _parent, _parent_name in rows if row_slug == slug]
-        if not own:
-            return values
-        inner = sorted(pk for pk, _slug, _name, parent, _parent_name in rows if parent in own)
-        return {**values, "quartier": (*own, *inner)}
+        if "quartier" in cls.ids_for and isinstance(slug, str) and not values.get("neighbours"):
+            rows = choices.get("quartier", ())
+            own = [pk for pk, row_slug, _name, _parent, _parent_name in rows if row_slug == slug]
+            inner = sorted(pk for pk, _slug, _name, parent, _parent_name in rows if parent in own)
+            if own:
+                values["quartier"] = (*own, *inner)
+        slugs = values.get("topic")
+        if "topic" in cls.ids_for and slugs and all(isinstance(slug, str) for slug in slugs):
+            ids = {row_slug: pk for pk, row_slug, *_rest in choices.get("topic", ())}
+            if all(slug in ids for slug in slugs):
+                values["topic"] = tuple(ids[slug] for slug in slugs)
+        return values
 
     def filter_quartier(self, queryset, name, value):
         if isinstance(value, tuple | list):  # ids (`prepared_values()`)
@@ -202,6 +216,7 @@ def quartier_filter():
 
 
 class ProjectFilter(ChoicesFromDatabaseMixin, django_filters.FilterSet):
+    ids_for = ("quartier",)
     quartier = quartier_filter()
     topic = django_filters.ChoiceFilter(
         label=_("Topic"),
@@ -222,6 +237,7 @@ class ProjectFilter(ChoicesFromDatabaseMixin, django_filters.FilterSet):
 
 
 class OpportunityFilter(ChoicesFromDatabaseMixin, django_filters.FilterSet):
+    ids_for = ("quartier", "topic")
     quartier = quartier_filter()
     neighbours = django_filters.BooleanFilter(
         label=_("also in neighbouring districts"),
@@ -315,6 +331,8 @@ class OpportunityFilter(ChoicesFromDatabaseMixin, django_filters.FilterSet):
         return queryset  # read by filter_quartier
 
     def filter_topic(self, queryset, name, value):
+        if value and isinstance(value[0], int):  # ids (`prepared_values()`)
+            return queryset.with_topic_ids(value)
         return queryset.with_topic_slug(value)
 
     def filter_skill(self, queryset, name, value):

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from ideen.models import Idea
 from quartiere.models import OpenFirstList, Opportunity, Project, Publication, Quartier
-from tests.factories import OpportunityFactory, ProjectFactory, QuartierFactory
+from tests.factories import OpportunityFactory, ProjectFactory, QuartierFactory, TopicFactory
 from tests.html import card_titles
 
 pytestmark = pytest.mark.django_db
@@ -246,14 +246,19 @@ def test_list_reads_its_index_in_order(mixed_offers, name, index, queryset):
 
 
 @needs_postgresql
-def test_mitmachen_filtered_by_quartier_reads_its_part_of_the_index(mixed_offers, client):
-    # The filter value (an address) goes into the list query as the Quartier's ids, so
-    # the page is the first rows of that Quartier's part of the index, in order.
+def test_mitmachen_filtered_by_quartier_and_topic_reads_its_part_of_the_index(mixed_offers, client):
+    # The filter values (addresses) go into the list query as ids: the page is the first
+    # rows of the Quartier's part of the index, in order; the topic counts as the offer's
+    # own or its project's.
     welper = QuartierFactory(slug="welper", name="Welper")
-    OpportunityFactory(project=None, quartier=welper, title="Ufer putzen")
+    umwelt = TopicFactory(slug="umwelt", name="Umwelt")
+    OpportunityFactory(project=None, quartier=welper, title="Ufer putzen").topics.add(umwelt)
+    garten = ProjectFactory(quartier=welper, title="Garten", topics=[umwelt])
+    OpportunityFactory(project=garten, title="Beete gießen")
+    OpportunityFactory(project=None, quartier=welper, title="Ohne Thema")
     with CaptureQueriesContext(connection) as captured:
-        response = client.get("/mitmachen/?quartier=welper")
-    assert card_titles(response.content.decode()) == ["Ufer putzen"]
+        response = client.get("/mitmachen/?quartier=welper&topic=umwelt")
+    assert sorted(card_titles(response.content.decode())) == ["Beete gießen", "Ufer putzen"]
     page = [
         q["sql"]
         for q in captured.captured_queries
