@@ -16,7 +16,7 @@ from engagierte_stadt.images import CleanImageField
 from engagierte_stadt.search import SearchableModel
 from engagierte_stadt.submissions.submission import SubmissionBase, SubmissionQuerySet
 from konferenzen.models import AgendaItem, Conference, Decision
-from quartiere.models import Project, Quartier, Topic
+from quartiere.models import InQuartierQuerySetMixin, Project, Quartier, Topic
 
 
 class IdeaStatus(models.TextChoices):
@@ -68,7 +68,7 @@ HISTORY_WORDS = {
 }
 
 
-class IdeaQuerySet(SubmissionQuerySet):
+class IdeaQuerySet(InQuartierQuerySetMixin, SubmissionQuerySet):
     def public(self):
         """Ideas anyone may see: moderated, not hidden."""
         return self.filter(status__in=PUBLIC_STATUSES)
@@ -79,14 +79,6 @@ class IdeaQuerySet(SubmissionQuerySet):
     def confirmed(self):
         """Ideas their proposer confirmed (the ones staff moderate)."""
         return self.exclude(status__in=LAPSED_STATUSES)
-
-    def in_quartier(self, quartier):
-        """Ideas in the Quartier and in the Quartiere inside it (a subquery of ids, so the
-        list stays on its own table and its index)."""
-        return self.filter(quartier_id__in=Quartier.objects.within(quartier))
-
-    def in_quartier_slug(self, slug):
-        return self.filter(models.Q(quartier__slug=slug) | models.Q(quartier__parent__slug=slug))
 
     def latest_first(self):
         return self.order_by("-published_at", "-pk")

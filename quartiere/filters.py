@@ -202,7 +202,7 @@ class ChoicesFromDatabaseMixin:
 
     def filter_quartier(self, queryset, name, value):
         if isinstance(value, tuple | list):  # ids (`prepared_values()`)
-            return queryset.filter(quartier_id__in=value)
+            return queryset.in_quartier_ids(value)
         return queryset.in_quartier_slug(value)
 
 

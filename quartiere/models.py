@@ -297,7 +297,28 @@ class Publication(models.TextChoices):
     PUBLISHED = "published", _("published")
 
 
-class ProjectQuerySet(models.QuerySet):
+class InQuartierQuerySetMixin:
+    """ "In this Quartier" for the rows of a model with a `quartier` (projects, offers,
+    ideas): the Quartier and the Quartiere inside it."""
+
+    def in_quartier(self, quartier):
+        """Rows in the Quartier and in the Quartiere inside it (a subquery of ids, so that a
+        list stays on its own table and its index)."""
+        return self.filter(quartier_id__in=Quartier.objects.within(quartier))
+
+    def in_quartier_slug(self, slug):
+        """`in_quartier()` by the Quartier's address, as a filter link carries it."""
+        return self.filter(models.Q(quartier__slug=slug) | models.Q(quartier__parent__slug=slug))
+
+    def in_quartier_ids(self, ids):
+        """`in_quartier()` by the ids of the Quartier and those inside it
+        (`Quartier.own_and_inner_ids()`, `ChoicesFromDatabaseMixin.prepared_values()`): with
+        one id, a list in the open order of offers reads the Quartier's part of the index
+        `opportunity_quartier_order`."""
+        return self.filter(quartier_id__in=ids)
+
+
+class ProjectQuerySet(InQuartierQuerySetMixin, models.QuerySet):
     @staticmethod
     def published_condition(prefix: str = "") -> models.Q:
         """What `published()` asks, for a relation too (`prefix` "projects__")."""
@@ -310,14 +331,6 @@ class ProjectQuerySet(models.QuerySet):
 
     def published(self):
         return self.filter(self.published_condition())
-
-    def in_quartier(self, quartier):
-        """Projects in the Quartier and in the Quartiere inside it."""
-        return self.filter(quartier_id__in=Quartier.objects.within(quartier))
-
-    def in_quartier_slug(self, slug):
-        """`in_quartier()` by the Quartier's address, as a filter link carries it."""
-        return self.filter(models.Q(quartier__slug=slug) | models.Q(quartier__parent__slug=slug))
 
     def featured(self):
         return self.filter(featured=True)
@@ -666,7 +679,7 @@ def at_times_q(keys) -> models.Q:
     return chosen
 
 
-class OpportunityQuerySet(models.QuerySet):
+class OpportunityQuerySet(InQuartierQuerySetMixin, models.QuerySet):
     def published(self):
         """Visible opportunities: published, and their project (if any) published too.
 
@@ -697,20 +710,6 @@ class OpportunityQuerySet(models.QuerySet):
         return self.filter(is_open=True).filter(
             models.lookups.GreaterThanOrEqual(deadline_key(), query_today())
         )
-
-    def in_quartier(self, quartier):
-        """Offers in the Quartier and in the Quartiere inside it."""
-        return self.filter(quartier_id__in=Quartier.objects.within(quartier))
-
-    def in_quartier_slug(self, slug):
-        """`in_quartier()` by the Quartier's address, as a filter link carries it."""
-        return self.filter(models.Q(quartier__slug=slug) | models.Q(quartier__parent__slug=slug))
-
-    def in_quartier_ids(self, ids):
-        """`in_quartier()` by the ids of the Quartier and those inside it
-        (`Quartier.own_and_inner_ids()`): with one id, a list in the open order reads the
-        Quartier's part of the index `opportunity_quartier_order`."""
-        return self.filter(quartier_id__in=ids)
 
     def near_quartier_slug(self, slug):
         """`in_quartier_slug()` and the Quartiere next to it (with those inside them); a
@@ -926,6 +925,20 @@ def deadline_key():
 def open_order():
     """The order of open offers: free places first, then by deadline, title and id."""
     return (is_full_expression().asc(), deadline_key().asc(), "title", "pk")
+
+
+def open_order_index(name: str, *leading) -> models.Index:
+    """An index of the published, switched-on offers in `open_order()`, after the
+    `leading` keys (a column a list is narrowed to, whose part of the index it reads)."""
+    return models.Index(
+        *leading,
+        is_full_expression(),
+        deadline_key(),
+        models.F("title"),
+        models.F("id"),
+        name=name,
+        condition=models.Q(is_published=True, is_open=True),
+    )
 
 
 class OpenFirstList:
@@ -1293,28 +1306,13 @@ class Opportunity(
             # The order of open offers (`open_order()`) over the published, switched-on ones:
             # a page of the home page, a Quartier page or /mitmachen/ reads its first
             # entries, from today's deadline on, instead of sorting every open offer.
-            models.Index(
-                is_full_expression(),
-                deadline_key(),
-                models.F("title"),
-                models.F("id"),
-                name="opportunity_open_order",
-                condition=models.Q(is_published=True, is_open=True),
-            ),
+            open_order_index("opportunity_open_order"),
             # The same per Quartier: a Quartier's offers (its page, `/mitmachen/?quartier=…`)
             # are the first entries of its part of this index, wherever they come in the
             # order of all offers. Walking `opportunity_open_order` instead read every offer
             # that comes before the Quartier's last one shown (6 600 rows for 13 at 10x the
             # demo data, where a Quartier's offers sorted late).
-            models.Index(
-                models.F("quartier"),
-                is_full_expression(),
-                deadline_key(),
-                models.F("title"),
-                models.F("id"),
-                name="opportunity_quartier_order",
-                condition=models.Q(is_published=True, is_open=True),
-            ),
+            open_order_index("opportunity_quartier_order", models.F("quartier")),
             # The same for the offers with a free place (the home page): without the leading
             # "full" key, which a filter on it does not make constant for the planner.
             models.Index(
